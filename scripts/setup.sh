@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh Debian machine: the PostgreSQL server binaries,
+# libzbar0 (QR decoding), then a Python virtual environment from pyproject.toml.
+# Safe to re-run; it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+have_pg_server() {
+    for d in /usr/lib/postgresql/*/bin; do
+        [ -x "$d/initdb" ] && [ -x "$d/postgres" ] && return 0
+    done
+    command -v initdb >/dev/null 2>&1 && command -v postgres >/dev/null 2>&1
+}
+have_zbar() {
+    ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0'
+}
+
+missing=()
+have_pg_server || missing+=(postgresql)
+have_zbar || missing+=(libzbar0)
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "setup: missing Debian packages: ${missing[*]}; run as root or install them" >&2
+        exit 1
+    fi
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# PostgreSQL refuses to run as root; the harness runs the server as this unprivileged user.
+if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+    useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e '.[dev]'
+echo "setup: ready"

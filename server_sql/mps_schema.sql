@@ -1,0 +1,852 @@
+-- Member Payment System: schema (types, tables, indexes, RLS, internal helpers).
+--
+-- Runs unchanged on a Supabase project (SQL editor) and on plain PostgreSQL 15+ after
+-- server_sql/local/bootstrap.sql. Safe to re-run on a database that already holds members, cards
+-- and money: nothing is dropped or reset; new objects are created, helpers are replaced.
+-- Apply mps_rpc.sql after this file.
+
+create extension if not exists pgcrypto with schema extensions;
+
+create schema if not exists app;
+create schema if not exists audit;
+
+-- Nobody reaches these schemas through the API; the RPCs in `public` are the only door.
+revoke all on schema app, audit from public, anon, authenticated;
+grant usage on schema app to authenticated, service_role;   -- RLS-guarded reads only
+grant usage on schema audit to service_role;
+
+-- Types -------------------------------------------------------------------------------------
+do $$
+begin
+  create type app.card_type as enum ('standard', 'prepaid', 'corporate', 'voucher');
+exception when duplicate_object then null;
+end $$;
+do $$
+begin
+  create type app.card_status as enum ('active', 'frozen', 'closed', 'expired');
+exception when duplicate_object then null;
+end $$;
+do $$
+begin
+  create type app.binding_role as enum ('owner', 'admin', 'member', 'viewer');
+exception when duplicate_object then null;
+end $$;
+do $$
+begin
+  create type app.tx_kind as enum ('payment', 'refund', 'recharge');
+exception when duplicate_object then null;
+end $$;
+do $$
+begin
+  create type app.merchant_role as enum ('cashier', 'manager', 'owner');
+exception when duplicate_object then null;
+end $$;
+do $$
+begin
+  create type app.merchant_status as enum ('active', 'suspended');
+exception when duplicate_object then null;
+end $$;
+do $$
+begin
+  create type app.settlement_mode as enum ('realtime', 't_plus_1', 'monthly');
+exception when duplicate_object then null;
+end $$;
+
+-- The clock --------------------------------------------------------------------------------
+-- Every business timestamp comes from app.now(), so that tests can pin the clock inside their
+-- own transaction (create or replace, rolled back) instead of sleeping. In production it is
+-- exactly now(): the transaction's start time, from the database server's clock.
+create or replace function app.now() returns timestamptz
+language sql stable
+set search_path = ''
+as $$ select pg_catalog.now() $$;
+
+-- Settings ----------------------------------------------------------------------------------
+create table if not exists app.settings (
+  key text primary key,
+  value jsonb not null,
+  description text not null default '',
+  updated_at timestamptz not null default app.now()
+);
+comment on table app.settings is 'Operator-tunable limits; read by the RPCs, changed by SQL only.';
+
+insert into app.settings (key, value, description) values
+  ('max_transaction_amount', '100000.00', 'Largest amount one payment, refund or top-up may move.'),
+  ('refund_window_days', '180', 'A payment older than this many days cannot be refunded.'),
+  ('idempotency_retention_days', '35', 'Idempotency keys are kept at least this long (minimum 30).'),
+  ('max_tag_bytes', '4096', 'Largest p_tag accepted, as JSON text.')
+on conflict (key) do nothing;
+
+-- Membership levels -------------------------------------------------------------------------
+create table if not exists app.membership_levels (
+  level_code text primary key check (level_code ~ '^[a-z][a-z0-9_]{0,31}$'),
+  name text not null,
+  min_points bigint not null check (min_points >= 0),
+  max_points bigint check (max_points is null or max_points >= min_points),
+  discount_rate numeric(5, 4) not null default 0 check (discount_rate >= 0 and discount_rate < 1),
+  points_per_unit numeric(8, 4) not null default 1 check (points_per_unit >= 0),
+  created_at timestamptz not null default app.now(),
+  updated_at timestamptz not null default app.now(),
+  unique (min_points)
+);
+comment on column app.membership_levels.points_per_unit is
+  'Points earned per whole currency unit paid (after discount), rounded down.';
+
+-- Seeded once; later edits (upsert_membership_level) are never overwritten by a re-run.
+insert into app.membership_levels (level_code, name, min_points, max_points, discount_rate, points_per_unit) values
+  ('base', 'Base', 0, 999, 0, 1),
+  ('silver', 'Silver', 1000, 4999, 0.0200, 1),
+  ('gold', 'Gold', 5000, 19999, 0.0500, 1.5),
+  ('platinum', 'Platinum', 20000, null, 0.1000, 2)
+on conflict (level_code) do nothing;
+
+-- Members -------------------------------------------------------------------------------------
+create table if not exists app.member_profiles (
+  id uuid primary key default gen_random_uuid(),
+  name text not null check (length(btrim(name)) between 1 and 200),
+  phone text check (phone ~ '^\+?[0-9][0-9 -]{4,31}$'),
+  email text check (email ~ '^[^@\s]+@[^@\s]+$' and length(email) <= 320),
+  points bigint not null default 0 check (points >= 0),
+  level_code text not null default 'base' references app.membership_levels (level_code) on update cascade on delete restrict,
+  created_at timestamptz not null default app.now(),
+  updated_at timestamptz not null default app.now()
+);
+create unique index if not exists member_profiles_phone_key on app.member_profiles (phone) where phone is not null;
+create index if not exists member_profiles_level_code_idx on app.member_profiles (level_code);
+
+create table if not exists app.member_external_identities (
+  id uuid primary key default gen_random_uuid(),
+  member_id uuid not null references app.member_profiles (id) on delete cascade,
+  provider text not null check (provider ~ '^[a-z][a-z0-9_]{0,31}$'),
+  external_id text not null check (length(external_id) between 1 and 256),
+  created_at timestamptz not null default app.now(),
+  unique (provider, external_id)
+);
+create index if not exists member_external_identities_member_id_idx on app.member_external_identities (member_id);
+
+-- Cards -------------------------------------------------------------------------------------
+create sequence if not exists app.card_no_seq start 10000001;
+
+create table if not exists app.cards (
+  id uuid primary key default gen_random_uuid(),
+  -- A human-readable number for receipts and support (shown masked); the uuid stays the key.
+  card_no text not null unique default ('8' || lpad(nextval('app.card_no_seq')::text, 11, '0')),
+  card_type app.card_type not null,
+  status app.card_status not null default 'active',
+  balance numeric(14, 2) not null default 0 check (balance >= 0),
+  binding_password_hash text check (binding_password_hash is null or binding_password_hash like '$2%'),
+  expires_at timestamptz,
+  created_at timestamptz not null default app.now(),
+  updated_at timestamptz not null default app.now()
+);
+create index if not exists cards_type_status_idx on app.cards (card_type, status);
+
+create table if not exists app.card_bindings (
+  card_id uuid not null references app.cards (id) on delete cascade,
+  member_id uuid not null references app.member_profiles (id) on delete cascade,
+  role app.binding_role not null,
+  created_at timestamptz not null default app.now(),
+  primary key (card_id, member_id)
+);
+-- Exactly one owner per card: at most one here, at least one kept by the RPCs.
+create unique index if not exists card_bindings_one_owner on app.card_bindings (card_id) where role = 'owner';
+create index if not exists card_bindings_member_id_idx on app.card_bindings (member_id);
+
+-- QR tokens: `MPSQR1.<lookup_id>.<secret>`; only bcrypt hashes of the secret are stored.
+create table if not exists app.card_qr_history (
+  lookup_id text primary key check (lookup_id ~ '^[0-9a-f]{24}$'),
+  card_id uuid not null references app.cards (id) on delete cascade,
+  secret_hash text not null check (secret_hash like '$2%'),
+  single_use boolean not null,
+  issued_at timestamptz not null default app.now(),
+  expires_at timestamptz not null,
+  use_count integer not null default 0,
+  last_used_at timestamptz,
+  ended_at timestamptz,
+  end_reason text check (end_reason in ('used', 'revoked', 'replaced'))
+);
+create index if not exists card_qr_history_card_id_idx on app.card_qr_history (card_id, issued_at desc);
+
+create table if not exists app.card_qr_state (
+  card_id uuid primary key references app.cards (id) on delete cascade,
+  lookup_id text not null unique references app.card_qr_history (lookup_id) on delete cascade,
+  secret_hash text not null check (secret_hash like '$2%'),
+  single_use boolean not null,
+  issued_at timestamptz not null,
+  expires_at timestamptz not null
+);
+comment on table app.card_qr_state is 'The one live QR token of a card; a used, revoked or replaced token has no row here.';
+
+-- Merchants ---------------------------------------------------------------------------------
+create table if not exists app.merchants (
+  id uuid primary key default gen_random_uuid(),
+  code text not null unique check (code ~ '^[A-Za-z0-9_-]{2,32}$'),
+  name text not null check (length(btrim(name)) between 1 and 200),
+  status app.merchant_status not null default 'active',
+  settlement_mode app.settlement_mode not null default 't_plus_1',
+  timezone text not null default 'Asia/Shanghai',
+  currency text not null default 'CNY' check (currency ~ '^[A-Z]{3}$'),
+  created_at timestamptz not null default app.now(),
+  updated_at timestamptz not null default app.now()
+);
+
+-- Operators are Supabase Auth users (auth.users.id); no FK, since shipped SQL never touches auth.
+create table if not exists app.merchant_users (
+  merchant_id uuid not null references app.merchants (id) on delete cascade,
+  user_id uuid not null,
+  role app.merchant_role not null,
+  created_at timestamptz not null default app.now(),
+  updated_at timestamptz not null default app.now(),
+  primary key (merchant_id, user_id)
+);
+create index if not exists merchant_users_user_id_idx on app.merchant_users (user_id);
+
+-- Transactions ------------------------------------------------------------------------------
+-- One row per money movement. `amount` is what moved the card's balance (paid for a payment,
+-- the refund, the top-up), so: balance = Σ recharge − Σ payment + Σ refund, always.
+create table if not exists app.transactions (
+  id uuid primary key default gen_random_uuid(),
+  kind app.tx_kind not null,
+  card_id uuid not null references app.cards (id) on delete restrict,
+  member_id uuid not null references app.member_profiles (id) on delete restrict,
+  merchant_id uuid references app.merchants (id) on delete restrict,
+  operator_user_id uuid,
+  raw_amount numeric(14, 2) not null check (raw_amount > 0),
+  discount_amount numeric(14, 2) not null default 0 check (discount_amount >= 0),
+  amount numeric(14, 2) not null check (amount >= 0),
+  balance_after numeric(14, 2) not null check (balance_after >= 0),
+  points_delta bigint not null default 0,
+  level_code text,
+  original_tx_id uuid references app.transactions (id) on delete restrict,
+  reason text check (length(reason) <= 500),
+  tag jsonb not null default '{}'::jsonb,
+  idempotency_key text,
+  created_at timestamptz not null default app.now(),
+  check (discount_amount <= raw_amount),
+  check (kind = 'payment' or discount_amount = 0),
+  check ((kind = 'refund') = (original_tx_id is not null)),
+  check (kind <> 'payment' or merchant_id is not null)
+);
+create index if not exists transactions_merchant_created_idx on app.transactions (merchant_id, created_at desc, id desc);
+create index if not exists transactions_operator_created_idx on app.transactions (operator_user_id, created_at desc, id desc) where operator_user_id is not null;
+create index if not exists transactions_card_id_idx on app.transactions (card_id, created_at desc);
+create index if not exists transactions_member_id_idx on app.transactions (member_id);
+create index if not exists transactions_original_tx_id_idx on app.transactions (original_tx_id) where original_tx_id is not null;
+
+create table if not exists app.point_ledger (
+  id bigint generated always as identity primary key,
+  member_id uuid not null references app.member_profiles (id) on delete cascade,
+  card_id uuid references app.cards (id) on delete set null,
+  tx_id uuid references app.transactions (id) on delete restrict,
+  delta bigint not null check (delta <> 0),
+  reason text not null,
+  created_at timestamptz not null default app.now()
+);
+create index if not exists point_ledger_member_id_idx on app.point_ledger (member_id, created_at desc);
+create index if not exists point_ledger_card_id_idx on app.point_ledger (card_id);
+create index if not exists point_ledger_tx_id_idx on app.point_ledger (tx_id);
+
+-- Idempotency: one registry for every money-moving call. The key is scoped to the merchant
+-- (charges, refunds, counter top-ups) or to the card (recharge_card) or to the member (a voucher's
+-- initial load). The fingerprint is what must match for a replay; the result is what the first
+-- call returned. Rows are written in the same transaction as the money, so a failed call leaves
+-- nothing and its retry is judged afresh.
+create table if not exists app.idempotency_registry (
+  scope text not null check (scope in ('merchant', 'card', 'member')),
+  scope_id uuid not null,
+  idempotency_key text not null check (length(idempotency_key) between 1 and 128),
+  operation text not null,
+  fingerprint jsonb not null,
+  result jsonb not null,
+  tx_id uuid references app.transactions (id) on delete restrict,
+  created_at timestamptz not null default app.now(),
+  primary key (scope, scope_id, idempotency_key)
+);
+create index if not exists idempotency_registry_created_at_idx on app.idempotency_registry (created_at);
+create index if not exists idempotency_registry_tx_id_idx on app.idempotency_registry (tx_id);
+
+-- Settlements -------------------------------------------------------------------------------
+create table if not exists app.settlements (
+  id uuid primary key default gen_random_uuid(),
+  merchant_id uuid not null references app.merchants (id) on delete restrict,
+  period_start timestamptz not null,
+  period_end timestamptz not null,
+  mode app.settlement_mode not null,
+  currency text not null,
+  payments_count integer not null default 0,
+  payments_raw numeric(16, 2) not null default 0,
+  payments_discount numeric(16, 2) not null default 0,
+  payments_paid numeric(16, 2) not null default 0,
+  refunds_count integer not null default 0,
+  refunds_amount numeric(16, 2) not null default 0,
+  topups_count integer not null default 0,
+  topups_amount numeric(16, 2) not null default 0,
+  net_amount numeric(16, 2) not null default 0,
+  created_by uuid,
+  created_at timestamptz not null default app.now(),
+  check (period_end > period_start),
+  unique (merchant_id, period_start, period_end)
+);
+create index if not exists settlements_merchant_period_idx on app.settlements (merchant_id, period_start);
+
+-- Audit -------------------------------------------------------------------------------------
+create table if not exists audit.event_log (
+  id bigint generated always as identity primary key,
+  occurred_at timestamptz not null default app.now(),
+  actor_user_id uuid,
+  actor_role text not null,
+  merchant_role text,
+  action text not null,
+  entity_type text not null,
+  entity_id text,
+  merchant_id uuid,
+  card_id uuid,
+  amount numeric(14, 2),
+  details jsonb not null default '{}'::jsonb
+);
+create index if not exists event_log_occurred_at_idx on audit.event_log (occurred_at);
+create index if not exists event_log_merchant_id_idx on audit.event_log (merchant_id, occurred_at) where merchant_id is not null;
+create index if not exists event_log_entity_idx on audit.event_log (entity_type, entity_id);
+
+-- Append-only, even for the table's owner: rows are never updated or deleted.
+create or replace function audit.reject_change() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  raise exception using errcode = '42501', message = 'forbidden: audit.event_log is append-only';
+end
+$$;
+revoke all on function audit.reject_change() from public, anon, authenticated;
+
+drop trigger if exists event_log_append_only on audit.event_log;
+create trigger event_log_append_only before update or delete on audit.event_log
+  for each row execute function audit.reject_change();
+drop trigger if exists event_log_no_truncate on audit.event_log;
+create trigger event_log_no_truncate before truncate on audit.event_log
+  for each statement execute function audit.reject_change();
+
+-- Grants and RLS ----------------------------------------------------------------------------
+-- Deny by default: no API role gets any write on any table, ever. service_role reads for
+-- support tooling; operators read their own merchant's rows under the policies below.
+revoke all on all tables in schema app from public, anon, authenticated, service_role;
+revoke all on all tables in schema audit from public, anon, authenticated, service_role;
+revoke all on all sequences in schema app from public, anon, authenticated, service_role;
+grant select on all tables in schema app to service_role;
+grant select on all tables in schema audit to service_role;
+grant select on app.merchants, app.merchant_users, app.transactions, app.settlements, app.membership_levels to authenticated;
+
+do $$
+declare
+  t record;
+begin
+  for t in
+    select n.nspname, c.relname
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname in ('app', 'audit') and c.relkind in ('r', 'p')
+  loop
+    execute format('alter table %I.%I enable row level security', t.nspname, t.relname);
+  end loop;
+end $$;
+
+-- The merchants the signed-in operator belongs to. SECURITY DEFINER so that the policy on
+-- merchant_users can use it without recursing into its own policy.
+create or replace function app.my_merchant_ids() returns setof uuid
+language sql stable security definer
+set search_path = ''
+as $$
+  select mu.merchant_id from app.merchant_users mu where mu.user_id = auth.uid()
+$$;
+revoke all on function app.my_merchant_ids() from public, anon, authenticated;
+grant execute on function app.my_merchant_ids() to authenticated, service_role;
+
+-- Merchant ids where the operator is a manager or owner (sees every transaction, settlements).
+create or replace function app.my_managed_merchant_ids() returns setof uuid
+language sql stable security definer
+set search_path = ''
+as $$
+  select mu.merchant_id from app.merchant_users mu
+  where mu.user_id = auth.uid() and mu.role in ('manager', 'owner')
+$$;
+revoke all on function app.my_managed_merchant_ids() from public, anon, authenticated;
+grant execute on function app.my_managed_merchant_ids() to authenticated, service_role;
+
+drop policy if exists merchants_read_own on app.merchants;
+create policy merchants_read_own on app.merchants for select to authenticated
+  using (id in (select app.my_merchant_ids()));
+
+drop policy if exists merchant_users_read_own on app.merchant_users;
+create policy merchant_users_read_own on app.merchant_users for select to authenticated
+  using (merchant_id in (select app.my_merchant_ids()));
+
+-- A cashier reads only the rows they rang up; managers and owners read the whole merchant.
+drop policy if exists transactions_read_own on app.transactions;
+create policy transactions_read_own on app.transactions for select to authenticated
+  using (
+    merchant_id in (select app.my_managed_merchant_ids())
+    or (merchant_id in (select app.my_merchant_ids()) and operator_user_id = auth.uid())
+  );
+
+drop policy if exists settlements_read_own on app.settlements;
+create policy settlements_read_own on app.settlements for select to authenticated
+  using (merchant_id in (select app.my_managed_merchant_ids()));
+
+drop policy if exists membership_levels_read on app.membership_levels;
+create policy membership_levels_read on app.membership_levels for select to authenticated
+  using (true);
+
+-- service_role has BYPASSRLS; this policy states its read access explicitly, and gives every
+-- table a policy (Supabase's linter flags RLS-enabled tables with none). The RPCs run as the
+-- tables' owner, which RLS does not restrict.
+do $$
+declare
+  t record;
+begin
+  for t in
+    select n.nspname, c.relname
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname in ('app', 'audit') and c.relkind in ('r', 'p')
+  loop
+    execute format('drop policy if exists service_read on %I.%I', t.nspname, t.relname);
+    execute format('create policy service_read on %I.%I for select to service_role using (true)', t.nspname, t.relname);
+  end loop;
+end $$;
+
+-- ===========================================================================================
+-- Internal helpers (schema app, not exposed). The RPCs in mps_rpc.sql are built from these.
+-- ===========================================================================================
+
+-- Errors are API: a stable SQLSTATE and a message that starts with the error's name.
+create or replace function app.fail(p_name text, p_message text) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_code text := case p_name
+    when 'invalid_amount' then 'MP001'
+    when 'insufficient_balance' then 'MP002'
+    when 'qr_invalid' then 'MP003'
+    when 'qr_expired' then 'MP004'
+    when 'qr_not_active' then 'MP005'
+    when 'idempotency_conflict' then 'MP006'
+    when 'refund_exceeds_paid' then 'MP007'
+    when 'tx_not_refundable' then 'MP008'
+    when 'card_inactive' then 'MP009'
+    when 'merchant_inactive' then 'MP010'
+    when 'binding_password_invalid' then 'MP011'
+    when 'not_found' then 'MP012'
+    when 'invalid_argument' then 'MP013'
+    when 'forbidden' then '42501'
+  end;
+begin
+  if v_code is null then
+    raise exception 'app.fail: unknown error name %', p_name;
+  end if;
+  raise exception using errcode = v_code, message = p_name || ': ' || p_message;
+end
+$$;
+
+create or replace function app.setting_numeric(p_key text) returns numeric
+language sql stable
+set search_path = ''
+as $$ select (s.value #>> '{}')::numeric from app.settings s where s.key = p_key $$;
+
+-- Who is calling. The transaction-local `role` that PostgREST sets is authoritative (claims
+-- alone could be forged by a direct session); a direct database session with no API role
+-- (psql as postgres, Supabase's SQL editor, pg_cron) acts as the platform.
+create or replace function app.caller_role() returns text
+language sql stable
+set search_path = ''
+as $$
+  select case
+    when current_setting('role') in ('anon', 'authenticated', 'service_role') then current_setting('role')
+    when session_user::text = 'authenticator' then 'anon'
+    else 'service_role'
+  end
+$$;
+
+create or replace function app.require_service() returns void
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  if app.caller_role() <> 'service_role' then
+    perform app.fail('forbidden', 'this operation is for the platform (service role) only');
+  end if;
+end
+$$;
+
+-- The merchant a call acts for, and the caller's role there; raises unless it is at least
+-- p_min_role. The platform (service role) may act for any merchant.
+drop function if exists app.merchant_context(text, app.merchant_role);
+create function app.merchant_context(
+  p_merchant_code text, p_min_role app.merchant_role,
+  out merchant_id uuid, out merchant_code text, out merchant_name text, out currency text,
+  out timezone text, out settlement_mode app.settlement_mode, out merchant_role text, out user_id uuid
+)
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_caller text := app.caller_role();
+  v_merchant app.merchants;
+  v_role app.merchant_role;
+begin
+  if v_caller = 'anon' then
+    perform app.fail('forbidden', 'sign in as a merchant operator first');
+  end if;
+  select m.* into v_merchant from app.merchants m where m.code = p_merchant_code;
+  if not found then
+    perform app.fail('merchant_inactive', format('no merchant has the code %s', coalesce(left(p_merchant_code, 40), 'null')));
+  end if;
+  if v_caller = 'service_role' then
+    merchant_role := 'platform';
+  else
+    user_id := auth.uid();
+    select mu.role into v_role from app.merchant_users mu
+      where mu.merchant_id = v_merchant.id and mu.user_id = auth.uid();
+    if v_role is null then
+      perform app.fail('forbidden', 'you are not an operator of this merchant');
+    end if;
+    if v_role < p_min_role then
+      perform app.fail('forbidden', format('this needs the %s role; you are %s', p_min_role, v_role));
+    end if;
+    merchant_role := v_role::text;
+  end if;
+  if v_merchant.status <> 'active' then
+    perform app.fail('merchant_inactive', format('merchant %s is %s', v_merchant.code, v_merchant.status));
+  end if;
+  merchant_id := v_merchant.id;
+  merchant_code := v_merchant.code;
+  merchant_name := v_merchant.name;
+  currency := v_merchant.currency;
+  timezone := v_merchant.timezone;
+  settlement_mode := v_merchant.settlement_mode;
+end
+$$;
+
+-- Input checks ------------------------------------------------------------------------------
+create or replace function app.check_amount(p_amount numeric) returns numeric
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_cap numeric := coalesce(app.setting_numeric('max_transaction_amount'), 100000.00);
+begin
+  if p_amount is null then
+    perform app.fail('invalid_amount', 'an amount is required');
+  end if;
+  if p_amount = 'NaN'::numeric or p_amount = 'Infinity'::numeric or p_amount = '-Infinity'::numeric then
+    perform app.fail('invalid_amount', 'the amount must be a finite number');
+  end if;
+  if p_amount <= 0 then
+    perform app.fail('invalid_amount', 'the amount must be greater than zero');
+  end if;
+  if p_amount <> round(p_amount, 2) then
+    perform app.fail('invalid_amount', 'the amount has more than two decimal places');
+  end if;
+  if p_amount > v_cap then
+    perform app.fail('invalid_amount', format('the amount exceeds the per-transaction limit of %s', v_cap));
+  end if;
+  return round(p_amount, 2);
+end
+$$;
+
+create or replace function app.check_idempotency_key(p_key text) returns text
+language plpgsql immutable
+set search_path = ''
+as $$
+begin
+  if p_key is null or length(p_key) < 1 or length(p_key) > 128 then
+    perform app.fail('invalid_argument', 'p_idempotency_key must be 1 to 128 characters');
+  end if;
+  if p_key ~ '[[:cntrl:]]' then
+    perform app.fail('invalid_argument', 'p_idempotency_key must not contain control characters');
+  end if;
+  return p_key;
+end
+$$;
+
+create or replace function app.check_tag(p_tag jsonb) returns jsonb
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_max integer := coalesce(app.setting_numeric('max_tag_bytes'), 4096)::integer;
+begin
+  if p_tag is null or p_tag = 'null'::jsonb then
+    return '{}'::jsonb;
+  end if;
+  if jsonb_typeof(p_tag) <> 'object' then
+    perform app.fail('invalid_argument', 'p_tag must be a JSON object');
+  end if;
+  if octet_length(p_tag::text) > v_max then
+    perform app.fail('invalid_argument', format('p_tag is larger than %s bytes', v_max));
+  end if;
+  return p_tag;
+end
+$$;
+
+-- Idempotency -------------------------------------------------------------------------------
+-- Same scope and key at the same moment: the second caller waits here until the first commits,
+-- then finds its result in the registry.
+create or replace function app.idempotency_lock(p_scope text, p_scope_id uuid, p_key text) returns void
+language sql volatile
+set search_path = ''
+as $$
+  select pg_catalog.pg_advisory_xact_lock(
+    pg_catalog.hashtextextended('mps.idem:' || p_scope || ':' || p_scope_id::text || ':' || p_key, 0))
+$$;
+
+-- The original result (with replayed: true) when this key was used for the same request;
+-- idempotency_conflict when it was used for another; null when it is new.
+create or replace function app.idempotency_replay(
+  p_scope text, p_scope_id uuid, p_key text, p_operation text, p_fingerprint jsonb
+) returns jsonb
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_row app.idempotency_registry;
+begin
+  select r.* into v_row from app.idempotency_registry r
+   where r.scope = p_scope and r.scope_id = p_scope_id and r.idempotency_key = p_key;
+  if not found then
+    return null;
+  end if;
+  if v_row.operation <> p_operation or v_row.fingerprint <> p_fingerprint then
+    perform app.fail('idempotency_conflict', format(
+      'this idempotency key was already used for a different request (%s); use a new key for a new request',
+      v_row.operation));
+  end if;
+  return v_row.result || jsonb_build_object('replayed', true);
+end
+$$;
+
+create or replace function app.idempotency_store(
+  p_scope text, p_scope_id uuid, p_key text, p_operation text, p_fingerprint jsonb,
+  p_result jsonb, p_tx_id uuid
+) returns void
+language sql volatile
+set search_path = ''
+as $$
+  insert into app.idempotency_registry (scope, scope_id, idempotency_key, operation, fingerprint, result, tx_id)
+  values (p_scope, p_scope_id, p_key, p_operation, p_fingerprint, p_result, p_tx_id)
+$$;
+
+-- Per-card serialisation of every balance change.
+create or replace function app.lock_card(p_card_id uuid) returns void
+language sql volatile
+set search_path = ''
+as $$
+  select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.card:' || p_card_id::text, 0))
+$$;
+
+-- Audit -------------------------------------------------------------------------------------
+create or replace function app.audit(
+  p_action text, p_entity_type text, p_entity_id text,
+  p_merchant_id uuid default null, p_merchant_role text default null,
+  p_card_id uuid default null, p_amount numeric default null, p_details jsonb default '{}'::jsonb
+) returns void
+language sql volatile
+set search_path = ''
+as $$
+  insert into audit.event_log (actor_user_id, actor_role, merchant_role, action, entity_type,
+                               entity_id, merchant_id, card_id, amount, details)
+  values (auth.uid(), app.caller_role(), p_merchant_role, p_action, p_entity_type,
+          p_entity_id, p_merchant_id, p_card_id, p_amount, coalesce(p_details, '{}'::jsonb))
+$$;
+
+-- QR tokens ---------------------------------------------------------------------------------
+-- Form: MPSQR1.<lookup_id: 24 hex>.<secret: 32 base64url chars = 192 random bits>.
+create or replace function app.qr_prefix() returns text
+language sql immutable
+set search_path = ''
+as $$ select 'MPSQR1' $$;
+
+create or replace function app.qr_parse(p_plain text, out lookup_id text, out secret text)
+language plpgsql immutable
+set search_path = ''
+as $$
+declare
+  v_parts text[];
+begin
+  v_parts := regexp_match(coalesce(p_plain, ''), '^MPSQR1\.([0-9a-f]{24})\.([A-Za-z0-9_-]{32})$');
+  if v_parts is null then
+    perform app.fail('qr_invalid', 'this is not a member payment code; ask the member to show the payment QR');
+  end if;
+  lookup_id := v_parts[1];
+  secret := v_parts[2];
+end
+$$;
+
+-- The card a token belongs to, after checking its secret. Says nothing of whether it is live.
+create or replace function app.qr_resolve(p_plain text) returns uuid
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_token record;
+  v_hist app.card_qr_history;
+begin
+  v_token := app.qr_parse(p_plain);
+  select h.* into v_hist from app.card_qr_history h where h.lookup_id = v_token.lookup_id;
+  if not found or extensions.crypt(v_token.secret, v_hist.secret_hash) <> v_hist.secret_hash then
+    perform app.fail('qr_invalid', 'this payment code is not recognised; ask the member to refresh it');
+  end if;
+  return v_hist.card_id;
+end
+$$;
+
+-- Spend a token for a payment or top-up. The caller holds the card lock and has resolved the
+-- token (secret checked); here: is it the live unused token, then has it expired.
+create or replace function app.qr_consume(p_plain text, p_card_id uuid) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_token record := app.qr_parse(p_plain);
+  v_state app.card_qr_state;
+  v_now timestamptz := app.now();
+begin
+  select s.* into v_state from app.card_qr_state s where s.card_id = p_card_id;
+  if not found or v_state.lookup_id <> v_token.lookup_id then
+    perform app.fail('qr_not_active', 'this payment code was already used or replaced; ask the member to refresh it');
+  end if;
+  if v_state.expires_at <= v_now then
+    perform app.fail('qr_expired', 'this payment code has expired; ask the member to refresh it');
+  end if;
+  update app.card_qr_history h
+     set use_count = h.use_count + 1, last_used_at = v_now,
+         ended_at = case when v_state.single_use then v_now end,
+         end_reason = case when v_state.single_use then 'used' end
+   where h.lookup_id = v_state.lookup_id;
+  if v_state.single_use then
+    delete from app.card_qr_state s where s.card_id = p_card_id;
+  end if;
+end
+$$;
+
+-- End the live token of a card, if any, recording why.
+create or replace function app.qr_end(p_card_id uuid, p_reason text) returns boolean
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_lookup text;
+begin
+  delete from app.card_qr_state s where s.card_id = p_card_id returning s.lookup_id into v_lookup;
+  if v_lookup is null then
+    return false;
+  end if;
+  update app.card_qr_history h set ended_at = app.now(), end_reason = p_reason
+   where h.lookup_id = v_lookup;
+  return true;
+end
+$$;
+
+-- Issue a new live token (replacing the old one) and return its plain text, once.
+create or replace function app.qr_issue(p_card_id uuid, p_ttl_seconds integer, p_single_use boolean,
+                                        out qr_plain text, out expires_at timestamptz)
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_lookup text := encode(extensions.gen_random_bytes(12), 'hex');
+  v_secret text := translate(encode(extensions.gen_random_bytes(24), 'base64'), '+/', '-_');
+  -- 192 random bits: bcrypt's work factor adds nothing, so the lowest cost keeps payments fast.
+  v_hash text := extensions.crypt(v_secret, extensions.gen_salt('bf', 4));
+  v_now timestamptz := app.now();
+begin
+  perform app.qr_end(p_card_id, 'replaced');
+  expires_at := v_now + make_interval(secs => p_ttl_seconds);
+  insert into app.card_qr_history (lookup_id, card_id, secret_hash, single_use, issued_at, expires_at)
+  values (v_lookup, p_card_id, v_hash, p_single_use, v_now, expires_at);
+  insert into app.card_qr_state (card_id, lookup_id, secret_hash, single_use, issued_at, expires_at)
+  values (p_card_id, v_lookup, v_hash, p_single_use, v_now, expires_at);
+  qr_plain := app.qr_prefix() || '.' || v_lookup || '.' || v_secret;
+end
+$$;
+
+-- Levels and points -------------------------------------------------------------------------
+create or replace function app.level_for_points(p_points bigint) returns text
+language sql stable
+set search_path = ''
+as $$
+  select l.level_code from app.membership_levels l
+   where l.min_points <= greatest(p_points, 0)
+   order by l.min_points desc limit 1
+$$;
+
+-- Add (or take back) points for a member and move the level to follow them. Returns the level.
+create or replace function app.apply_points(p_member_id uuid, p_card_id uuid, p_tx_id uuid,
+                                            p_delta bigint, p_reason text) returns text
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_level text;
+begin
+  if p_delta <> 0 then
+    insert into app.point_ledger (member_id, card_id, tx_id, delta, reason)
+    values (p_member_id, p_card_id, p_tx_id, p_delta, p_reason);
+  end if;
+  update app.member_profiles m
+     set points = greatest(m.points + p_delta, 0),
+         level_code = coalesce(app.level_for_points(greatest(m.points + p_delta, 0)), m.level_code),
+         updated_at = app.now()
+   where m.id = p_member_id
+  returning m.level_code into v_level;
+  return v_level;
+end
+$$;
+
+-- Cards -------------------------------------------------------------------------------------
+create or replace function app.card_owner(p_card_id uuid) returns uuid
+language sql stable
+set search_path = ''
+as $$ select b.member_id from app.card_bindings b where b.card_id = p_card_id and b.role = 'owner' $$;
+
+create or replace function app.card_summary(p_card_id uuid) returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'card_id', c.id, 'card_no', c.card_no, 'card_type', c.card_type, 'status', c.status,
+    'balance', c.balance, 'points', m.points, 'level_code', m.level_code,
+    'owner_member_id', m.id, 'expires_at', c.expires_at, 'created_at', c.created_at)
+  from app.cards c
+  left join app.card_bindings b on b.card_id = c.id and b.role = 'owner'
+  left join app.member_profiles m on m.id = b.member_id
+  where c.id = p_card_id
+$$;
+
+-- Operations: cards whose balance disagrees with their transactions (should always be empty).
+create or replace function app.card_balance_discrepancies()
+returns table (card_id uuid, balance numeric, from_transactions numeric)
+language sql stable
+set search_path = ''
+as $$
+  select c.id, c.balance, coalesce(t.total, 0)
+  from app.cards c
+  left join (
+    select x.card_id,
+           sum(case x.kind when 'payment' then -x.amount else x.amount end) as total
+    from app.transactions x group by x.card_id
+  ) t on t.card_id = c.id
+  where c.balance <> coalesce(t.total, 0)
+$$;
+
+-- Helpers are internal: no API role calls them directly.
+do $$
+declare
+  f record;
+begin
+  for f in
+    select p.oid::regprocedure as sig
+    from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname = 'app' and p.proname not in ('my_merchant_ids', 'my_managed_merchant_ids')
+  loop
+    execute format('revoke all on function %s from public, anon, authenticated', f.sig);
+  end loop;
+end $$;
