@@ -111,11 +111,11 @@ class Cluster:
         ])
 
     def running(self) -> bool:
-        res = subprocess.run(
-            [str(find_bindir() / "pg_ctl"), "status", "-D", str(self.pgdata)],
-            capture_output=True, text=True,
-        )
-        return res.returncode == 0
+        args = [str(find_bindir() / "pg_ctl"), "status", "-D", str(self.pgdata)]
+        user = _run_as_user()
+        if user:  # the data directory is private to the server's user
+            args = ["runuser", "-u", user, "--", *args]
+        return subprocess.run(args, capture_output=True, text=True).returncode == 0
 
     def start(self, *, fsync: bool = True) -> None:
         self.socket_dir.mkdir(parents=True, exist_ok=True)

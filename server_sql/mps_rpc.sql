@@ -1,1 +1,676 @@
-select 1;
+-- Member Payment System: the RPCs (schema public, exposed by PostgREST).
+--
+-- Apply after mps_schema.sql. Safe to re-run: every function is created or replaced and its
+-- grants restated right under it. Each RPC is thin: check the caller, check the input, then do
+-- the work with the helpers in schema app. All are SECURITY DEFINER with search_path = '' and
+-- name everything with its schema. Errors: contract §4 (app.fail).
+--
+-- Who may call (contract §2): service_role = platform and member-app backend; authenticated =
+-- merchant operators, limited by their role in app.merchant_users. anon calls nothing.
+
+-- ===========================================================================================
+-- Platform
+-- ===========================================================================================
+
+-- Create a merchant. Returns its id. Service role only.
+create or replace function public.create_merchant(
+  p_code text,
+  p_name text,
+  p_settlement_mode text default 't_plus_1',
+  p_timezone text default 'Asia/Shanghai',
+  p_currency text default 'CNY'
+) returns uuid
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  perform app.require_service();
+  if p_code is null or p_code !~ '^[A-Za-z0-9_-]{2,32}$' then
+    perform app.fail('invalid_argument', 'p_code must be 2 to 32 letters, digits, _ or -');
+  end if;
+  if p_name is null or length(btrim(p_name)) not between 1 and 200 then
+    perform app.fail('invalid_argument', 'p_name must be 1 to 200 characters');
+  end if;
+  if coalesce(p_settlement_mode, '') not in ('realtime', 't_plus_1', 'monthly') then
+    perform app.fail('invalid_argument', 'p_settlement_mode must be realtime, t_plus_1 or monthly');
+  end if;
+  if coalesce(p_currency, '') !~ '^[A-Z]{3}$' then
+    perform app.fail('invalid_argument', 'p_currency must be an ISO 4217 code such as CNY');
+  end if;
+  begin
+    perform pg_catalog.now() at time zone p_timezone;
+  exception when others then
+    perform app.fail('invalid_argument', format('unknown time zone %s', coalesce(left(p_timezone, 64), 'null')));
+  end;
+  if p_timezone is null then
+    perform app.fail('invalid_argument', 'p_timezone is required');
+  end if;
+  if exists (select 1 from app.merchants m where m.code = p_code) then
+    perform app.fail('invalid_argument', format('a merchant with code %s already exists', p_code));
+  end if;
+  insert into app.merchants (code, name, settlement_mode, timezone, currency)
+  values (p_code, btrim(p_name), p_settlement_mode::app.settlement_mode, p_timezone, p_currency)
+  returning id into v_id;
+  perform app.audit('merchant.create', 'merchant', v_id::text, v_id, null, null, null,
+                    jsonb_build_object('code', p_code, 'settlement_mode', p_settlement_mode,
+                                       'timezone', p_timezone, 'currency', p_currency));
+  return v_id;
+end
+$$;
+revoke all on function public.create_merchant(text, text, text, text, text) from public, anon, authenticated;
+grant execute on function public.create_merchant(text, text, text, text, text) to service_role;
+
+-- Give a Supabase Auth user a role at a merchant, or change it. Service role, or the merchant's
+-- owner. A merchant always keeps at least one owner.
+create or replace function public.add_merchant_user(
+  p_merchant_code text,
+  p_user_id uuid,
+  p_role text
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_prev app.merchant_role;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'owner');
+  if coalesce(p_role, '') not in ('cashier', 'manager', 'owner') then
+    perform app.fail('invalid_argument', 'p_role must be cashier, manager or owner');
+  end if;
+  if p_user_id is null or not exists (select 1 from auth.users u where u.id = p_user_id) then
+    perform app.fail('not_found', 'no such user; create the operator in Supabase Auth first');
+  end if;
+  -- Serialise role changes of one merchant so the last-owner check cannot race.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.merchant_users:' || v_ctx.merchant_id::text, 0));
+  select mu.role into v_prev from app.merchant_users mu
+   where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
+  if v_prev = 'owner' and p_role <> 'owner' and (
+       select count(*) from app.merchant_users mu
+        where mu.merchant_id = v_ctx.merchant_id and mu.role = 'owner') = 1 then
+    perform app.fail('invalid_argument', 'a merchant must keep at least one owner');
+  end if;
+  insert into app.merchant_users (merchant_id, user_id, role)
+  values (v_ctx.merchant_id, p_user_id, p_role::app.merchant_role)
+  on conflict (merchant_id, user_id) do update set role = excluded.role, updated_at = app.now();
+  perform app.audit('merchant_user.set_role', 'merchant_user', p_user_id::text, v_ctx.merchant_id,
+                    v_ctx.merchant_role, null, null,
+                    jsonb_build_object('role', p_role, 'previous_role', v_prev));
+  return jsonb_build_object('merchant_code', v_ctx.merchant_code, 'user_id', p_user_id,
+                            'role', p_role, 'previous_role', v_prev);
+end
+$$;
+revoke all on function public.add_merchant_user(text, uuid, text) from public, anon, authenticated;
+grant execute on function public.add_merchant_user(text, uuid, text) to authenticated, service_role;
+
+-- ===========================================================================================
+-- Members and cards (member-app backend: service role)
+-- ===========================================================================================
+
+-- Create a member, bind an external identity if given, and issue the default card with the
+-- member as owner. Returns the member id.
+create or replace function public.create_member_profile(
+  p_name text,
+  p_phone text default null,
+  p_email text default null,
+  p_binding_user_org text default null,
+  p_binding_org_id text default null,
+  p_default_card_type text default 'standard'
+) returns uuid
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_member uuid;
+  v_card uuid;
+begin
+  perform app.require_service();
+  if p_name is null or length(btrim(p_name)) not between 1 and 200 then
+    perform app.fail('invalid_argument', 'p_name must be 1 to 200 characters');
+  end if;
+  if p_phone is not null and p_phone !~ '^\+?[0-9][0-9 -]{4,31}$' then
+    perform app.fail('invalid_argument', 'p_phone is not a phone number');
+  end if;
+  if p_email is not null and (p_email !~ '^[^@\s]+@[^@\s]+$' or length(p_email) > 320) then
+    perform app.fail('invalid_argument', 'p_email is not an email address');
+  end if;
+  if p_phone is not null and exists (select 1 from app.member_profiles m where m.phone = p_phone) then
+    perform app.fail('invalid_argument', 'another member already has this phone number');
+  end if;
+  if (p_binding_user_org is null) <> (p_binding_org_id is null) then
+    perform app.fail('invalid_argument', 'p_binding_user_org and p_binding_org_id go together');
+  end if;
+  perform app.check_card_type(p_default_card_type);
+
+  insert into app.member_profiles (name, phone, email, level_code)
+  values (btrim(p_name), p_phone, p_email, app.level_for_points(0))
+  returning id into v_member;
+  perform app.audit('member.create', 'member', v_member::text);
+  if p_binding_user_org is not null then
+    perform app.bind_identity(v_member, p_binding_user_org, p_binding_org_id);
+  end if;
+  v_card := app.issue_card_for(v_member, p_default_card_type, null);
+  return v_member;
+end
+$$;
+revoke all on function public.create_member_profile(text, text, text, text, text, text) from public, anon, authenticated;
+grant execute on function public.create_member_profile(text, text, text, text, text, text) to service_role;
+
+-- Issue a new card to a member (the owner). A binding password, if given, guards the owner
+-- binding of a shared card. A voucher is loaded once here with p_initial_amount (it cannot be
+-- recharged later); any card type may be. A load moves money, so it needs an idempotency key
+-- (scoped to the member); a replay returns the same card.
+create or replace function public.issue_card(
+  p_member_id uuid,
+  p_card_type text default 'standard',
+  p_binding_password text default null,
+  p_initial_amount numeric default null,
+  p_idempotency_key text default null
+) returns uuid
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_card uuid;
+  v_amount numeric;
+  v_fp jsonb;
+  v_replay jsonb;
+begin
+  perform app.require_service();
+  perform app.check_card_type(p_card_type);
+  if p_member_id is null or not exists (select 1 from app.member_profiles m where m.id = p_member_id) then
+    perform app.fail('not_found', 'no such member');
+  end if;
+  if p_binding_password is not null and length(p_binding_password) not between 6 and 72 then
+    perform app.fail('invalid_argument', 'a binding password must be 6 to 72 characters');
+  end if;
+  if p_initial_amount is not null then
+    v_amount := app.check_amount(p_initial_amount);
+    if p_idempotency_key is null then
+      perform app.fail('invalid_argument', 'loading a card needs p_idempotency_key');
+    end if;
+  end if;
+  if p_idempotency_key is not null then
+    perform app.check_idempotency_key(p_idempotency_key);
+    perform app.idempotency_lock('member', p_member_id, p_idempotency_key);
+    v_fp := jsonb_build_object('card_type', p_card_type, 'amount', v_amount);
+    v_replay := app.idempotency_replay('member', p_member_id, p_idempotency_key, 'issue_card', v_fp);
+    if v_replay is not null then
+      return (v_replay ->> 'card_id')::uuid;
+    end if;
+  end if;
+
+  v_card := app.issue_card_for(p_member_id, p_card_type, p_binding_password);
+  if v_amount is not null then
+    perform app.lock_card(v_card);
+    perform app.credit_card(v_card, v_amount, null, null, null, '{"source": "issue_card"}'::jsonb,
+                            p_idempotency_key, true);
+  end if;
+  if p_idempotency_key is not null then
+    perform app.idempotency_store('member', p_member_id, p_idempotency_key, 'issue_card', v_fp,
+                                  jsonb_build_object('card_id', v_card), null);
+  end if;
+  return v_card;
+end
+$$;
+revoke all on function public.issue_card(uuid, text, text, numeric, text) from public, anon, authenticated;
+grant execute on function public.issue_card(uuid, text, text, numeric, text) to service_role;
+
+-- One card: balance, type, status, and its owner's points and level.
+create or replace function public.get_card_summary(p_card_id uuid) returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_summary jsonb;
+begin
+  perform app.require_service();
+  v_summary := app.card_summary(p_card_id);
+  if v_summary is null then
+    perform app.fail('not_found', 'no such card');
+  end if;
+  return v_summary;
+end
+$$;
+revoke all on function public.get_card_summary(uuid) from public, anon, authenticated;
+grant execute on function public.get_card_summary(uuid) to service_role;
+
+-- Every card a member is bound to, with the member's role on it.
+create or replace function public.list_member_cards(p_member_id uuid) returns setof jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+begin
+  perform app.require_service();
+  if p_member_id is null or not exists (select 1 from app.member_profiles m where m.id = p_member_id) then
+    perform app.fail('not_found', 'no such member');
+  end if;
+  return query
+    select app.card_summary(b.card_id) || jsonb_build_object('binding_role', b.role)
+      from app.card_bindings b
+      join app.cards c on c.id = b.card_id
+     where b.member_id = p_member_id
+     order by c.created_at, c.card_no;
+end
+$$;
+revoke all on function public.list_member_cards(uuid) from public, anon, authenticated;
+grant execute on function public.list_member_cards(uuid) to service_role;
+
+-- ===========================================================================================
+-- QR tokens
+-- ===========================================================================================
+
+-- Replace a card's live payment code with a new one, returned in plain text this once.
+-- p_member_id, when the member app passes it, must be a holder allowed to pay (not a viewer).
+create or replace function public.rotate_card_qr(
+  p_card_id uuid,
+  p_ttl_seconds integer default 300,
+  p_single_use boolean default true,
+  p_member_id uuid default null
+) returns table (card_id uuid, qr_plain text, expires_at timestamptz)
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_card app.cards;
+  v_role app.binding_role;
+  v_token record;
+begin
+  perform app.require_service();
+  if p_ttl_seconds is null or p_ttl_seconds < 1 or p_ttl_seconds > 86400 then
+    perform app.fail('invalid_argument', 'p_ttl_seconds must be between 1 and 86400');
+  end if;
+  if p_single_use is null then
+    perform app.fail('invalid_argument', 'p_single_use must be true or false');
+  end if;
+  perform app.lock_card(p_card_id);
+  v_card := app.card_for_use(p_card_id);
+  if p_member_id is not null then
+    select b.role into v_role from app.card_bindings b
+     where b.card_id = p_card_id and b.member_id = p_member_id;
+    if v_role is null then
+      perform app.fail('forbidden', 'this member is not bound to the card');
+    end if;
+    if v_role = 'viewer' then
+      perform app.fail('forbidden', 'a viewer of a card cannot pay with it');
+    end if;
+  end if;
+  v_token := app.qr_issue(p_card_id, p_ttl_seconds, p_single_use);
+  perform app.audit('qr.rotate', 'card', p_card_id::text, null, null, p_card_id, null,
+                    jsonb_build_object('ttl_seconds', p_ttl_seconds, 'single_use', p_single_use,
+                                       'member_id', p_member_id));
+  card_id := p_card_id;
+  qr_plain := v_token.qr_plain;
+  expires_at := v_token.expires_at;
+  return next;
+end
+$$;
+revoke all on function public.rotate_card_qr(uuid, integer, boolean, uuid) from public, anon, authenticated;
+grant execute on function public.rotate_card_qr(uuid, integer, boolean, uuid) to service_role;
+
+-- End a card's live payment code now. Returns whether there was one.
+create or replace function public.revoke_card_qr(p_card_id uuid) returns boolean
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_revoked boolean;
+begin
+  perform app.require_service();
+  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
+    perform app.fail('not_found', 'no such card');
+  end if;
+  perform app.lock_card(p_card_id);
+  v_revoked := app.qr_end(p_card_id, 'revoked');
+  perform app.audit('qr.revoke', 'card', p_card_id::text, null, null, p_card_id, null,
+                    jsonb_build_object('had_live_token', v_revoked));
+  return v_revoked;
+end
+$$;
+revoke all on function public.revoke_card_qr(uuid) from public, anon, authenticated;
+grant execute on function public.revoke_card_qr(uuid) to service_role;
+
+-- ===========================================================================================
+-- Money
+-- ===========================================================================================
+
+-- Charge a member's card by its payment code. Cashier or above. Idempotent per merchant and key.
+create or replace function public.merchant_charge_by_qr(
+  p_merchant_code text,
+  p_qr_plain text,
+  p_raw_amount numeric,
+  p_idempotency_key text,
+  p_tag jsonb default '{}'::jsonb
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_amount numeric;
+  v_tag jsonb;
+  v_card_id uuid;
+  v_fp jsonb;
+  v_replay jsonb;
+  v_card app.cards;
+  v_owner uuid;
+  v_level app.membership_levels;
+  v_discount numeric;
+  v_paid numeric;
+  v_points bigint;
+  v_tx uuid := gen_random_uuid();
+  v_now timestamptz := app.now();
+  v_new_level text;
+  v_result jsonb;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  v_amount := app.check_amount(p_raw_amount);
+  perform app.check_idempotency_key(p_idempotency_key);
+  v_tag := app.check_tag(p_tag);
+  v_card_id := app.qr_resolve(p_qr_plain);
+
+  perform app.idempotency_lock('merchant', v_ctx.merchant_id, p_idempotency_key);
+  v_fp := jsonb_build_object('card_id', v_card_id, 'amount', v_amount);
+  v_replay := app.idempotency_replay('merchant', v_ctx.merchant_id, p_idempotency_key, 'charge', v_fp);
+  if v_replay is not null then
+    return v_replay;
+  end if;
+
+  perform app.lock_card(v_card_id);
+  perform app.qr_consume(p_qr_plain, v_card_id);
+  v_card := app.card_for_use(v_card_id);
+  v_owner := app.card_owner(v_card_id);
+  select l.* into v_level from app.membership_levels l
+    join app.member_profiles m on m.level_code = l.level_code
+   where m.id = v_owner;
+
+  -- Half-up to the cent (numeric round is half away from zero; amounts are positive).
+  v_discount := round(v_amount * v_level.discount_rate, 2);
+  v_paid := v_amount - v_discount;
+  if v_card.balance < v_paid then
+    perform app.fail('insufficient_balance', format('the card balance %s is less than %s', v_card.balance, v_paid));
+  end if;
+  v_points := floor(v_paid * v_level.points_per_unit)::bigint;
+
+  update app.cards c set balance = c.balance - v_paid, updated_at = v_now
+   where c.id = v_card_id returning * into v_card;
+  insert into app.transactions (id, kind, card_id, member_id, merchant_id, operator_user_id,
+                                raw_amount, discount_amount, amount, balance_after, points_delta,
+                                level_code, tag, idempotency_key, created_at)
+  values (v_tx, 'payment', v_card_id, v_owner, v_ctx.merchant_id, v_ctx.user_id,
+          v_amount, v_discount, v_paid, v_card.balance, v_points,
+          v_level.level_code, v_tag, p_idempotency_key, v_now);
+  v_new_level := app.apply_points(v_owner, v_card_id, v_tx, v_points, 'payment');
+
+  v_result := jsonb_build_object(
+    'tx_id', v_tx, 'kind', 'payment', 'merchant_code', v_ctx.merchant_code,
+    'currency', v_ctx.currency, 'card_id', v_card_id, 'card_last4', right(v_card.card_no, 4),
+    'card_type', v_card.card_type, 'member_id', v_owner, 'operator_user_id', v_ctx.user_id,
+    'raw_amount', v_amount, 'discount_rate', v_level.discount_rate,
+    'discount_amount', v_discount, 'paid_amount', v_paid, 'balance_after', v_card.balance,
+    'points_earned', v_points, 'level_code', v_new_level, 'created_at', v_now, 'replayed', false);
+  perform app.idempotency_store('merchant', v_ctx.merchant_id, p_idempotency_key, 'charge', v_fp, v_result, v_tx);
+  perform app.audit('tx.payment', 'transaction', v_tx::text, v_ctx.merchant_id, v_ctx.merchant_role,
+                    v_card_id, v_paid,
+                    jsonb_build_object('raw_amount', v_amount, 'discount_amount', v_discount,
+                                       'balance_after', v_card.balance, 'points', v_points,
+                                       'idempotency_key', p_idempotency_key));
+  return v_result;
+end
+$$;
+revoke all on function public.merchant_charge_by_qr(text, text, numeric, text, jsonb) from public, anon, authenticated;
+grant execute on function public.merchant_charge_by_qr(text, text, numeric, text, jsonb) to authenticated, service_role;
+
+-- Refund all or part of a payment of this merchant. Manager or owner. Idempotent per merchant
+-- and key; many partial refunds per payment until its paid amount is used up.
+create or replace function public.merchant_refund_tx(
+  p_merchant_code text,
+  p_tx_id uuid,
+  p_refund_amount numeric,
+  p_idempotency_key text,
+  p_reason text default null,
+  p_tag jsonb default '{}'::jsonb
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_amount numeric;
+  v_tag jsonb;
+  v_orig app.transactions;
+  v_fp jsonb;
+  v_replay jsonb;
+  v_card app.cards;
+  v_refunded numeric;
+  v_reversed bigint;
+  v_reverse_total bigint;
+  v_points bigint;
+  v_window numeric := coalesce(app.setting_numeric('refund_window_days'), 180);
+  v_tx uuid := gen_random_uuid();
+  v_now timestamptz := app.now();
+  v_new_level text;
+  v_result jsonb;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'manager');
+  v_amount := app.check_amount(p_refund_amount);
+  perform app.check_idempotency_key(p_idempotency_key);
+  v_tag := app.check_tag(p_tag);
+  if p_reason is not null and length(p_reason) > 500 then
+    perform app.fail('invalid_argument', 'p_reason must be at most 500 characters');
+  end if;
+  select t.* into v_orig from app.transactions t where t.id = p_tx_id;
+  if not found then
+    perform app.fail('not_found', 'no such transaction');
+  end if;
+  if v_orig.kind <> 'payment' or v_orig.merchant_id is distinct from v_ctx.merchant_id then
+    perform app.fail('tx_not_refundable', 'only a payment taken by this merchant can be refunded');
+  end if;
+
+  perform app.idempotency_lock('merchant', v_ctx.merchant_id, p_idempotency_key);
+  v_fp := jsonb_build_object('tx_id', p_tx_id, 'amount', v_amount);
+  v_replay := app.idempotency_replay('merchant', v_ctx.merchant_id, p_idempotency_key, 'refund', v_fp);
+  if v_replay is not null then
+    return v_replay;
+  end if;
+  if v_orig.created_at < v_now - make_interval(days => v_window::integer) then
+    perform app.fail('tx_not_refundable', format('payments older than %s days cannot be refunded', v_window));
+  end if;
+
+  perform app.lock_card(v_orig.card_id);
+  select coalesce(sum(r.amount), 0), coalesce(sum(-r.points_delta), 0) into v_refunded, v_reversed
+    from app.transactions r where r.original_tx_id = p_tx_id;
+  if v_refunded + v_amount > v_orig.amount then
+    perform app.fail('refund_exceeds_paid', format('only %s of this payment is left to refund', v_orig.amount - v_refunded));
+  end if;
+  select c.* into v_card from app.cards c where c.id = v_orig.card_id;
+  if v_card.status = 'closed' then
+    perform app.fail('card_inactive', 'the card is closed; money cannot be returned to it');
+  end if;
+
+  -- Points come back in proportion, computed on the running total so that the partial refunds
+  -- of a payment reverse exactly what it earned once it is fully refunded.
+  v_reverse_total := case when v_refunded + v_amount = v_orig.amount then v_orig.points_delta
+                          else floor(v_orig.points_delta * (v_refunded + v_amount) / v_orig.amount)::bigint end;
+  v_points := v_reverse_total - v_reversed;
+
+  update app.cards c set balance = c.balance + v_amount, updated_at = v_now
+   where c.id = v_card.id returning * into v_card;
+  insert into app.transactions (id, kind, card_id, member_id, merchant_id, operator_user_id,
+                                raw_amount, discount_amount, amount, balance_after, points_delta,
+                                level_code, original_tx_id, reason, tag, idempotency_key, created_at)
+  values (v_tx, 'refund', v_card.id, v_orig.member_id, v_ctx.merchant_id, v_ctx.user_id,
+          v_amount, 0, v_amount, v_card.balance, -v_points,
+          v_orig.level_code, p_tx_id, p_reason, v_tag, p_idempotency_key, v_now);
+  v_new_level := app.apply_points(v_orig.member_id, v_card.id, v_tx, -v_points, 'refund');
+
+  v_result := jsonb_build_object(
+    'refund_tx_id', v_tx, 'original_tx_id', p_tx_id, 'merchant_code', v_ctx.merchant_code,
+    'currency', v_ctx.currency, 'card_id', v_card.id, 'card_last4', right(v_card.card_no, 4),
+    'member_id', v_orig.member_id, 'operator_user_id', v_ctx.user_id,
+    'refund_amount', v_amount, 'refunded_total', v_refunded + v_amount,
+    'refundable_remaining', v_orig.amount - v_refunded - v_amount,
+    'balance_after', v_card.balance, 'points_reversed', v_points, 'level_code', v_new_level,
+    'reason', p_reason, 'created_at', v_now, 'replayed', false);
+  perform app.idempotency_store('merchant', v_ctx.merchant_id, p_idempotency_key, 'refund', v_fp, v_result, v_tx);
+  perform app.audit('tx.refund', 'transaction', v_tx::text, v_ctx.merchant_id, v_ctx.merchant_role,
+                    v_card.id, v_amount,
+                    jsonb_build_object('original_tx_id', p_tx_id, 'balance_after', v_card.balance,
+                                       'points_reversed', v_points, 'reason', p_reason,
+                                       'idempotency_key', p_idempotency_key));
+  return v_result;
+end
+$$;
+revoke all on function public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb) from public, anon, authenticated;
+grant execute on function public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb) to authenticated, service_role;
+
+-- Cash top-up at the counter: the member shows the payment code, the cashier takes cash.
+-- Cashier or above. Spends a single-use code like a payment does.
+create or replace function public.merchant_recharge_by_qr(
+  p_merchant_code text,
+  p_qr_plain text,
+  p_amount numeric,
+  p_idempotency_key text,
+  p_tag jsonb default '{}'::jsonb
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_amount numeric;
+  v_tag jsonb;
+  v_card_id uuid;
+  v_fp jsonb;
+  v_replay jsonb;
+  v_result jsonb;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  v_amount := app.check_amount(p_amount);
+  perform app.check_idempotency_key(p_idempotency_key);
+  v_tag := app.check_tag(p_tag);
+  v_card_id := app.qr_resolve(p_qr_plain);
+
+  perform app.idempotency_lock('merchant', v_ctx.merchant_id, p_idempotency_key);
+  v_fp := jsonb_build_object('card_id', v_card_id, 'amount', v_amount);
+  v_replay := app.idempotency_replay('merchant', v_ctx.merchant_id, p_idempotency_key, 'recharge', v_fp);
+  if v_replay is not null then
+    return v_replay;
+  end if;
+
+  perform app.lock_card(v_card_id);
+  perform app.qr_consume(p_qr_plain, v_card_id);
+  v_result := app.credit_card(v_card_id, v_amount, v_ctx.merchant_id, v_ctx.user_id,
+                              v_ctx.merchant_role, v_tag, p_idempotency_key)
+              || jsonb_build_object('merchant_code', v_ctx.merchant_code, 'currency', v_ctx.currency);
+  perform app.idempotency_store('merchant', v_ctx.merchant_id, p_idempotency_key, 'recharge', v_fp,
+                                v_result, (v_result ->> 'tx_id')::uuid);
+  return v_result;
+end
+$$;
+revoke all on function public.merchant_recharge_by_qr(text, text, numeric, text, jsonb) from public, anon, authenticated;
+grant execute on function public.merchant_recharge_by_qr(text, text, numeric, text, jsonb) to authenticated, service_role;
+
+-- Top up a card from the member app (paid through the platform). Service role. Idempotent per
+-- card and key.
+create or replace function public.recharge_card(
+  p_card_id uuid,
+  p_amount numeric,
+  p_idempotency_key text,
+  p_tag jsonb default '{}'::jsonb
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_amount numeric;
+  v_tag jsonb;
+  v_fp jsonb;
+  v_replay jsonb;
+  v_result jsonb;
+begin
+  perform app.require_service();
+  v_amount := app.check_amount(p_amount);
+  perform app.check_idempotency_key(p_idempotency_key);
+  v_tag := app.check_tag(p_tag);
+  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
+    perform app.fail('not_found', 'no such card');
+  end if;
+
+  perform app.idempotency_lock('card', p_card_id, p_idempotency_key);
+  v_fp := jsonb_build_object('amount', v_amount);
+  v_replay := app.idempotency_replay('card', p_card_id, p_idempotency_key, 'recharge', v_fp);
+  if v_replay is not null then
+    return v_replay;
+  end if;
+
+  perform app.lock_card(p_card_id);
+  v_result := app.credit_card(p_card_id, v_amount, null, null, null, v_tag, p_idempotency_key);
+  perform app.idempotency_store('card', p_card_id, p_idempotency_key, 'recharge', v_fp, v_result,
+                                (v_result ->> 'tx_id')::uuid);
+  return v_result;
+end
+$$;
+revoke all on function public.recharge_card(uuid, numeric, text, jsonb) from public, anon, authenticated;
+grant execute on function public.recharge_card(uuid, numeric, text, jsonb) to service_role;
+
+-- ===========================================================================================
+-- Merchant reads (POS)
+-- ===========================================================================================
+
+-- Who am I at this merchant: role, and the merchant's name, currency and timezone.
+create or replace function public.merchant_session_info(p_merchant_code text) returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_now timestamptz := app.now();
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  return jsonb_build_object(
+    'merchant_code', v_ctx.merchant_code, 'merchant_name', v_ctx.merchant_name,
+    'currency', v_ctx.currency, 'timezone', v_ctx.timezone,
+    'settlement_mode', v_ctx.settlement_mode, 'role', v_ctx.merchant_role,
+    'user_id', v_ctx.user_id, 'email', auth.jwt() ->> 'email',
+    'business_day', (v_now at time zone v_ctx.timezone)::date, 'server_time', v_now);
+end
+$$;
+revoke all on function public.merchant_session_info(text) from public, anon, authenticated;
+grant execute on function public.merchant_session_info(text) to authenticated, service_role;
+
+-- One transaction of this merchant, with its refunds and what is still refundable (for a
+-- payment). A cashier may read only the transactions they rang up.
+create or replace function public.merchant_get_tx(p_merchant_code text, p_tx_id uuid) returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_tx app.transactions;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  select t.* into v_tx from app.transactions t where t.id = p_tx_id;
+  if not found or v_tx.merchant_id is distinct from v_ctx.merchant_id then
+    perform app.fail('not_found', 'no such transaction at this merchant');
+  end if;
+  if v_ctx.merchant_role = 'cashier' and v_tx.operator_user_id is distinct from v_ctx.user_id then
+    perform app.fail('forbidden', 'a cashier sees only the transactions they rang up');
+  end if;
+  return app.tx_json(v_tx.id) || jsonb_build_object('merchant_code', v_ctx.merchant_code,
+                                                    'merchant_name', v_ctx.merchant_name,
+                                                    'currency', v_ctx.currency);
+end
+$$;
+revoke all on function public.merchant_get_tx(text, uuid) from public, anon, authenticated;
+grant execute on function public.merchant_get_tx(text, uuid) to authenticated, service_role;
+
+-- ===========================================================================================
+-- Levels, shared cards, identities, QR cron
+-- ===========================================================================================
+
+-- ===========================================================================================
+-- Reports and settlements
+-- ===========================================================================================

@@ -837,6 +837,166 @@ as $$
   where c.balance <> coalesce(t.total, 0)
 $$;
 
+create or replace function app.check_card_type(p_card_type text) returns app.card_type
+language plpgsql immutable
+set search_path = ''
+as $$
+begin
+  if coalesce(p_card_type, '') not in ('standard', 'prepaid', 'corporate', 'voucher') then
+    perform app.fail('invalid_argument', 'card type must be standard, prepaid, corporate or voucher');
+  end if;
+  return p_card_type::app.card_type;
+end
+$$;
+
+-- A card that may move money now: it exists, is active and has not passed its expiry date.
+create or replace function app.card_for_use(p_card_id uuid) returns app.cards
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_card app.cards;
+begin
+  select c.* into v_card from app.cards c where c.id = p_card_id;
+  if not found then
+    perform app.fail('not_found', 'no such card');
+  end if;
+  if v_card.status <> 'active' then
+    perform app.fail('card_inactive', format('the card is %s', v_card.status));
+  end if;
+  if v_card.expires_at is not null and v_card.expires_at <= app.now() then
+    perform app.fail('card_inactive', 'the card has expired');
+  end if;
+  return v_card;
+end
+$$;
+
+-- Bind a provider identity (WeChat openid, Alipay user id, ...) to a member. Binding the same
+-- identity to the same member again changes nothing; to another member is refused.
+create or replace function app.bind_identity(p_member_id uuid, p_provider text, p_external_id text) returns uuid
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_provider text := lower(btrim(coalesce(p_provider, '')));
+  v_row app.member_external_identities;
+begin
+  if v_provider !~ '^[a-z][a-z0-9_]{0,31}$' then
+    perform app.fail('invalid_argument', 'the provider must be a short lower-case name such as wechat');
+  end if;
+  if p_external_id is null or length(p_external_id) not between 1 and 256 then
+    perform app.fail('invalid_argument', 'the external id must be 1 to 256 characters');
+  end if;
+  select i.* into v_row from app.member_external_identities i
+   where i.provider = v_provider and i.external_id = p_external_id;
+  if found then
+    if v_row.member_id <> p_member_id then
+      perform app.fail('invalid_argument', format('this %s identity is already bound to another member', v_provider));
+    end if;
+    return v_row.id;
+  end if;
+  insert into app.member_external_identities (member_id, provider, external_id)
+  values (p_member_id, v_provider, p_external_id)
+  returning * into v_row;
+  perform app.audit('member.bind_identity', 'member', p_member_id::text, null, null, null, null,
+                    jsonb_build_object('provider', v_provider));
+  return v_row.id;
+end
+$$;
+
+-- Create a card with p_member_id as its owner. A binding password is kept only as a bcrypt
+-- hash at cost 10: it is chosen by a person, so the work factor matters.
+create or replace function app.issue_card_for(p_member_id uuid, p_card_type text, p_binding_password text) returns uuid
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_card uuid;
+begin
+  insert into app.cards (card_type, binding_password_hash)
+  values (app.check_card_type(p_card_type),
+          case when p_binding_password is not null
+               then extensions.crypt(p_binding_password, extensions.gen_salt('bf', 10)) end)
+  returning id into v_card;
+  insert into app.card_bindings (card_id, member_id, role) values (v_card, p_member_id, 'owner');
+  perform app.audit('card.issue', 'card', v_card::text, null, null, v_card, null,
+                    jsonb_build_object('card_type', p_card_type, 'member_id', p_member_id,
+                                       'has_binding_password', p_binding_password is not null));
+  return v_card;
+end
+$$;
+
+-- Put money on a card (a top-up, or a card's initial load). The caller holds the card lock
+-- and the idempotency key lock. Vouchers are loaded once at issue and never topped up.
+create or replace function app.credit_card(
+  p_card_id uuid, p_amount numeric, p_merchant_id uuid, p_operator uuid, p_merchant_role text,
+  p_tag jsonb, p_idempotency_key text, p_initial_load boolean default false
+) returns jsonb
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_card app.cards := app.card_for_use(p_card_id);
+  v_owner uuid := app.card_owner(p_card_id);
+  v_tx uuid := gen_random_uuid();
+  v_now timestamptz := app.now();
+begin
+  if v_card.card_type = 'voucher' and not p_initial_load then
+    perform app.fail('card_inactive', 'a voucher cannot be recharged');
+  end if;
+  update app.cards c set balance = c.balance + p_amount, updated_at = v_now
+   where c.id = p_card_id returning * into v_card;
+  insert into app.transactions (id, kind, card_id, member_id, merchant_id, operator_user_id,
+                                raw_amount, amount, balance_after, tag, idempotency_key, created_at)
+  values (v_tx, 'recharge', p_card_id, v_owner, p_merchant_id, p_operator,
+          p_amount, p_amount, v_card.balance, coalesce(p_tag, '{}'::jsonb), p_idempotency_key, v_now);
+  perform app.audit('tx.recharge', 'transaction', v_tx::text, p_merchant_id, p_merchant_role,
+                    p_card_id, p_amount,
+                    jsonb_build_object('balance_after', v_card.balance, 'initial_load', p_initial_load,
+                                       'idempotency_key', p_idempotency_key));
+  return jsonb_build_object(
+    'tx_id', v_tx, 'kind', 'recharge', 'card_id', p_card_id, 'card_last4', right(v_card.card_no, 4),
+    'card_type', v_card.card_type, 'member_id', v_owner, 'operator_user_id', p_operator,
+    'amount', p_amount, 'balance_after', v_card.balance, 'created_at', v_now, 'replayed', false);
+end
+$$;
+
+-- A transaction as the POS shows it; a payment also lists its refunds and what is left.
+create or replace function app.tx_json(p_tx_id uuid) returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'tx_id', t.id, 'kind', t.kind, 'card_id', t.card_id, 'card_last4', right(c.card_no, 4),
+    'card_type', c.card_type, 'member_id', t.member_id, 'operator_user_id', t.operator_user_id,
+    'raw_amount', t.raw_amount, 'discount_amount', t.discount_amount,
+    'paid_amount', case when t.kind = 'payment' then t.amount end,
+    'amount', t.amount, 'balance_after', t.balance_after, 'points_delta', t.points_delta,
+    'level_code', t.level_code, 'original_tx_id', t.original_tx_id, 'reason', t.reason,
+    'tag', t.tag, 'created_at', t.created_at)
+  || case when t.kind = 'payment' then jsonb_build_object(
+       'refunds', coalesce(r.refunds, '[]'::jsonb),
+       'refunded_total', coalesce(r.total, 0),
+       'refundable_remaining', t.amount - coalesce(r.total, 0))
+     else '{}'::jsonb end
+  from app.transactions t
+  join app.cards c on c.id = t.card_id
+  left join lateral (
+    select sum(x.amount) as total,
+           jsonb_agg(jsonb_build_object('refund_tx_id', x.id, 'refund_amount', x.amount,
+                                        'reason', x.reason, 'points_reversed', -x.points_delta,
+                                        'operator_user_id', x.operator_user_id,
+                                        'created_at', x.created_at)
+                     order by x.created_at, x.id) as refunds
+    from app.transactions x where x.original_tx_id = t.id
+  ) r on true
+  where t.id = p_tx_id
+$$;
+
+-- Helpers: levels, shared cards, identities, QR cron ---------------------------------------
+
+-- Helpers: reports and settlements ----------------------------------------------------------
+
 -- Helpers are internal: no API role calls them directly.
 do $$
 declare
