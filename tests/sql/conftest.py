@@ -9,6 +9,7 @@ from decimal import Decimal
 import psycopg
 import pytest
 
+from ..secrets_seen import SEEN, remember, tables_holding
 from .harness import Caller, Db
 
 INVARIANT_SQL = "select * from app.card_balance_discrepancies()"
@@ -28,6 +29,14 @@ def db(mps_dsn):
             bad = d.q(INVARIANT_SQL)
             conn.rollback()
             assert bad == [], f"balance invariant broken: {bad}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_at_rest(mps_dsn):
+    """After the whole session: no secret any test used sits in plain text in any table."""
+    yield
+    leaks = tables_holding(mps_dsn, SEEN)
+    assert leaks == [], f"secrets stored in plain text: {leaks}"
 
 
 @pytest.fixture
@@ -111,8 +120,8 @@ class World:
 
     def qr(self, card_id: uuid.UUID, ttl: int = 300, single_use: bool = True) -> str:
         with self.as_service():
-            return self.db.rows("rotate_card_qr", p_card_id=card_id, p_ttl_seconds=ttl,
-                                p_single_use=single_use)[0]["qr_plain"]
+            return remember(self.db.rows("rotate_card_qr", p_card_id=card_id, p_ttl_seconds=ttl,
+                                         p_single_use=single_use)[0]["qr_plain"])
 
     def balance(self, card_id: uuid.UUID) -> Decimal:
         with self.db.superuser():
