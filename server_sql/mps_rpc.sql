@@ -616,6 +616,30 @@ $$;
 revoke all on function public.recharge_card(uuid, numeric, text, jsonb) from public, anon, authenticated;
 grant execute on function public.recharge_card(uuid, numeric, text, jsonb) to service_role;
 
+-- Forget idempotency keys older than the retention (setting idempotency_retention_days, never
+-- less than 30 days, as the contract promises). Returns how many were removed. Service role;
+-- run it daily from the scheduler. A retry older than the retention is treated as a new request.
+create or replace function public.purge_idempotency_keys() returns integer
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_days integer := greatest(coalesce(app.setting_numeric('idempotency_retention_days'), 35), 30)::integer;
+  v_count integer;
+begin
+  perform app.require_service();
+  delete from app.idempotency_registry r where r.created_at < app.now() - make_interval(days => v_days);
+  get diagnostics v_count = row_count;
+  if v_count > 0 then
+    perform app.audit('idempotency.purge', 'idempotency_registry', null, null, null, null, null,
+                      jsonb_build_object('removed', v_count, 'retention_days', v_days));
+  end if;
+  return v_count;
+end
+$$;
+revoke all on function public.purge_idempotency_keys() from public, anon, authenticated;
+grant execute on function public.purge_idempotency_keys() to service_role;
+
 -- ===========================================================================================
 -- Merchant reads (POS)
 -- ===========================================================================================
@@ -671,6 +695,638 @@ grant execute on function public.merchant_get_tx(text, uuid) to authenticated, s
 -- Levels, shared cards, identities, QR cron
 -- ===========================================================================================
 
+-- Create or change a membership level. Service role only. All fields are set as given (an
+-- upsert, not a patch). Rules: level_code is a short lower-case name; min_points >= 0;
+-- max_points null (no upper end) or >= min_points; discount_rate in [0, 1) with at most 4
+-- decimals; points_per_unit >= 0 with at most 4 decimals; a level starting at 0 points always
+-- exists; ranges never overlap (gaps are allowed, see app.check_level_table). Then every
+-- member's level is recomputed from their points. Returns the level and how many members moved.
+create or replace function public.upsert_membership_level(
+  p_level_code text,
+  p_name text,
+  p_min_points bigint,
+  p_max_points bigint default null,
+  p_discount_rate numeric default 0,
+  p_points_per_unit numeric default 1
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_before app.membership_levels;
+  v_after app.membership_levels;
+  v_moved integer;
+begin
+  perform app.require_service();
+  if p_level_code is null or p_level_code !~ '^[a-z][a-z0-9_]{0,31}$' then
+    perform app.fail('invalid_argument', 'p_level_code must be a short lower-case name such as gold');
+  end if;
+  if p_name is null or length(btrim(p_name)) not between 1 and 100 then
+    perform app.fail('invalid_argument', 'p_name must be 1 to 100 characters');
+  end if;
+  if p_min_points is null or p_min_points < 0 then
+    perform app.fail('invalid_argument', 'p_min_points must be 0 or more');
+  end if;
+  if p_max_points is not null and p_max_points < p_min_points then
+    perform app.fail('invalid_argument', 'p_max_points must be null (no upper end) or at least p_min_points');
+  end if;
+  if p_discount_rate is null or p_discount_rate = 'NaN'::numeric or p_discount_rate < 0
+     or p_discount_rate >= 1 or p_discount_rate <> round(p_discount_rate, 4) then
+    perform app.fail('invalid_argument', 'p_discount_rate must be in [0, 1) with at most 4 decimals, e.g. 0.05 for 5 %');
+  end if;
+  if p_points_per_unit is null or p_points_per_unit = 'NaN'::numeric or p_points_per_unit < 0
+     or p_points_per_unit >= 10000 or p_points_per_unit <> round(p_points_per_unit, 4) then
+    perform app.fail('invalid_argument', 'p_points_per_unit must be in [0, 10000) with at most 4 decimals');
+  end if;
+
+  -- One level change at a time, so two concurrent edits cannot each pass the overlap check.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.levels', 0));
+  perform app.check_level_table(p_level_code, p_min_points, p_max_points);
+  select l.* into v_before from app.membership_levels l where l.level_code = p_level_code;
+  insert into app.membership_levels (level_code, name, min_points, max_points, discount_rate, points_per_unit)
+  values (p_level_code, btrim(p_name), p_min_points, p_max_points, p_discount_rate, p_points_per_unit)
+  on conflict (level_code) do update
+     set name = excluded.name, min_points = excluded.min_points, max_points = excluded.max_points,
+         discount_rate = excluded.discount_rate, points_per_unit = excluded.points_per_unit,
+         updated_at = app.now()
+  returning * into v_after;
+  v_moved := app.recompute_member_levels();
+
+  perform app.audit('level.upsert', 'membership_level', p_level_code, null, null, null, null,
+                    jsonb_build_object('before', case when v_before.level_code is not null
+                                                      then to_jsonb(v_before) - 'created_at' - 'updated_at' end,
+                                       'after', to_jsonb(v_after) - 'created_at' - 'updated_at',
+                                       'members_relevelled', v_moved));
+  return to_jsonb(v_after) || jsonb_build_object('created', v_before.level_code is null,
+                                                 'members_relevelled', v_moved);
+end
+$$;
+revoke all on function public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric) from public, anon, authenticated;
+grant execute on function public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric) to service_role;
+
+-- Bind a member to a card with a role, or change their role (shared cards, contract §7).
+-- Service role (the member-app backend). Roles: owner, admin, member, viewer.
+-- * p_role = 'owner' hands the card over: p_binding_password must match the card's binding
+--   password (else binding_password_invalid; a card issued without one cannot change owner).
+--   The previous owner stays on the card as an admin, so nobody loses access by surprise; the
+--   new owner may unbind them. From then on the card's points, level and discount are the new
+--   owner's; points already earned stay with the member who earned them. p_new_binding_password
+--   (optional, only with an owner change) replaces the password, since the previous owner knows it.
+-- * Any other role: no password is needed or read. The owner's own binding cannot be turned into
+--   another role (hand ownership to someone else first).
+-- * p_acting_member_id (optional): the member on whose behalf the app asks. When given, they must
+--   be the card's owner or an admin, and an admin manages every binding except the owner's (no
+--   owner change, no change to the owner). When null, the platform itself decides.
+-- Turning an admin or member into a viewer ends the card's live payment code: they may have seen
+-- it, and a viewer cannot pay. Audited as card.bind, without any password.
+create or replace function public.bind_card_member(
+  p_card_id uuid,
+  p_member_id uuid,
+  p_role text,
+  p_binding_password text default null,
+  p_acting_member_id uuid default null,
+  p_new_binding_password text default null
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_card app.cards;
+  v_prev app.binding_role;
+  v_actor app.binding_role;
+  v_owner uuid;
+  v_prev_owner uuid;
+  v_qr_revoked boolean := false;
+begin
+  perform app.require_service();
+  if coalesce(p_role, '') not in ('owner', 'admin', 'member', 'viewer') then
+    perform app.fail('invalid_argument', 'p_role must be owner, admin, member or viewer');
+  end if;
+  if p_new_binding_password is not null then
+    if p_role <> 'owner' then
+      perform app.fail('invalid_argument', 'p_new_binding_password is only accepted with an owner change');
+    end if;
+    if length(p_new_binding_password) not between 6 and 72 then
+      perform app.fail('invalid_argument', 'a binding password must be 6 to 72 characters');
+    end if;
+  end if;
+  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
+    perform app.fail('not_found', 'no such card');
+  end if;
+  if p_member_id is null or not exists (select 1 from app.member_profiles m where m.id = p_member_id) then
+    perform app.fail('not_found', 'no such member');
+  end if;
+
+  -- The card lock serialises binding changes with each other and with payments on the card.
+  perform app.lock_card(p_card_id);
+  select c.* into v_card from app.cards c where c.id = p_card_id;
+  if v_card.status = 'closed' then
+    perform app.fail('card_inactive', 'the card is closed');
+  end if;
+  v_prev := app.card_role(p_card_id, p_member_id);
+  v_owner := app.card_owner(p_card_id);
+  if p_acting_member_id is not null then
+    v_actor := app.card_role(p_card_id, p_acting_member_id);
+    if v_actor is null or v_actor not in ('owner', 'admin') then
+      perform app.fail('forbidden', 'only the card''s owner or an admin manages its bindings');
+    end if;
+    if v_actor = 'admin' and (p_role = 'owner' or v_prev = 'owner') then
+      perform app.fail('forbidden', 'an admin manages every binding except the owner''s');
+    end if;
+  end if;
+
+  if p_role = 'owner' then
+    perform app.check_binding_password(p_card_id, p_binding_password);
+    if v_prev is distinct from 'owner' then
+      v_prev_owner := v_owner;
+      -- Demote first: the partial unique index allows one owner row at a time.
+      update app.card_bindings b set role = 'admin' where b.card_id = p_card_id and b.role = 'owner';
+      insert into app.card_bindings (card_id, member_id, role) values (p_card_id, p_member_id, 'owner')
+      on conflict (card_id, member_id) do update set role = 'owner';
+    end if;
+    if p_new_binding_password is not null then
+      update app.cards c
+         set binding_password_hash = extensions.crypt(p_new_binding_password, extensions.gen_salt('bf', 10)),
+             updated_at = app.now()
+       where c.id = p_card_id;
+    end if;
+  else
+    if v_prev = 'owner' then
+      perform app.fail('invalid_argument', 'the owner''s binding changes only by handing ownership to another member');
+    end if;
+    insert into app.card_bindings (card_id, member_id, role) values (p_card_id, p_member_id, p_role::app.binding_role)
+    on conflict (card_id, member_id) do update set role = excluded.role;
+    if p_role = 'viewer' and v_prev in ('admin', 'member') then
+      v_qr_revoked := app.qr_end(p_card_id, 'revoked');
+    end if;
+  end if;
+
+  perform app.audit('card.bind', 'card_binding', p_card_id::text || ':' || p_member_id::text, null, null,
+                    p_card_id, null,
+                    jsonb_build_object('member_id', p_member_id, 'role', p_role, 'previous_role', v_prev,
+                                       'previous_owner_member_id', v_prev_owner,
+                                       'acting_member_id', p_acting_member_id,
+                                       'binding_password_changed', p_new_binding_password is not null,
+                                       'qr_revoked', v_qr_revoked));
+  return jsonb_build_object('card_id', p_card_id, 'member_id', p_member_id, 'role', p_role,
+                            'previous_role', v_prev, 'owner_member_id', app.card_owner(p_card_id),
+                            'previous_owner_member_id', v_prev_owner,
+                            'binding_password_changed', p_new_binding_password is not null,
+                            'qr_revoked', v_qr_revoked);
+end
+$$;
+revoke all on function public.bind_card_member(uuid, uuid, text, text, uuid, text) from public, anon, authenticated;
+grant execute on function public.bind_card_member(uuid, uuid, text, text, uuid, text) to service_role;
+
+-- Remove a member from a card. Service role (the member-app backend). The owner cannot be
+-- unbound (hand ownership to another member with bind_card_member first). p_acting_member_id
+-- (optional): when given, it must be the member themselves (leaving the card), the owner, or an
+-- admin; when null, the platform decides. Removing a holder who could pay (admin or member) ends
+-- the card's live payment code, since they may still have it on screen; the remaining holders
+-- get a new one from rotate_card_qr or the next cron_rotate_qr_tokens. Audited as card.unbind.
+create or replace function public.unbind_card_member(
+  p_card_id uuid,
+  p_member_id uuid,
+  p_acting_member_id uuid default null
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_role app.binding_role;
+  v_actor app.binding_role;
+  v_qr_revoked boolean := false;
+begin
+  perform app.require_service();
+  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
+    perform app.fail('not_found', 'no such card');
+  end if;
+  perform app.lock_card(p_card_id);
+  v_role := app.card_role(p_card_id, p_member_id);
+  if v_role is null then
+    perform app.fail('not_found', 'this member is not bound to the card');
+  end if;
+  if v_role = 'owner' then
+    perform app.fail('invalid_argument', 'the owner cannot be unbound; hand ownership to another member first');
+  end if;
+  if p_acting_member_id is not null and p_acting_member_id <> p_member_id then
+    v_actor := app.card_role(p_card_id, p_acting_member_id);
+    if v_actor is null or v_actor not in ('owner', 'admin') then
+      perform app.fail('forbidden', 'only the card''s owner or an admin removes other holders');
+    end if;
+  end if;
+
+  delete from app.card_bindings b where b.card_id = p_card_id and b.member_id = p_member_id;
+  if v_role in ('admin', 'member') then
+    v_qr_revoked := app.qr_end(p_card_id, 'revoked');
+  end if;
+  perform app.audit('card.unbind', 'card_binding', p_card_id::text || ':' || p_member_id::text, null, null,
+                    p_card_id, null,
+                    jsonb_build_object('member_id', p_member_id, 'role', v_role,
+                                       'acting_member_id', p_acting_member_id, 'qr_revoked', v_qr_revoked));
+  return jsonb_build_object('card_id', p_card_id, 'member_id', p_member_id, 'removed_role', v_role,
+                            'qr_revoked', v_qr_revoked);
+end
+$$;
+revoke all on function public.unbind_card_member(uuid, uuid, uuid) from public, anon, authenticated;
+grant execute on function public.unbind_card_member(uuid, uuid, uuid) to service_role;
+
+-- Bind a provider identity (wechat, alipay, line, ...) to a member. Service role. An identity
+-- belongs to one member per provider: binding it again to the same member changes nothing and
+-- returns the same row; to another member fails with invalid_argument. A member may hold several
+-- providers. The provider is stored lower-case and trimmed. Audited as member.bind_identity
+-- (provider only, not the external id).
+create or replace function public.bind_external_identity(
+  p_member_id uuid,
+  p_provider text,
+  p_external_id text
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  perform app.require_service();
+  if p_member_id is null or not exists (select 1 from app.member_profiles m where m.id = p_member_id) then
+    perform app.fail('not_found', 'no such member');
+  end if;
+  begin
+    v_id := app.bind_identity(p_member_id, p_provider, p_external_id);
+  exception when unique_violation then
+    -- Two concurrent first bindings of one identity: the loser sees the unique index.
+    perform app.fail('invalid_argument', 'this identity is already bound to another member');
+  end;
+  return (select jsonb_build_object('identity_id', i.id, 'member_id', i.member_id, 'provider', i.provider,
+                                    'external_id', i.external_id, 'created_at', i.created_at)
+            from app.member_external_identities i where i.id = v_id);
+end
+$$;
+revoke all on function public.bind_external_identity(uuid, text, text) from public, anon, authenticated;
+grant execute on function public.bind_external_identity(uuid, text, text) to service_role;
+
+-- Find the member an identity is bound to (sign-in with WeChat, Alipay, ...). Service role.
+-- Returns the member (id, name, points, level) or null when the identity is not bound: an
+-- unknown identity is the normal start of a sign-up, not an error.
+create or replace function public.find_member_by_identity(
+  p_provider text,
+  p_external_id text
+) returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+begin
+  perform app.require_service();
+  if p_provider is null or p_external_id is null then
+    perform app.fail('invalid_argument', 'p_provider and p_external_id are required');
+  end if;
+  return (select jsonb_build_object('member_id', m.id, 'name', m.name, 'phone', m.phone, 'email', m.email,
+                                    'points', m.points, 'level_code', m.level_code,
+                                    'provider', i.provider, 'external_id', i.external_id,
+                                    'bound_at', i.created_at)
+            from app.member_external_identities i
+            join app.member_profiles m on m.id = i.member_id
+           where i.provider = lower(btrim(p_provider)) and i.external_id = p_external_id);
+end
+$$;
+revoke all on function public.find_member_by_identity(text, text) from public, anon, authenticated;
+grant execute on function public.find_member_by_identity(text, text) to service_role;
+
+-- The scheduled rotation of shared-card payment codes (contract §6). Service role, called by
+-- an outside scheduler every few minutes (pg_cron could run it, but the plain tokens it returns
+-- must reach the holders' apps, which only the calling job can do). For every active, unexpired
+-- prepaid and corporate card, whatever its number of holders: replace the live token with a
+-- multi-use one (all holders show the same code at once) valid p_ttl_seconds (1 to 86400). The
+-- previous token stops working at once (qr_not_active). Cards are locked one by one in card-id
+-- order, so two overlapping runs cannot deadlock, and a payment on a card waits at most for that
+-- card's rotation. Returns one row per rotated card: the plain token, shown this once and never
+-- stored, and payer_member_ids, the holders the job may show it to (owner, admin, member; never
+-- a viewer). Audited: one qr.rotate per card (source cron) and one qr.cron_rotate for the run.
+create or replace function public.cron_rotate_qr_tokens(
+  p_ttl_seconds integer default 300
+) returns table (card_id uuid, qr_plain text, expires_at timestamptz, payer_member_ids uuid[])
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_card record;
+  v_token record;
+  v_now timestamptz := app.now();
+  v_count integer := 0;
+begin
+  perform app.require_service();
+  if p_ttl_seconds is null or p_ttl_seconds < 1 or p_ttl_seconds > 86400 then
+    perform app.fail('invalid_argument', 'p_ttl_seconds must be between 1 and 86400');
+  end if;
+  for v_card in
+    select c.id from app.cards c
+     where c.card_type in ('prepaid', 'corporate') and c.status = 'active'
+       and (c.expires_at is null or c.expires_at > v_now)
+     order by c.id
+  loop
+    perform app.lock_card(v_card.id);
+    -- Frozen or closed between the scan and the lock: leave it alone.
+    continue when not exists (select 1 from app.cards c where c.id = v_card.id and c.status = 'active');
+    v_token := app.qr_issue(v_card.id, p_ttl_seconds, false);
+    perform app.audit('qr.rotate', 'card', v_card.id::text, null, null, v_card.id, null,
+                      jsonb_build_object('ttl_seconds', p_ttl_seconds, 'single_use', false, 'source', 'cron'));
+    v_count := v_count + 1;
+    card_id := v_card.id;
+    qr_plain := v_token.qr_plain;
+    expires_at := v_token.expires_at;
+    payer_member_ids := array(select b.member_id from app.card_bindings b
+                               where b.card_id = v_card.id and b.role <> 'viewer'
+                               order by b.role, b.created_at, b.member_id);
+    return next;
+  end loop;
+  perform app.audit('qr.cron_rotate', 'job', 'cron_rotate_qr_tokens', null, null, null, null,
+                    jsonb_build_object('ttl_seconds', p_ttl_seconds, 'cards_rotated', v_count));
+end
+$$;
+revoke all on function public.cron_rotate_qr_tokens(integer) from public, anon, authenticated;
+grant execute on function public.cron_rotate_qr_tokens(integer) to service_role;
+
 -- ===========================================================================================
 -- Reports and settlements
 -- ===========================================================================================
+
+-- The merchant's transactions, newest first, one page at a time. Cashier or above; a cashier
+-- only ever gets the rows they rang up, whatever filters they pass (a filter for another
+-- operator then finds nothing). Managers, owners and the platform see the whole merchant.
+--
+-- Paging is keyset, not offset, so a page never skips or repeats a row while new sales come
+-- in: pass the last row's created_at and tx_id as p_before_created_at and p_before_id (both
+-- or neither) to get the next page; fewer than p_limit rows means there are no more. Rows are
+-- ordered by (created_at, tx_id) descending: several rows can share a created_at.
+-- p_from / p_to: the half-open range [p_from, p_to), either end optional. p_kind: payment,
+-- refund or recharge (counter top-up). p_limit: 1 to 500, default 50.
+-- Payments carry refunded_total and refundable_remaining; refunds carry original_tx_id.
+create or replace function public.merchant_list_transactions(
+  p_merchant_code text,
+  p_from timestamptz default null,
+  p_to timestamptz default null,
+  p_limit integer default 50,
+  p_before_created_at timestamptz default null,
+  p_before_id uuid default null,
+  p_operator_user_id uuid default null,
+  p_kind text default null
+) returns table (
+  tx_id uuid, kind text, created_at timestamptz, card_id uuid, card_last4 text, card_type text,
+  member_id uuid, operator_user_id uuid, raw_amount numeric, discount_amount numeric,
+  paid_amount numeric, amount numeric, refunded_total numeric, refundable_remaining numeric,
+  original_tx_id uuid, reason text, level_code text, points_delta bigint, tag jsonb
+)
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_only uuid;
+  v_limit integer := coalesce(p_limit, 50);
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  if v_limit < 1 or v_limit > 500 then
+    perform app.fail('invalid_argument', 'p_limit must be between 1 and 500');
+  end if;
+  if (p_before_created_at is null) <> (p_before_id is null) then
+    perform app.fail('invalid_argument', 'p_before_created_at and p_before_id go together (the last row of the previous page)');
+  end if;
+  if p_from is not null and p_to is not null and p_to <= p_from then
+    perform app.fail('invalid_argument', 'p_to must be after p_from');
+  end if;
+  if p_kind is not null and p_kind not in ('payment', 'refund', 'recharge') then
+    perform app.fail('invalid_argument', 'p_kind must be payment, refund or recharge');
+  end if;
+  if v_ctx.merchant_role = 'cashier' then
+    v_only := v_ctx.user_id;
+  end if;
+
+  return query
+    select t.id, t.kind::text, t.created_at, t.card_id, right(c.card_no, 4), c.card_type::text,
+           t.member_id, t.operator_user_id, t.raw_amount, t.discount_amount,
+           case when t.kind = 'payment' then t.amount end, t.amount,
+           case when t.kind = 'payment' then coalesce(r.total, 0)::numeric(14, 2) end,
+           case when t.kind = 'payment' then (t.amount - coalesce(r.total, 0))::numeric(14, 2) end,
+           t.original_tx_id, t.reason, t.level_code, t.points_delta, t.tag
+      from app.transactions t
+      join app.cards c on c.id = t.card_id
+      left join lateral (
+        select sum(x.amount) as total from app.transactions x
+         where x.original_tx_id = t.id and t.kind = 'payment'
+      ) r on true
+     where t.merchant_id = v_ctx.merchant_id
+       and (v_only is null or t.operator_user_id = v_only)
+       and (p_operator_user_id is null or t.operator_user_id = p_operator_user_id)
+       and (p_kind is null or t.kind = p_kind::app.tx_kind)
+       and (p_from is null or t.created_at >= p_from)
+       and (p_to is null or t.created_at < p_to)
+       and (p_before_created_at is null or (t.created_at, t.id) < (p_before_created_at, p_before_id))
+     order by t.created_at desc, t.id desc
+     limit v_limit;
+end
+$$;
+revoke all on function public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text) from public, anon, authenticated;
+grant execute on function public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text) to authenticated, service_role;
+
+-- One business day of a merchant, cut at midnight in the merchant's time zone: [period_start,
+-- period_end), 23 or 25 hours long on a daylight-saving change. p_day defaults to today there;
+-- a day after today is invalid_argument. Managers, owners and the platform get the whole
+-- merchant (scope 'merchant'); a cashier may call it too and gets their own shift only (scope
+-- 'own': every figure counts only the rows they rang up).
+-- Returns totals (payments: count, raw, discount, paid; refunds: count, amount; counter
+-- top-ups: count, amount; net = paid - refunded - top-ups, as a settlement counts it), the same
+-- per operator (by_cashier, only operators with rows; operator_user_id null = rung up by the
+-- platform) and per local hour (by_hour, always 24 entries, 0-23; on the autumn change the
+-- repeated hour's rows fall in one entry). Refunds count on the day they happened.
+create or replace function public.merchant_daily_summary(
+  p_merchant_code text,
+  p_day date default null
+) returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_today date;
+  v_day date;
+  v_start timestamptz;
+  v_end timestamptz;
+  v_only uuid;
+  v_zero jsonb := jsonb_build_object(
+    'payments_count', 0, 'payments_raw', 0.00, 'payments_discount', 0.00, 'payments_paid', 0.00,
+    'refunds_count', 0, 'refunds_amount', 0.00, 'topups_count', 0, 'topups_amount', 0.00,
+    'net_amount', 0.00);
+  v_result jsonb;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  v_today := (app.now() at time zone v_ctx.timezone)::date;
+  v_day := coalesce(p_day, v_today);
+  if not isfinite(v_day) or v_day > v_today then
+    perform app.fail('invalid_argument', format('p_day must be a day up to today (%s) in the merchant''s time zone', v_today));
+  end if;
+  v_start := v_day::timestamp at time zone v_ctx.timezone;
+  v_end := (v_day + 1)::timestamp at time zone v_ctx.timezone;
+  if v_ctx.merchant_role = 'cashier' then
+    v_only := v_ctx.user_id;
+  end if;
+
+  with r as (
+    select t.*, to_jsonb(t) - array['grouping_set', 'operator_user_id', 'local_hour'] as figures
+      from app.report_totals(v_ctx.merchant_id, v_start, v_end, v_ctx.timezone, v_only) t
+  )
+  select jsonb_build_object(
+    'merchant_code', v_ctx.merchant_code, 'merchant_name', v_ctx.merchant_name,
+    'currency', v_ctx.currency, 'timezone', v_ctx.timezone, 'day', v_day,
+    'period_start', v_start, 'period_end', v_end,
+    'scope', case when v_only is null then 'merchant' else 'own' end,
+    'role', v_ctx.merchant_role, 'generated_at', app.now(),
+    'totals', (select r.figures from r where r.grouping_set = 'total'),
+    'by_cashier', coalesce((
+      select jsonb_agg(jsonb_build_object('operator_user_id', r.operator_user_id,
+                                          'role', mu.role, 'email', u.email) || r.figures
+                       order by r.figures -> 'payments_paid' desc, r.operator_user_id)
+        from r
+        left join app.merchant_users mu
+          on mu.merchant_id = v_ctx.merchant_id and mu.user_id = r.operator_user_id
+        left join auth.users u on u.id = r.operator_user_id
+       where r.grouping_set = 'operator'), '[]'::jsonb),
+    'by_hour', (
+      select jsonb_agg(jsonb_build_object('hour', h.hour) || coalesce(r.figures, v_zero) order by h.hour)
+        from pg_catalog.generate_series(0, 23) as h(hour)
+        left join r on r.grouping_set = 'hour' and r.local_hour = h.hour))
+  into v_result;
+  return v_result;
+end
+$$;
+revoke all on function public.merchant_daily_summary(text, date) from public, anon, authenticated;
+grant execute on function public.merchant_daily_summary(text, date) to authenticated, service_role;
+
+-- Settle one period [p_period_start, p_period_end) of a merchant (contract §8). The platform
+-- (service role) for any merchant, also a suspended one (its last periods still need paying
+-- out); a manager or owner for their own active merchant. The period must have ended, may be
+-- any length and need not fall on local midnights (the scheduler's do); the same period again
+-- returns the same settlement with replayed: true; overlapping another settlement of the
+-- merchant is invalid_argument; an empty period gives a zero settlement.
+create or replace function public.generate_settlement(
+  p_merchant_code text,
+  p_period_start timestamptz,
+  p_period_end timestamptz
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_merchant_id uuid;
+  v_role text;
+begin
+  if app.caller_role() = 'service_role' then
+    select m.id into v_merchant_id from app.merchants m where m.code = p_merchant_code;
+    if v_merchant_id is null then
+      perform app.fail('merchant_inactive', format('no merchant has the code %s', coalesce(left(p_merchant_code, 40), 'null')));
+    end if;
+    v_role := 'platform';
+  else
+    select * into v_ctx from app.merchant_context(p_merchant_code, 'manager');
+    v_merchant_id := v_ctx.merchant_id;
+    v_role := v_ctx.merchant_role;
+  end if;
+  return app.settle_period(v_merchant_id, p_period_start, p_period_end, 'manual', v_role);
+end
+$$;
+revoke all on function public.generate_settlement(text, timestamptz, timestamptz) from public, anon, authenticated;
+grant execute on function public.generate_settlement(text, timestamptz, timestamptz) to authenticated, service_role;
+
+-- The scheduler's job (service role; pg_cron or any outside scheduler, every few minutes):
+-- for every active merchant, settle each period that is due, oldest first, per the merchant's
+-- mode, cut in its time zone:
+--   t_plus_1  one settlement per local day [00:00, next 00:00);
+--   monthly   one per local calendar month [1st 00:00, next 1st 00:00);
+--   realtime  everything up to the run: each run settles [end of the last settlement, due
+--             moment), skipping a run that would hold no transaction.
+-- A period is due once it ended settlement_grace_seconds ago (app.settings, default 300), so
+-- that a charge started just before the boundary has committed. The first period starts at
+-- the merchant's creation (its local day or month for t_plus_1 / monthly). Periods already
+-- settled by hand are skipped, and gaps before them filled without overlapping them. Returns
+-- the settlements it made; a merchant whose run fails is returned with `error` (and audited)
+-- without holding back the others, and is retried on the next run.
+create or replace function public.run_due_settlements()
+returns table (merchant_code text, settlement_id uuid, period_start timestamptz,
+               period_end timestamptz, net_amount numeric, error text)
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_due timestamptz;
+  v_merchant record;
+  v_made jsonb[];
+  v_s jsonb;
+begin
+  perform app.require_service();
+  v_due := app.now() - make_interval(secs => coalesce(app.setting_numeric('settlement_grace_seconds'), 300));
+  for v_merchant in
+    select m.id, m.code from app.merchants m where m.status = 'active' order by m.code
+  loop
+    begin
+      v_made := array(select d from app.settle_due(v_merchant.id, v_due) d);
+    exception when others then
+      merchant_code := v_merchant.code;
+      settlement_id := null; period_start := null; period_end := null; net_amount := null;
+      error := sqlerrm;
+      perform app.audit('settlement.run_failed', 'merchant', v_merchant.id::text, v_merchant.id,
+                        null, null, null, jsonb_build_object('sqlstate', sqlstate, 'error', sqlerrm));
+      return next;
+      continue;
+    end;
+    foreach v_s in array v_made loop
+      merchant_code := v_merchant.code;
+      settlement_id := (v_s ->> 'settlement_id')::uuid;
+      period_start := (v_s ->> 'period_start')::timestamptz;
+      period_end := (v_s ->> 'period_end')::timestamptz;
+      net_amount := (v_s ->> 'net_amount')::numeric;
+      error := null;
+      return next;
+    end loop;
+  end loop;
+end
+$$;
+revoke all on function public.run_due_settlements() from public, anon, authenticated;
+grant execute on function public.run_due_settlements() to service_role;
+
+-- A merchant's settlements, newest period first: the POS's settlement screen. Manager, owner
+-- or the platform. Optional [p_from, p_to) keeps those whose period starts in it; p_limit 1 to
+-- 500, default 50; page on with p_before_period_start (the last row's period_start).
+create or replace function public.merchant_list_settlements(
+  p_merchant_code text,
+  p_from timestamptz default null,
+  p_to timestamptz default null,
+  p_limit integer default 50,
+  p_before_period_start timestamptz default null
+) returns setof jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_limit integer := coalesce(p_limit, 50);
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'manager');
+  if v_limit < 1 or v_limit > 500 then
+    perform app.fail('invalid_argument', 'p_limit must be between 1 and 500');
+  end if;
+  if p_from is not null and p_to is not null and p_to <= p_from then
+    perform app.fail('invalid_argument', 'p_to must be after p_from');
+  end if;
+  return query
+    select app.settlement_json(s.id)
+      from app.settlements s
+     where s.merchant_id = v_ctx.merchant_id
+       and (p_from is null or s.period_start >= p_from)
+       and (p_to is null or s.period_start < p_to)
+       and (p_before_period_start is null or s.period_start < p_before_period_start)
+     order by s.period_start desc
+     limit v_limit;
+end
+$$;
+revoke all on function public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz) from public, anon, authenticated;
+grant execute on function public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz) to authenticated, service_role;

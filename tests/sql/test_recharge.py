@@ -102,3 +102,20 @@ def test_recharge_unknown_card_and_forbidden_callers(db, world):
         recharge(db, world, uuid.uuid4(), "1")
     with acting(db, shop.owner.caller), db.raises("42501"):
         db.call("recharge_card", p_card_id=alice.card_id, p_amount=Decimal("1"), p_idempotency_key="x")
+
+
+def test_keys_are_kept_at_least_30_days_then_purged(db, world):
+    alice = world.member()
+    first = recharge(db, world, alice.card_id, "10", "old-key")
+    with db.superuser():
+        db.q("update app.settings set value = '7' where key = 'idempotency_retention_days'")  # below the floor
+    db.advance_clock(29 * 86400)
+    with world.as_service():
+        assert db.call("purge_idempotency_keys") == 0
+    assert recharge(db, world, alice.card_id, "10", "old-key")["tx_id"] == first["tx_id"]  # still a replay
+    db.advance_clock(2 * 86400)
+    with world.as_service():
+        assert db.call("purge_idempotency_keys") == 1
+    again = recharge(db, world, alice.card_id, "10", "old-key")
+    assert again["replayed"] is False and again["tx_id"] != first["tx_id"]
+    assert world.balance(alice.card_id) == Decimal("20.00")
