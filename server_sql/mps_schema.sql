@@ -995,6 +995,82 @@ $$;
 
 -- Helpers: levels, shared cards, identities, QR cron ---------------------------------------
 
+-- Refuse a level table that would break the level rules, before anything is written: a level
+-- starting at 0 points must exist (every member has a level), and no two levels' point ranges
+-- [min_points, max_points] (max null = no upper end) may overlap. Gaps are allowed, so that a
+-- boundary can be moved one row at a time; a member in a gap keeps the highest level whose
+-- min_points they have reached (app.level_for_points).
+create or replace function app.check_level_table(p_level_code text, p_min_points bigint, p_max_points bigint)
+returns void
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_clash text;
+begin
+  with proposed as (
+    select l.level_code, l.min_points, l.max_points
+      from app.membership_levels l where l.level_code <> p_level_code
+    union all
+    select p_level_code, p_min_points, p_max_points
+  )
+  select b.level_code into v_clash
+    from proposed a join proposed b on b.level_code <> a.level_code
+   where a.level_code = p_level_code
+     and a.min_points <= coalesce(b.max_points, 9223372036854775807)
+     and b.min_points <= coalesce(a.max_points, 9223372036854775807)
+   order by b.min_points limit 1;
+  if v_clash is not null then
+    perform app.fail('invalid_argument', format(
+      'the points range of %s would overlap level %s; narrow that level first', p_level_code, v_clash));
+  end if;
+  if not exists (select 1 from app.membership_levels l where l.min_points = 0 and l.level_code <> p_level_code)
+     and p_min_points <> 0 then
+    perform app.fail('invalid_argument', 'a level starting at 0 points must always exist');
+  end if;
+end
+$$;
+
+-- After the level table changed: every member's level follows their points again. Returns how
+-- many members moved. One statement, so members are re-levelled all at once or not at all.
+create or replace function app.recompute_member_levels() returns integer
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_moved integer;
+begin
+  update app.member_profiles m
+     set level_code = app.level_for_points(m.points), updated_at = app.now()
+   where m.level_code is distinct from app.level_for_points(m.points);
+  get diagnostics v_moved = row_count;
+  return v_moved;
+end
+$$;
+
+-- The role a member holds on a card, or null when not bound.
+create or replace function app.card_role(p_card_id uuid, p_member_id uuid) returns app.binding_role
+language sql stable
+set search_path = ''
+as $$ select b.role from app.card_bindings b where b.card_id = p_card_id and b.member_id = p_member_id $$;
+
+-- The owner binding is guarded by the card's binding password. A card issued without one has
+-- nothing to prove ownership with, so its ownership cannot be handed over: a missing password,
+-- a wrong one, and a card without one all fail alike (no hint which).
+create or replace function app.check_binding_password(p_card_id uuid, p_password text) returns void
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_hash text;
+begin
+  select c.binding_password_hash into v_hash from app.cards c where c.id = p_card_id;
+  if p_password is null or v_hash is null or extensions.crypt(p_password, v_hash) <> v_hash then
+    perform app.fail('binding_password_invalid', 'the binding password of this card is wrong or missing');
+  end if;
+end
+$$;
+
 -- Helpers: reports and settlements ----------------------------------------------------------
 
 -- Helpers are internal: no API role calls them directly.
