@@ -52,3 +52,70 @@ def mps_dsn(pg_server):
         dsn = make_conninfo(**params)
     pgcluster.install_mps(dsn)
     return dsn
+
+
+# -- The local Supabase stand-in (mps_dev.gateway) ------------------------------------------------
+
+
+def _fresh_database(server_dsn: str, dbname: str) -> str:
+    """Drop and create `dbname` on the server of `server_dsn`; its DSN."""
+    import psycopg
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    with psycopg.connect(server_dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(dbname)))
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(dbname)))
+    params = conninfo_to_dict(server_dsn)
+    params["dbname"] = dbname
+    return make_conninfo(**params)
+
+
+class GatewayHandle:
+    """A running gateway: its URL, the project's keys, and a way to make confirmed users."""
+
+    def __init__(self, url: str, settings, dsn: str):
+        self.url = url
+        self.anon_key = settings.anon_key
+        self.service_key = settings.service_role_key
+        self.jwt_secret = settings.jwt_secret
+        self.dsn = dsn  # superuser DSN of the gateway's own database
+        self.settings = settings
+
+    def service_headers(self) -> dict[str, str]:
+        return {"apikey": self.service_key, "Authorization": f"Bearer {self.service_key}"}
+
+    def create_user(self, email: str | None = None, password: str = "correct-horse-9") -> dict:
+        """A confirmed Supabase Auth user made through the admin endpoint; its JSON plus password."""
+        import uuid
+
+        import httpx
+
+        email = email or f"user-{uuid.uuid4().hex[:12]}@example.test"
+        r = httpx.post(f"{self.url}/auth/v1/admin/users", headers=self.service_headers(),
+                       json={"email": email, "password": password, "email_confirm": True})
+        r.raise_for_status()
+        return {**r.json(), "password": password}
+
+
+@pytest.fixture(scope="session")
+def gateway(pg_server):
+    """The stand-in serving its own database (bootstrap, schema and RPCs installed), in-process."""
+    from mps_dev.gateway import jwt
+    from mps_dev.gateway.server import ThreadedGateway
+    from mps_dev.gateway.settings import GatewaySettings
+
+    dsn = _fresh_database(pg_server, "mps_gateway_test")
+    pgcluster.install_mps(dsn)
+    secret = jwt.new_secret()
+    port = pgcluster.free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = GatewaySettings(database_dsn=dsn, jwt_secret=secret, public_url=url,
+                               anon_key=jwt.mint_api_key("anon", secret),
+                               service_role_key=jwt.mint_api_key("service_role", secret))
+    server = ThreadedGateway(settings, "127.0.0.1", port)
+    server.start()
+    try:
+        yield GatewayHandle(url, settings, dsn)
+    finally:
+        server.stop()

@@ -134,3 +134,10 @@ alter default privileges for role postgres in schema public
   grant all on functions to anon, authenticated, service_role;
 alter default privileges for role postgres in schema public
   grant all on sequences to anon, authenticated, service_role;
+
+-- The local gateway's auth endpoints connect as supabase_auth_admin, as GoTrue does on Supabase:
+-- a login role that owns nothing outside `auth` and can only touch the auth tables.
+alter role supabase_auth_admin login;
+grant usage on schema auth to supabase_auth_admin;
+grant select, insert, update, delete on all tables in schema auth to supabase_auth_admin;
+grant usage, select on all sequences in schema auth to supabase_auth_admin;

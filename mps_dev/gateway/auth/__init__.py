@@ -1,0 +1,1 @@
+"""GoTrue's endpoints that this project calls: /token, /logout, /user, /admin/users."""
