@@ -2,10 +2,12 @@
 overlaps, each mode's due periods, and who may settle."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import psycopg
 import pytest
 
+from .committed import race, request
 from .conftest import acting
 from .harness import ANON, SERVICE, money
 from .timeline import Timeline, expected, figures, local
@@ -293,3 +295,29 @@ def test_managers_list_their_settlements_newest_first(db, world, tl):
     with db.raises("MP013", "invalid_argument"):
         with acting(db, shop.manager.caller):
             db.rows("merchant_list_settlements", p_merchant_code=shop.code, p_limit=501)
+
+
+@pytest.mark.usefixtures("committed_invariant")
+def test_racing_requests_for_one_period_make_one_settlement_and_overlaps_lose(mps_dsn):
+    """Committed, on separate connections: the per-merchant lock serialises the checks."""
+    code = f"SETL{uuid.uuid4().hex[:8].upper()}"
+    request(mps_dsn, "service_role", None, "create_merchant", p_code=code, p_name="Settling shop")
+    day = (local(SH, 2020, 1, 1), local(SH, 2020, 1, 2))
+    same = race(mps_dsn, 8, lambda i: ("service_role", None, "generate_settlement", dict(
+        p_merchant_code=code, p_period_start=day[0], p_period_end=day[1])))
+    assert all(isinstance(r, dict) for r in same), same
+    assert len({r["settlement_id"] for r in same}) == 1
+    assert sorted(r["replayed"] for r in same) == [False] + [True] * 7
+
+    # Eight different periods, each overlapping the next: no two overlapping ones both win.
+    periods = [(local(SH, 2020, 2, 1, i), local(SH, 2020, 2, 1, i + 2)) for i in range(8)]
+    out = race(mps_dsn, 8, lambda i: ("service_role", None, "generate_settlement", dict(
+        p_merchant_code=code, p_period_start=periods[i][0], p_period_end=periods[i][1])))
+    won = sorted((datetime.fromisoformat(r["period_start"]), datetime.fromisoformat(r["period_end"]))
+                 for r in out if isinstance(r, dict))
+    assert won and all(a[1] <= b[0] for a, b in zip(won, won[1:]))
+    assert all(e.sqlstate == "MP013" for e in out if not isinstance(e, dict))
+    with psycopg.connect(mps_dsn) as conn:
+        stored = conn.execute("select count(*) from app.settlements s join app.merchants m"
+                              " on m.id = s.merchant_id where m.code = %s", (code,)).fetchone()[0]
+    assert stored == 1 + len(won)
