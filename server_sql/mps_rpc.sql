@@ -998,8 +998,9 @@ grant execute on function public.find_member_by_identity(text, text) to service_
 -- prepaid and corporate card, whatever its number of holders: replace the live token with a
 -- multi-use one (all holders show the same code at once) valid p_ttl_seconds (1 to 86400). The
 -- previous token stops working at once (qr_not_active). Cards are locked one by one in card-id
--- order, so two overlapping runs cannot deadlock, and a payment on a card waits at most for that
--- card's rotation. Returns one row per rotated card: the plain token, shown this once and never
+-- order, so two overlapping runs cannot deadlock. The card locks are transaction-scoped: a
+-- payment on a card this run already rotated waits until the whole run commits (about a
+-- millisecond per card at bcrypt cost 4), so schedule it off-peak or keep pools modest. Returns one row per rotated card: the plain token, shown this once and never
 -- stored, and payer_member_ids, the holders the job may show it to (owner, admin, member; never
 -- a viewer). Audited: one qr.rotate per card (source cron) and one qr.cron_rotate for the run.
 create or replace function public.cron_rotate_qr_tokens(
