@@ -1317,14 +1317,17 @@ $$;
 -- an outside scheduler must call instead. Applying the schema never needs pg_cron: run
 --   select * from app.schedule_jobs();
 -- once as the database owner (SQL editor). pg_cron runs the jobs as that owner, which the RPCs
--- treat as the platform. Returns one row per job; p_qr_schedule null leaves QR rotation out.
+-- treat as the platform. Returns one row per job; a null schedule leaves that job out (the
+-- settlement job is required). Jobs: settlements, shared-card QR rotation, idempotency purge.
 -- Note: cron_rotate_qr_tokens returns the new tokens to its caller only; under pg_cron they are
 -- discarded, so the rotation there just retires shared cards' codes on time, and the member
 -- app fetches a fresh code with rotate_card_qr.
+drop function if exists app.schedule_jobs(text, text, integer);  -- before p_purge_schedule
 create or replace function app.schedule_jobs(
   p_settlement_schedule text default '*/10 * * * *',
   p_qr_schedule text default '*/5 * * * *',
-  p_qr_ttl_seconds integer default 300
+  p_qr_ttl_seconds integer default 300,
+  p_purge_schedule text default '17 3 * * *'
 ) returns table (job_name text, schedule text, command text, scheduled boolean)
 language plpgsql volatile
 set search_path = ''
@@ -1336,7 +1339,8 @@ declare
   v_available boolean := exists (select 1 from pg_catalog.pg_available_extensions a where a.name = 'pg_cron');
   v_jobs text[] := array[
     'mps_run_due_settlements', p_settlement_schedule, 'select public.run_due_settlements()',
-    'mps_rotate_qr_tokens', p_qr_schedule, format('select public.cron_rotate_qr_tokens(%s)', p_qr_ttl_seconds)];
+    'mps_rotate_qr_tokens', p_qr_schedule, format('select public.cron_rotate_qr_tokens(%s)', p_qr_ttl_seconds),
+    'mps_purge_idempotency_keys', p_purge_schedule, 'select public.purge_idempotency_keys()'];
   i integer;
 begin
   if p_settlement_schedule is null then
@@ -1345,7 +1349,7 @@ begin
   if p_qr_ttl_seconds is null or p_qr_ttl_seconds not between 1 and 86400 then
     perform app.fail('invalid_argument', 'p_qr_ttl_seconds must be between 1 and 86400');
   end if;
-  for i in 0 .. 1 loop
+  for i in 0 .. 2 loop
     job_name := v_jobs[i * 3 + 1];
     schedule := v_jobs[i * 3 + 2];
     command := v_jobs[i * 3 + 3];
@@ -1362,7 +1366,10 @@ begin
       else 'pg_cron is not installed on this server: nothing was scheduled. ' end
       || format('Call from an outside scheduler, with the service role: "select public.run_due_settlements()" (%s)', p_settlement_schedule)
       || case when p_qr_schedule is not null
-              then format(' and "select * from public.cron_rotate_qr_tokens(%s)" (%s)', p_qr_ttl_seconds, p_qr_schedule)
+              then format(', "select * from public.cron_rotate_qr_tokens(%s)" (%s)', p_qr_ttl_seconds, p_qr_schedule)
+              else '' end
+      || case when p_purge_schedule is not null
+              then format(', "select public.purge_idempotency_keys()" (%s)', p_purge_schedule)
               else '' end
       || '.';
   end if;

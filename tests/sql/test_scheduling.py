@@ -31,14 +31,16 @@ def test_without_pg_cron_nothing_is_scheduled_and_a_notice_says_what_to_call(db,
             pytest.skip("this server has pg_cron installed")
         jobs = db.q("select * from app.schedule_jobs()")
     assert [(j["job_name"], j["scheduled"]) for j in jobs] == [
-        ("mps_run_due_settlements", False), ("mps_rotate_qr_tokens", False)]
+        ("mps_run_due_settlements", False), ("mps_rotate_qr_tokens", False),
+        ("mps_purge_idempotency_keys", False)]
     [notice] = notices
     assert "nothing was scheduled" in notice or "not enabled" in notice
     assert "select public.run_due_settlements()" in notice
     assert "select * from public.cron_rotate_qr_tokens(300)" in notice
+    assert "select public.purge_idempotency_keys()" in notice
 
 
-def test_with_pg_cron_both_jobs_are_scheduled_and_rescheduling_replaces_them(db, notices):
+def test_with_pg_cron_every_job_is_scheduled_and_rescheduling_replaces_them(db, notices):
     with db.superuser():
         db.conn.execute(FAKE_CRON)
         jobs = db.q("select * from app.schedule_jobs()")
@@ -48,6 +50,7 @@ def test_with_pg_cron_both_jobs_are_scheduled_and_rescheduling_replaces_them(db,
     assert got == {
         "mps_run_due_settlements": ("0 * * * *", "select public.run_due_settlements()"),
         "mps_rotate_qr_tokens": ("*/5 * * * *", "select public.cron_rotate_qr_tokens(300)"),
+        "mps_purge_idempotency_keys": ("17 3 * * *", "select public.purge_idempotency_keys()"),
     }
 
 
