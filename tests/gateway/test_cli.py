@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 
 from mps_dev.cluster import free_port
@@ -94,9 +96,83 @@ def test_secret_file_is_private(stack):
 
 def test_gateway_log_has_no_secrets(stack):
     httpx.get(f"http://127.0.0.1:{stack['port']}/rest/v1/rpc/create_merchant?apikey=leaky-key-value")
-    log = (stack["dir"] / "gateway.log").read_text()
-    assert "GET /rest/v1/rpc/create_merchant 401" in log
+    # The line is written once the response has gone out: wait for it, within a bound.
+    deadline = time.monotonic() + 10
+    while "GET /rest/v1/rpc/create_merchant 401" not in (log := (stack["dir"] / "gateway.log").read_text()):
+        assert time.monotonic() < deadline, "no log line for the request"
+        time.sleep(0.05)
     assert "leaky-key-value" not in log and "eyJ" not in log
+
+
+def _db(stack):
+    proj = json.loads((stack["dir"] / "project.json").read_text())
+    return psycopg.connect(f"postgresql://postgres@127.0.0.1:{proj['db_port']}/postgres", autocommit=True)
+
+
+def _counts(stack) -> tuple:
+    with _db(stack) as conn:
+        return conn.execute(
+            "select (select count(*) from app.merchants), (select count(*) from app.member_profiles), "
+            "(select count(*) from app.cards), (select count(*) from app.transactions), "
+            "(select count(*) from auth.users)").fetchone()
+
+
+def test_seed_demo_from_nothing(stack):
+    out = mps_dev(stack["dir"], "seed-demo").stdout
+    assert "seeded 6 members" in out
+    for role in ("owner", "manager", "cashier"):
+        assert f"{role}@shop001.demo" in out
+    with _db(stack) as conn:
+        levels = {r[0] for r in conn.execute("select level_code from app.member_profiles")}
+        types = {r[0] for r in conn.execute("select card_type::text from app.cards")}
+        shared = conn.execute("select count(*) from app.card_bindings b join app.cards c on c.id = b.card_id "
+                              "where c.card_type = 'corporate'").fetchone()[0]
+        days = conn.execute("select count(distinct created_at::date) from app.transactions").fetchone()[0]
+        clock = conn.execute("select pg_get_functiondef('app.now()'::regprocedure)").fetchone()[0]
+        drift = conn.execute("select abs(extract(epoch from app.now() - now()))").fetchone()[0]
+    assert levels == {"base", "silver", "gold", "platinum"}
+    assert {"prepaid", "corporate", "voucher"} <= types
+    assert shared == 2
+    assert days >= 5  # history over past days, and today
+    assert "pg_catalog.now()" in clock and drift == 0  # the pinned clock was restored
+
+
+def test_seed_demo_twice_adds_nothing(stack):
+    before = _counts(stack)
+    out = mps_dev(stack["dir"], "seed-demo").stdout
+    assert "already seeded, nothing added" in out
+    assert _counts(stack) == before
+
+
+def test_demo_is_up_plus_seed_and_says_the_pos_is_not_there_yet(stack):
+    before = _counts(stack)
+    out = mps_dev(stack["dir"], "demo").stdout
+    assert "mps-dev is up" in out and "already seeded" in out
+    assert "POS cashier window does not exist yet" in out
+    assert _counts(stack) == before
+
+
+def test_demo_cashier_signs_in_with_the_printed_password(stack):
+    from supabase import ClientOptions, create_client
+
+    env = dict(line.removeprefix("export ").split("=", 1) for line in mps_dev(stack["dir"], "env").stdout.splitlines())
+    client = create_client(env["SUPABASE_URL"], env["SUPABASE_ANON_KEY"],
+                           ClientOptions(auto_refresh_token=False, persist_session=False))
+    client.auth.sign_in_with_password({"email": "cashier@shop001.demo", "password": "cashier-demo-2024"})
+    info = client.rpc("merchant_session_info", {"p_merchant_code": "SHOP001"}).execute().data
+    assert "cashier" in json.dumps(info)
+
+
+def test_member_qr_once_writes_a_png_and_rotates(stack, tmp_path):
+    png = stack["dir"] / "qr-test.png"
+    out = mps_dev(stack["dir"], "member-qr", "+8613800000002", "--once", "--png", str(png)).stdout
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert "code valid until" in out and "MPSQR1." not in out  # the token itself is drawn, not printed
+    assert "█" in out or "▀" in out
+    with _db(stack) as conn:
+        rotations = conn.execute("select count(*) from audit.event_log where action = 'qr.rotate' "
+                                 "and occurred_at > now() - interval '1 minute'").fetchone()[0]
+    assert rotations >= 1
 
 
 def test_down_leaves_no_process(stack):
