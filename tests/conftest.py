@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from mps_dev import cluster as pgcluster
+from .secrets_seen import JWT_PATTERN, SEEN, remember, tables_holding
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +34,15 @@ def pg_server():
         import shutil
 
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_at_rest(pg_server):
+    """After the whole session: no QR secret, password, key or JWT that any test used sits in
+    plain text in any table of any database on the test server, the audit log included."""
+    yield
+    leaks = tables_holding(pg_server, SEEN, regex=JWT_PATTERN)
+    assert leaks == [], f"secrets stored in plain text: {leaks}"
 
 
 @pytest.fixture(scope="session")
@@ -95,7 +105,7 @@ class GatewayHandle:
         r = httpx.post(f"{self.url}/auth/v1/admin/users", headers=self.service_headers(),
                        json={"email": email, "password": password, "email_confirm": True})
         r.raise_for_status()
-        return {**r.json(), "password": password}
+        return {**r.json(), "password": remember(password)}
 
 
 @pytest.fixture(scope="session")
@@ -113,6 +123,8 @@ def gateway(pg_server):
     settings = GatewaySettings(database_dsn=dsn, jwt_secret=secret, public_url=url,
                                anon_key=jwt.mint_api_key("anon", secret),
                                service_role_key=jwt.mint_api_key("service_role", secret))
+    for secret_value in (secret, settings.anon_key, settings.service_role_key):
+        remember(secret_value)
     server = ThreadedGateway(settings, "127.0.0.1", port)
     server.start()
     try:

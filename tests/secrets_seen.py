@@ -19,9 +19,14 @@ def remember(secret: str) -> str:
     return secret
 
 
-def tables_holding(dsn: str, secrets: set[str]) -> list[tuple[str, str, int]]:
-    """(database, table, rows) for every table whose rows, as text, contain one of the secrets."""
-    if not secrets:
+# Any JWT (header.payload.signature, base64url, a JSON header starting '{"'), whoever minted it.
+JWT_PATTERN = r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}"
+
+
+def tables_holding(dsn: str, secrets: set[str], regex: str | None = None) -> list[tuple[str, str, int]]:
+    """(database, table, rows) for every table whose rows, as text, contain one of the secrets
+    or match the regex."""
+    if not secrets and not regex:
         return []
     patterns = ["%" + s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for s in secrets]
     found = []
@@ -37,9 +42,9 @@ def tables_holding(dsn: str, secrets: set[str]) -> list[tuple[str, str, int]]:
                   and n.nspname not like 'pg_toast%'
             """).fetchall()
             for schema, table in tables:
-                q = sql.SQL("select count(*) from {}.{} t where t::text like any(%s)").format(
+                q = sql.SQL("select count(*) from {}.{} t where t::text like any(%s) or t::text ~ %s").format(
                     sql.Identifier(schema), sql.Identifier(table))
-                n = conn.execute(q, (patterns,)).fetchone()[0]
+                n = conn.execute(q, (patterns, regex or "$.^")).fetchone()[0]
                 if n:
                     found.append((dbname, f"{schema}.{table}", n))
     return found

@@ -47,3 +47,14 @@ def test_no_qr_token_or_binding_password_is_stored_or_audited_in_plain_text(mps_
             p_tag={"canary": "needle-" + code})
     holding = {table for _, table, _ in tables_holding(mps_dsn, {"needle-" + code})}
     assert holding == {"app.transactions"}
+
+
+def test_the_at_rest_scan_recognises_real_jwts(db):
+    """The session-end scan searches every table for JWT_PATTERN; it must match real tokens."""
+    from mps_dev.gateway import jwt
+
+    from ..secrets_seen import JWT_PATTERN
+
+    token = jwt.mint_api_key("service_role", jwt.new_secret())
+    assert db.one("select %s ~ %s", (f'{{"note": "{token}"}}', JWT_PATTERN)) is True
+    assert db.one("select %s ~ %s", ("MPSQR1.0123456789abcdef01234567.not-a-jwt", JWT_PATTERN)) is False
