@@ -84,7 +84,7 @@ begin
     perform app.fail('not_found', 'no such user; create the operator in Supabase Auth first');
   end if;
   -- Serialise role changes of one merchant so the last-owner check cannot race.
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.merchant_users:' || v_ctx.merchant_id::text, 0));
+  perform app.advisory_xact_lock('merchant_users:' || v_ctx.merchant_id::text);
   select mu.role into v_prev from app.merchant_users mu
    where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
   if v_prev = 'owner' and p_role <> 'owner' and (
@@ -740,7 +740,7 @@ begin
   end if;
 
   -- One level change at a time, so two concurrent edits cannot each pass the overlap check.
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.levels', 0));
+  perform app.advisory_xact_lock('levels');
   perform app.check_level_table(p_level_code, p_min_points, p_max_points);
   select l.* into v_before from app.membership_levels l where l.level_code = p_level_code;
   insert into app.membership_levels (level_code, name, min_points, max_points, discount_rate, points_per_unit)

@@ -597,6 +597,17 @@ begin
 end
 $$;
 
+-- Locks -------------------------------------------------------------------------------------
+-- Every advisory lock of the project goes through here, in one namespace ('mps.<kind>:<id>'),
+-- so that locks of different kinds cannot collide by construction. Transaction-scoped: released
+-- at commit or rollback, never leaked by a client that goes away.
+create or replace function app.advisory_xact_lock(p_key text) returns void
+language sql volatile
+set search_path = ''
+as $$
+  select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.' || p_key, 0))
+$$;
+
 -- Idempotency -------------------------------------------------------------------------------
 -- Same scope and key at the same moment: the second caller waits here until the first commits,
 -- then finds its result in the registry.
@@ -604,8 +615,7 @@ create or replace function app.idempotency_lock(p_scope text, p_scope_id uuid, p
 language sql volatile
 set search_path = ''
 as $$
-  select pg_catalog.pg_advisory_xact_lock(
-    pg_catalog.hashtextextended('mps.idem:' || p_scope || ':' || p_scope_id::text || ':' || p_key, 0))
+  select app.advisory_xact_lock('idem:' || p_scope || ':' || p_scope_id::text || ':' || p_key)
 $$;
 
 -- The original result (with replayed: true) when this key was used for the same request;
@@ -649,7 +659,7 @@ create or replace function app.lock_card(p_card_id uuid) returns void
 language sql volatile
 set search_path = ''
 as $$
-  select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.card:' || p_card_id::text, 0))
+  select app.advisory_xact_lock('card:' || p_card_id::text)
 $$;
 
 -- Audit -------------------------------------------------------------------------------------
@@ -1162,7 +1172,7 @@ create or replace function app.lock_settlements(p_merchant_id uuid) returns void
 language sql volatile
 set search_path = ''
 as $$
-  select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.settle:' || p_merchant_id::text, 0))
+  select app.advisory_xact_lock('settle:' || p_merchant_id::text)
 $$;
 
 -- Settle [p_start, p_end) for a merchant, or return the settlement of exactly that period if
