@@ -616,6 +616,52 @@ $$;
 revoke all on function public.recharge_card(uuid, numeric, text, jsonb) from public, anon, authenticated;
 grant execute on function public.recharge_card(uuid, numeric, text, jsonb) to service_role;
 
+-- Settle an attempt whose outcome the POS does not know (a timeout, a lost connection, a crash
+-- before the answer was saved): a charge, refund or counter top-up of this merchant made with
+-- p_idempotency_key. If it committed, its original result (outcome 'succeeded'). If not, the
+-- key is voided (outcome 'voided'): the request, should it still arrive late, can no longer move
+-- money (it fails with idempotency_conflict), so the cashier may safely start a new sale. Waits
+-- for a call with the same key that is still running. Final and repeatable: asking again gives
+-- the same answer. Cashier or above. This is how payment-code flows close an order of unknown
+-- state (Alipay trade.cancel, WeChat Pay reverse), and it lets the POS journal keep no QR token.
+create or replace function public.merchant_resolve_attempt(
+  p_merchant_code text,
+  p_idempotency_key text
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_row app.idempotency_registry;
+  v_result jsonb;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  perform app.check_idempotency_key(p_idempotency_key);
+  perform app.idempotency_lock('merchant', v_ctx.merchant_id, p_idempotency_key);
+  select r.* into v_row from app.idempotency_registry r
+   where r.scope = 'merchant' and r.scope_id = v_ctx.merchant_id and r.idempotency_key = p_idempotency_key;
+  if found then
+    if v_row.operation = 'void' then
+      return v_row.result || jsonb_build_object('replayed', true);
+    end if;
+    return jsonb_build_object('outcome', 'succeeded', 'operation', v_row.operation,
+                              'idempotency_key', p_idempotency_key,
+                              'result', v_row.result || jsonb_build_object('replayed', true),
+                              'replayed', true);
+  end if;
+  v_result := jsonb_build_object('outcome', 'voided', 'idempotency_key', p_idempotency_key,
+                                 'voided_at', app.now(), 'replayed', false);
+  perform app.idempotency_store('merchant', v_ctx.merchant_id, p_idempotency_key, 'void', '{}'::jsonb,
+                                v_result - 'replayed', null);
+  perform app.audit('attempt.void', 'idempotency_key', null, v_ctx.merchant_id, v_ctx.merchant_role,
+                    null, null, jsonb_build_object('idempotency_key', p_idempotency_key));
+  return v_result;
+end
+$$;
+revoke all on function public.merchant_resolve_attempt(text, text) from public, anon, authenticated;
+grant execute on function public.merchant_resolve_attempt(text, text) to authenticated, service_role;
+
 -- Forget idempotency keys older than the retention (setting idempotency_retention_days, never
 -- less than 30 days, as the contract promises). Returns how many were removed. Service role;
 -- run it daily from the scheduler. A retry older than the retention is treated as a new request.

@@ -634,6 +634,10 @@ begin
   if not found then
     return null;
   end if;
+  if v_row.operation = 'void' then
+    perform app.fail('idempotency_conflict',
+      'this attempt was voided after its outcome was unknown, and nothing was charged; start a new sale');
+  end if;
   if v_row.operation <> p_operation or v_row.fingerprint <> p_fingerprint then
     perform app.fail('idempotency_conflict', format(
       'this idempotency key was already used for a different request (%s); use a new key for a new request',
