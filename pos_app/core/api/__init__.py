@@ -1,0 +1,1 @@
+"""Talking to Supabase (PostgREST RPCs and Supabase Auth) over httpx."""
