@@ -17,6 +17,8 @@ PAYMENT_PREFIX = "MPSQR1"
 # change the form later while old receipts keep scanning.
 RECEIPT_PREFIX = "MPSTX1"
 
+REASONS = ("empty", "malformed_payment_code", "malformed_receipt_code", "not_a_payment_code")
+
 _PAYMENT = re.compile(r"MPSQR1\.([0-9a-f]{24})\.([A-Za-z0-9_-]{32})")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _RETAIL_BARCODE = re.compile(r"[0-9]{8}|[0-9]{12,14}")  # EAN-8, UPC-A, EAN-13, GTIN-14

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 DEFAULT_CAP = Decimal("100000.00")
+REASONS = ("empty", "not_a_number", "not_finite", "zero", "negative", "too_many_decimals", "above_cap")
 
 
 class AmountError(ValueError):
@@ -21,6 +22,7 @@ class AmountError(ValueError):
     too_many_decimals, above_cap."""
 
     def __init__(self, reason: str, detail: str = ""):
+        assert reason in REASONS, reason
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
 

@@ -1,0 +1,115 @@
+"""The cashier's words for everything that can stop a sale, in English and Simplified Chinese.
+
+Each entry says what happened and what to do next, because the person reading it has a queue
+in front of them. Keys are the contract's error names (`ApiError.name`), the counter's own
+states (offline, outcome unknown, ...), the reasons of `money.AmountError` (prefixed
+`amount_`) and of `codes.NotUsable`, and the refusals of the sale service."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+LANGUAGES = ("en", "zh_CN")
+
+
+class Words(NamedTuple):
+    """What happened, and what to do next."""
+
+    problem: str
+    next_step: str
+
+    def __str__(self) -> str:
+        joiner = " " if self.problem.isascii() else ""
+        return f"{self.problem}{joiner}{self.next_step}"
+
+
+def _w(en: tuple[str, str], zh: tuple[str, str]) -> dict[str, Words]:
+    return {"en": Words(*en), "zh_CN": Words(*zh)}
+
+
+CATALOG: dict[str, dict[str, Words]] = {
+    # Business errors of the contract (§4).
+    "invalid_amount": _w(("The server refused this amount.", "Check the amount and enter it again."),
+                         ("服务器拒绝了这个金额。", "请核对金额后重新输入。")),
+    "insufficient_balance": _w(("The card balance is too low.", "Ask the member to top up, or to pay another way."),
+                               ("卡内余额不足。", "请顾客充值，或改用其他方式付款。")),
+    "qr_invalid": _w(("This payment code is not valid.", "Ask the member to refresh the payment code and scan again."),
+                     ("付款码无效。", "请顾客刷新付款码后重新扫码。")),
+    "qr_expired": _w(("The payment code has expired.", "Ask the member to refresh the payment code and scan again."),
+                     ("付款码已过期。", "请顾客刷新付款码后重新扫码。")),
+    "qr_not_active": _w(("This payment code was already used or replaced.", "Ask the member to refresh the payment code and scan again."),
+                        ("付款码已使用或已更新。", "请顾客刷新付款码后重新扫码。")),
+    "card_inactive": _w(("The card cannot be used for this (frozen, closed, expired, or a voucher).", "Ask the member to use another card or pay another way."),
+                        ("该卡无法用于此操作（已冻结、注销、过期或为代金券）。", "请顾客换一张卡或改用其他方式付款。")),
+    "merchant_inactive": _w(("This shop is not active on the payment system.", "Call your manager; check the merchant code in Settings."),
+                            ("本店在支付系统中未启用。", "请联系店长，并检查设置中的商户编号。")),
+    "idempotency_conflict": _w(("This sale can no longer go through: it was closed as not charged.", "Ring the sale up again as a new sale."),
+                               ("此笔交易已关闭且未扣款，无法继续。", "请作为新交易重新收款。")),
+    "refund_exceeds_paid": _w(("The refund is more than what is left to refund on this payment.", "Check the refundable amount and enter a smaller refund."),
+                              ("退款金额超过该笔支付的可退金额。", "请查看可退金额，输入较小的退款金额。")),
+    "tx_not_refundable": _w(("This transaction cannot be refunded here (not a payment of this shop, or too old).", "Check the receipt; call your manager if in doubt."),
+                            ("该交易无法在此退款（非本店支付或已超过退款期限）。", "请核对小票，如有疑问请联系店长。")),
+    "binding_password_invalid": _w(("The card's binding password is wrong.", "Ask the card owner to enter it again."),
+                                   ("卡片绑定密码错误。", "请持卡人重新输入。")),
+    "not_found": _w(("No such transaction or card was found.", "Check the receipt or the number and try again."),
+                    ("未找到该交易或卡片。", "请核对小票或编号后重试。")),
+    "invalid_argument": _w(("The request was refused as malformed.", "Try again; if it keeps happening, call support."),
+                           ("请求格式有误，被拒绝。", "请重试；如果反复出现，请联系技术支持。")),
+    "forbidden": _w(("You are not allowed to do this (refunds need a manager).", "Ask a manager to sign in or approve."),
+                    ("您没有权限执行此操作（退款需要店长权限）。", "请店长登录或审批。")),
+    # The connection and the session.
+    "offline": _w(("No connection to the payment server; nothing was charged.", "Check the network, then press Retry."),
+                  ("无法连接支付服务器，未扣款。", "请检查网络后点击“重试”。")),
+    "outcome_unknown": _w(("The answer was lost: the payment may or may not have gone through.", "Do not charge again. Press Retry with the same code, or Check to settle it."),
+                          ("未收到服务器应答：可能已扣款，也可能没有。", "请勿重新收款。请点击“重试”，或点击“查询”确认结果。")),
+    "not_signed_in": _w(("You are not signed in, or the session ended.", "Sign in again, then press Retry."),
+                        ("您未登录或登录已失效。", "请重新登录后点击“重试”。")),
+    "unexpected": _w(("Something unexpected went wrong.", "Try again; if it keeps happening, call support."),
+                     ("发生了意外错误。", "请重试；如果反复出现，请联系技术支持。")),
+    # The sale service.
+    "attempt_unsettled": _w(("A sale is still waiting for its outcome.", "Press Retry or Check on that sale before starting another."),
+                            ("还有一笔交易在等待结果。", "请先对该交易点击“重试”或“查询”，再开始新的交易。")),
+    "already_started": _w(("This sale was already sent.", "Wait for its result; start a new sale for another charge."),
+                          ("此笔交易已发送。", "请等待结果；如需再次收款，请开始新的交易。")),
+    "code_gone": _w(("The payment code of this sale is no longer in memory (the app restarted).", "Press Check to settle it; ring it up again if it was not charged."),
+                    ("此交易的付款码已不在内存中（应用曾重启）。", "请点击“查询”确认结果；若未扣款，请重新收款。")),
+    "not_pending": _w(("This sale is not waiting for an outcome.", "Nothing to retry."),
+                      ("此交易不在等待结果。", "无需重试。")),
+    "voided": _w(("Not charged: this sale was closed and can never be charged.", "Ring the sale up again as a new sale."),
+                 ("未扣款：此交易已关闭，不会再扣款。", "请作为新交易重新收款。")),
+    # What the cashier typed.
+    "amount_empty": _w(("Enter an amount.", "Type the amount to charge."),
+                       ("请输入金额。", "请输入收款金额。")),
+    "amount_not_a_number": _w(("That is not an amount.", "Type digits, with at most two decimals, e.g. 12.50."),
+                              ("金额格式不正确。", "请输入数字，最多两位小数，例如 12.50。")),
+    "amount_not_finite": _w(("That is not an amount.", "Type digits, with at most two decimals, e.g. 12.50."),
+                            ("金额格式不正确。", "请输入数字，最多两位小数，例如 12.50。")),
+    "amount_zero": _w(("The amount must be more than zero.", "Type the amount to charge."),
+                      ("金额必须大于零。", "请输入收款金额。")),
+    "amount_negative": _w(("The amount cannot be negative.", "For money back, use Refund."),
+                          ("金额不能为负数。", "如需退钱，请使用“退款”。")),
+    "amount_too_many_decimals": _w(("At most two decimals (cents).", "Correct the amount, e.g. 12.50."),
+                                   ("最多两位小数（分）。", "请更正金额，例如 12.50。")),
+    "amount_above_cap": _w(("The amount is above the limit for one transaction.", "Split the sale, or call your manager."),
+                           ("金额超过单笔交易上限。", "请拆分交易，或联系店长。")),
+    # What was scanned.
+    "empty": _w(("Nothing was scanned.", "Scan the member's payment code again."),
+                ("未扫描到内容。", "请重新扫描顾客的付款码。")),
+    "malformed_payment_code": _w(("The payment code was not read completely.", "Scan it again, or ask the member to refresh it."),
+                                 ("付款码读取不完整。", "请重新扫码，或请顾客刷新付款码。")),
+    "malformed_receipt_code": _w(("The receipt code was not read completely.", "Scan it again, or type the transaction id."),
+                                 ("小票码读取不完整。", "请重新扫描，或输入交易号。")),
+    "not_a_payment_code": _w(("This is not a member payment code (a product barcode or another code?).", "Ask the member to open the payment code in the member app."),
+                             ("这不是会员付款码（可能是商品条码或其他二维码）。", "请顾客在会员应用中打开付款码。")),
+    "receipt_code_for_payment": _w(("This is a receipt's code, not a payment code.", "To refund it, use Refund; to charge, scan the member's payment code."),
+                                   ("这是小票上的码，不是付款码。", "如需退款请使用“退款”；收款请扫描顾客的付款码。")),
+    "payment_code_for_refund": _w(("This is a payment code, not a receipt.", "Scan the QR code on the receipt of the payment to refund."),
+                                  ("这是付款码，不是小票。", "请扫描要退款交易小票上的二维码。")),
+}
+
+
+def message_for(name: str, language: str = "en") -> Words:
+    """The words for `name` in `language`; an unknown name gets the "unexpected" words and an
+    unknown language falls back to English."""
+    entry = CATALOG.get(name) or CATALOG["unexpected"]
+    return entry.get(language) or entry["en"]
