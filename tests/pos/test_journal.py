@@ -1,0 +1,206 @@
+"""The journal keeps every attempt on disk before its request, follows the state rules, never
+holds a payment code, and survives a process killed at any point."""
+
+import sqlite3
+import textwrap
+import uuid
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from pos_app.core import journal as journal_module
+from pos_app.core.journal import SCHEMA_VERSION, Journal, JournalError
+
+from .crash import run_until_killed
+
+
+class Clock:
+    def __init__(self):
+        self.now = datetime(2030, 1, 31, 8, 0, tzinfo=timezone.utc)
+
+    def __call__(self):
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+@pytest.fixture
+def journal(tmp_path):
+    with Journal(tmp_path / "data" / "journal.sqlite3", clock=Clock()) as j:
+        yield j
+
+
+def begin(j, kind="charge", amount="12.50", **extra):
+    key = str(uuid.uuid4())
+    fields = dict(key=key, kind=kind, merchant_code="SHOP001", terminal="lane-1", operator="ann@shop.test",
+                  amount=Decimal(amount))
+    return j.begin(**(fields | extra))
+
+
+def test_an_attempt_is_on_disk_in_state_sending_as_soon_as_begin_returns(journal):
+    a = begin(journal)
+    assert a.state == "sending" and a.amount == Decimal("12.50") and a.result is None
+    with sqlite3.connect(journal.path) as other:  # another connection sees it: it was committed
+        assert other.execute("select state, amount from attempt where key = ?", (a.key,)).fetchone() == ("sending", "12.50")
+
+
+def test_the_file_is_wal_with_full_sync_and_versioned(journal):
+    assert journal._db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert journal._db.execute("pragma synchronous").fetchone()[0] == 2  # FULL
+    assert journal._db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 1
+
+
+def test_done_keeps_the_servers_answer_and_the_card_hint(journal):
+    a = begin(journal)
+    result = {"tx_id": str(uuid.uuid4()), "paid_amount": 12.5, "card_last4": "4321", "replayed": False}
+    done = journal.mark_done(a.key, result)
+    assert done.state == "done" and done.result == result and done.card_hint == "4321"
+    assert done.updated_at > done.created_at
+    assert journal.get(a.key) == done
+
+
+def test_decimals_in_a_result_are_kept_as_text(journal):
+    a = begin(journal)
+    assert journal.mark_done(a.key, {"paid_amount": Decimal("12.50")}).result == {"paid_amount": "12.50"}
+
+
+@pytest.mark.parametrize("path", [["done"], ["failed"], ["pending", "pending", "done"], ["pending", "failed"],
+                                  ["pending", "voided"], ["voided"]])
+def test_allowed_state_paths(journal, path):
+    a = begin(journal)
+    for state in path:
+        moved = {"done": lambda: journal.mark_done(a.key, {}), "failed": lambda: journal.mark_failed(a.key, "qr_expired"),
+                 "pending": lambda: journal.mark_pending(a.key, "outcome_unknown"),
+                 "voided": lambda: journal.mark_voided(a.key, {"outcome": "voided"})}[state]()
+        assert moved.state == state
+    assert journal.get(a.key).state == path[-1]
+
+
+@pytest.mark.parametrize("final", ["done", "failed", "voided"])
+def test_final_states_are_final(journal, final):
+    a = begin(journal)
+    {"done": lambda: journal.mark_done(a.key, {}), "failed": lambda: journal.mark_failed(a.key, "x"),
+     "voided": lambda: journal.mark_voided(a.key, {})}[final]()
+    for move in (lambda: journal.mark_done(a.key, {}), lambda: journal.mark_pending(a.key, "offline"),
+                 lambda: journal.mark_failed(a.key, "x"), lambda: journal.mark_voided(a.key, {})):
+        with pytest.raises(JournalError):
+            move()
+    assert journal.get(a.key).state == final
+
+
+def test_a_key_is_journaled_once_and_unknown_keys_are_refused(journal):
+    a = begin(journal)
+    with pytest.raises(JournalError):
+        begin(journal, key=a.key)
+    with pytest.raises(JournalError):
+        journal.mark_done("no-such-key", {})
+    assert journal.get("no-such-key") is None
+
+
+def test_bad_kind_and_amount_are_refused(journal):
+    with pytest.raises(JournalError):
+        begin(journal, kind="payout")
+    with pytest.raises(JournalError):
+        begin(journal, amount=Decimal("NaN"))
+    with pytest.raises(JournalError):
+        journal.begin(key="k", kind="charge", merchant_code="S", terminal="t", operator="o", amount=12.5)
+
+
+def test_a_payment_code_never_reaches_the_disk(journal):
+    code = "MPSQR1.3f9a0c5e7b1d2a4c6e8f0a1b.q8Zx-3kLm_0PaVb7RtYw2nHs5JcD9eFg"
+    with pytest.raises(JournalError):
+        begin(journal, reason=f"scanned {code}")
+    a = begin(journal)
+    with pytest.raises(JournalError):
+        journal.mark_done(a.key, {"echo": code})
+    assert journal.get(a.key).state == "sending"
+    journal.close()
+    raw = b"".join(p.read_bytes() for p in journal.path.parent.iterdir())
+    assert b"q8Zx-3kLm" not in raw and b"MPSQR1" not in raw
+
+
+def test_unfinished_and_recent_done_queries(journal):
+    sending, pending, done, failed, voided, old_done = (begin(journal) for _ in range(6))
+    journal.mark_done(old_done.key, {"n": 0})
+    journal.mark_pending(pending.key, "offline")
+    journal.mark_done(done.key, {"n": 1})
+    journal.mark_failed(failed.key, "insufficient_balance")
+    journal.mark_voided(voided.key, {"outcome": "voided"})
+    other = begin(journal, merchant_code="SHOP002")
+    assert [a.key for a in journal.unfinished()] == [sending.key, pending.key, other.key]
+    assert [a.key for a in journal.unfinished("SHOP001")] == [sending.key, pending.key]
+    assert journal.get(pending.key).error_name == "offline"
+    assert [a.key for a in journal.recent_done()] == [done.key, old_done.key]
+    assert [a.key for a in journal.recent_done(limit=1)] == [done.key]
+    assert journal.recent_done(merchant_code="SHOP002") == []
+    assert journal.get(failed.key).error_name == "insufficient_balance"
+
+
+def test_refund_rows_keep_the_original_payment_and_reason(journal):
+    tx = str(uuid.uuid4())
+    a = begin(journal, kind="refund", original_tx_id=tx, reason="one item returned")
+    assert (a.kind, a.original_tx_id, a.reason) == ("refund", tx, "one item returned")
+
+
+def test_reopening_keeps_everything_and_a_newer_file_is_refused(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    with Journal(path) as j:
+        a = begin(j)
+    with Journal(path) as j:
+        assert j.get(a.key) == a
+        j._db.execute(f"pragma user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(JournalError, match="version"):
+        Journal(path)
+
+
+def test_migrations_run_from_an_empty_file_only_once(tmp_path, monkeypatch):
+    path = tmp_path / "journal.sqlite3"
+    Journal(path).close()
+    monkeypatch.setattr(journal_module, "_MIGRATIONS", journal_module._MIGRATIONS + [("create table extra (x)",)])
+    monkeypatch.setattr(journal_module, "SCHEMA_VERSION", 2)
+    with Journal(path) as j:  # v1 is not run again (it would fail: table exists); v2 is
+        assert j._db.execute("pragma user_version").fetchone()[0] == 2
+        assert j._db.execute("select count(*) from extra").fetchone()[0] == 0
+
+
+WRITER = textwrap.dedent("""
+    import sys, uuid
+    from decimal import Decimal
+    from pos_app.core.journal import Journal
+    j = Journal(sys.argv[1] if len(sys.argv) > 1 else {path!r})
+    n = 0
+    while True:
+        key = str(uuid.uuid4())
+        j.begin(key=key, kind="charge", merchant_code="SHOP001", terminal="t", operator="o",
+                amount=Decimal("1.00"))
+        print(key, "sending", flush=True)
+        if {stop_after_first}:
+            sys.stdin.read()  # hold here until killed
+        if n % 2:
+            j.mark_done(key, {{"n": n}})
+            print(key, "done", flush=True)
+        n += 1
+""")
+
+
+def test_an_attempt_written_before_a_kill_is_there_after(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    (line,) = run_until_killed(WRITER.format(path=str(path), stop_after_first=True), 1)
+    key = line.split()[0]
+    with Journal(path) as j:
+        a = j.get(key)
+        assert a is not None and a.state == "sending" and [u.key for u in j.unfinished()] == [key]
+
+
+def test_a_writer_killed_mid_stream_leaves_a_sound_file_with_every_committed_write(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    lines = run_until_killed(WRITER.format(path=str(path), stop_after_first=False), 300)
+    with Journal(path) as j:
+        assert j._db.execute("pragma integrity_check").fetchone()[0] == "ok"
+        for line in lines:
+            key, state = line.split()
+            row = j.get(key)
+            assert row is not None, key
+            assert row.state == state or (state, row.state) == ("sending", "done")
+        final = {line.split()[0]: line.split()[1] for line in lines}
+        assert sum(1 for s in final.values() if s == "done") >= 99
