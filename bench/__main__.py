@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mps_dev import cluster as pgcluster
 
-from . import money_path
+from . import money_path, qr_decode
 
 
 def main() -> None:
@@ -25,6 +25,7 @@ def main() -> None:
     finally:
         cl.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+    qr_decode.run()  # no database; after the cluster is gone so it has the cores to itself
 
 
 if __name__ == "__main__":
