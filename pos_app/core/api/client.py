@@ -1,0 +1,277 @@
+"""The POS's calls to the MPS backend: PostgREST RPCs as the signed-in operator.
+
+One `MpsClient` per counter, bound to one merchant code. The httpx client is injected (its
+timeouts are the call's timeouts; tests hand in a transport). Every RPC the POS makes is
+idempotent (money calls carry an idempotency key) or read-only, so each is retried per the
+`RetryPolicy` with the very same body.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from ..session_store import MemorySessionStore, SessionStore, StoredSession
+from . import wire
+from .auth import AuthClient, Session
+from .errors import ApiError, AuthError, CallFailed, NotSignedIn, OutcomeUnknown, Unreachable, error_for_response
+from .retry import RetryPolicy
+from .transport import send
+
+Amount = Decimal | int | str
+# Told about every exchange with the server: None when it answered, the error when it did not
+# (a connectivity monitor learns from real calls this way).
+Observer = Callable[[CallFailed | None], None]
+
+
+class MpsClient:
+    """RPCs and the operator's session for one merchant."""
+
+    def __init__(self, http: httpx.Client, base_url: str, api_key: str, merchant_code: str, *,
+                 session_store: SessionStore | None = None, retry: RetryPolicy | None = None,
+                 clock: Callable[[], float] = time.time, refresh_margin: float = 60.0,
+                 observer: Observer | None = None) -> None:
+        self._http = http
+        self._rest = base_url.rstrip("/") + "/rest/v1/rpc/"
+        self._api_key = api_key
+        self._merchant_code = merchant_code
+        self.session_store = session_store if session_store is not None else MemorySessionStore()
+        self._retry = retry or RetryPolicy()
+        self._clock = clock
+        self._refresh_margin = refresh_margin  # refresh this many seconds before expiry
+        self._observer = observer
+        self.auth = AuthClient(http, base_url, api_key, retry=self._retry, clock=clock)
+        self._session: Session | None = None
+        self._session_lock = threading.RLock()  # one refresh at a time, whatever the thread
+
+    @property
+    def merchant_code(self) -> str:
+        return self._merchant_code
+
+    @property
+    def session(self) -> Session | None:
+        """The current session, or None when signed out."""
+        return self._session
+
+    # -- session ---------------------------------------------------------------------------
+
+    def sign_in(self, email: str, password: str) -> Session:
+        """Sign the operator in and keep the refresh token (never the password) in the store."""
+        session = self._observed(lambda: self.auth.sign_in(email, password))
+        self._adopt(session)
+        return session
+
+    def restore_session(self) -> Session | None:
+        """Resume the session kept by the store, if it is still valid on the server.
+
+        Returns None (and forgets the kept session) when the server no longer knows it; raises
+        `Unreachable`/`OutcomeUnknown` when it cannot tell, keeping it for a later try.
+        """
+        stored = self.session_store.load()
+        if stored is None:
+            return None
+        try:
+            session = self._observed(lambda: self.auth.refresh(stored.refresh_token))
+        except AuthError:
+            self.session_store.clear()
+            return None
+        self._adopt(session)
+        return session
+
+    def sign_out(self) -> None:
+        """End this counter's session (scope local) and forget it here, even when offline."""
+        with self._session_lock:
+            session, self._session = self._session, None
+            self.session_store.clear()
+        if session is not None:
+            try:
+                self._observed(lambda: self.auth.sign_out(session.access_token))
+            except (Unreachable, OutcomeUnknown):
+                pass  # the access token expires within the hour; nothing kept can renew it
+
+    def adopt_session(self, session: Session) -> None:
+        """Use a session signed in elsewhere (a manager approving on this counter, say)."""
+        self._adopt(session)
+
+    def _adopt(self, session: Session) -> None:
+        with self._session_lock:
+            self._session = session
+            self.session_store.save(StoredSession(session.refresh_token, session.user_id, session.email))
+
+    def _access_token(self) -> str:
+        """A token to call with, refreshed first when it is about to expire."""
+        with self._session_lock:
+            session = self._session
+            if session is None:
+                raise NotSignedIn()
+            now = self._clock()
+            if not session.expires_within(self._refresh_margin, now):
+                return session.access_token
+            try:
+                return self._refresh(session.access_token).access_token
+            except (Unreachable, OutcomeUnknown):
+                if session.expires_at > now:
+                    return session.access_token  # still valid: try with it, refresh next call
+                raise
+
+    def _refresh(self, stale_token: str) -> Session:
+        """Refresh the session whose access token is `stale_token`, unless another thread
+        already did; NotSignedIn when the server refuses the refresh token."""
+        with self._session_lock:
+            current = self._session
+            if current is None:
+                raise NotSignedIn()
+            if current.access_token != stale_token:
+                return current
+            try:
+                session = self._observed(lambda: self.auth.refresh(current.refresh_token))
+            except AuthError as e:
+                self._session = None
+                self.session_store.clear()
+                raise NotSignedIn(f"the session ended ({e.code}): sign in again") from e
+            self._adopt(session)
+            return session
+
+    # -- RPC -------------------------------------------------------------------------------
+
+    def rpc(self, fn: str, params: dict[str, Any] | None = None, *, idempotent: bool = False) -> Any:
+        """POST `/rest/v1/rpc/<fn>` as the operator; the answer with amounts as Decimal.
+
+        Pass `idempotent=True` only for a read or a call with an idempotency key: only those are
+        retried after an unknown outcome. A token the server refuses (expired, bad) is refreshed
+        and the call sent once more.
+        """
+        body = wire.encode(params or {})  # encoded once: every retry sends the same bytes
+        sent_with: list[str] = []
+
+        def attempt() -> Any:
+            token = self._access_token()
+            sent_with.append(token)
+            return self._post(fn, body, token)
+
+        try:
+            return self._retry.run(attempt, idempotent=idempotent)
+        except ApiError as e:
+            if not e.is_jwt_rejected:
+                raise
+            self._refresh(sent_with[-1])
+        return self._retry.run(attempt, idempotent=idempotent)
+
+    def _post(self, fn: str, body: bytes, access_token: str) -> Any:
+        request = self._http.build_request(
+            "POST", self._rest + fn, content=body,
+            headers={"apikey": self._api_key, "Authorization": f"Bearer {access_token}",
+                     "Content-Type": "application/json", "Accept": "application/json"})
+        return self._observed(lambda: _answer(send(self._http, request)))
+
+    def _observed(self, call: Callable[[], Any]) -> Any:
+        try:
+            result = call()
+        except (ApiError, AuthError) as e:
+            self._observe(None)  # the server answered: it is there
+            raise e
+        except (OutcomeUnknown, Unreachable) as e:
+            self._observe(e)
+            raise
+        self._observe(None)
+        return result
+
+    def _observe(self, error: CallFailed | None) -> None:
+        if self._observer is not None:
+            self._observer(error)
+
+    def ping(self) -> None:
+        """The cheapest round trip (Auth's health endpoint, with the API key); raises if none."""
+        self._observed(self.auth.health)
+
+    # -- what the counter calls ------------------------------------------------------------
+
+    def session_info(self) -> dict[str, Any]:
+        """The operator's role and the merchant's name, currency, time zone, business day."""
+        return self.rpc("merchant_session_info", {"p_merchant_code": self._merchant_code}, idempotent=True)
+
+    def charge_by_qr(self, qr: str, amount: Amount, key: str, tag: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Charge the member's payment code `qr`; `key` is the sale's idempotency key."""
+        return self.rpc("merchant_charge_by_qr", {
+            "p_merchant_code": self._merchant_code, "p_qr_plain": qr, "p_raw_amount": wire.amount(amount),
+            "p_idempotency_key": key, "p_tag": tag or {}}, idempotent=True)
+
+    def refund(self, tx_id: str, amount: Amount, key: str, reason: str | None = None,
+               tag: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Refund all or part of payment `tx_id` (manager role); one `key` per refund."""
+        params: dict[str, Any] = {"p_merchant_code": self._merchant_code, "p_tx_id": str(tx_id),
+                                  "p_refund_amount": wire.amount(amount), "p_idempotency_key": key,
+                                  "p_tag": tag or {}}
+        if reason is not None:
+            params["p_reason"] = reason
+        return self.rpc("merchant_refund_tx", params, idempotent=True)
+
+    def recharge_by_qr(self, qr: str, amount: Amount, key: str, tag: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A cash top-up at the counter onto the card behind `qr`."""
+        return self.rpc("merchant_recharge_by_qr", {
+            "p_merchant_code": self._merchant_code, "p_qr_plain": qr, "p_amount": wire.amount(amount),
+            "p_idempotency_key": key, "p_tag": tag or {}}, idempotent=True)
+
+    def resolve_attempt(self, key: str) -> dict[str, Any]:
+        """Settle a money call of unknown outcome: `{outcome: "succeeded", result}` or
+        `{outcome: "voided"}` (and then no late request with `key` can move money)."""
+        return self.rpc("merchant_resolve_attempt", {"p_merchant_code": self._merchant_code,
+                                                     "p_idempotency_key": key}, idempotent=True)
+
+    def get_tx(self, tx_id: str) -> dict[str, Any]:
+        """One transaction; a payment with its refunds and `refundable_remaining`."""
+        return self.rpc("merchant_get_tx", {"p_merchant_code": self._merchant_code, "p_tx_id": str(tx_id)},
+                        idempotent=True)
+
+    def list_transactions(self, *, since: datetime | None = None, until: datetime | None = None,
+                          limit: int = 50, before: tuple[str, str] | None = None,
+                          operator_user_id: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+        """Transactions newest first in `[since, until)`; `before` = the last row's
+        `(created_at, tx_id)` for the next page. A cashier only ever gets their own."""
+        params: dict[str, Any] = {"p_merchant_code": self._merchant_code, "p_limit": limit}
+        optional = {"p_from": since, "p_to": until, "p_operator_user_id": operator_user_id, "p_kind": kind}
+        params.update({k: v for k, v in optional.items() if v is not None})
+        if before is not None:
+            params["p_before_created_at"], params["p_before_id"] = before
+        return self.rpc("merchant_list_transactions", params, idempotent=True)
+
+    def daily_summary(self, day: date | None = None) -> dict[str, Any]:
+        """A business day's totals, per cashier and per hour (today in the merchant's zone)."""
+        params: dict[str, Any] = {"p_merchant_code": self._merchant_code}
+        if day is not None:
+            params["p_day"] = day
+        return self.rpc("merchant_daily_summary", params, idempotent=True)
+
+    def list_settlements(self, *, since: datetime | None = None, until: datetime | None = None,
+                         limit: int = 50, before_period_start: datetime | str | None = None) -> list[dict[str, Any]]:
+        """Settlements, newest period first (manager role)."""
+        params: dict[str, Any] = {"p_merchant_code": self._merchant_code, "p_limit": limit}
+        optional = {"p_from": since, "p_to": until, "p_before_period_start": before_period_start}
+        params.update({k: v for k, v in optional.items() if v is not None})
+        return self.rpc("merchant_list_settlements", params, idempotent=True)
+
+    def generate_settlement(self, period_start: datetime, period_end: datetime) -> dict[str, Any]:
+        """Settle `[period_start, period_end)`; the same period again returns the same one."""
+        return self.rpc("generate_settlement", {"p_merchant_code": self._merchant_code,
+                                                "p_period_start": period_start,
+                                                "p_period_end": period_end}, idempotent=True)
+
+
+def _answer(response: httpx.Response) -> Any:
+    """The decoded body of a 2xx answer (None for 204), or the error it stands for."""
+    if not response.is_success:
+        raise error_for_response(response)
+    if response.status_code == 204 or not response.content:
+        return None
+    try:
+        return wire.decode(response.content)
+    except ValueError as e:
+        # A 2xx we cannot read: the call may well have been applied.
+        raise OutcomeUnknown(f"HTTP {response.status_code} with a body that is not JSON",
+                             status=response.status_code) from e
