@@ -187,7 +187,7 @@ class Journal:
 
     def _move(self, key: str, state: str, *, result: dict[str, Any] | None, error_name: str | None,
               card_hint: str | None = None) -> Attempt:
-        payload = None if result is None else json.dumps(result, ensure_ascii=False, sort_keys=True, default=str)
+        payload = None if result is None else _dump(result)
         _no_secret(payload, error_name, card_hint)
         now = _stamp(self._clock())
         with self._lock:
@@ -245,12 +245,28 @@ class Journal:
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
+def _dump(value: Any) -> str:
+    """JSON with every Decimal written as a number of its exact digits, so that reading it back
+    with `parse_float=Decimal` gives the same Decimals (the receipt's amounts) and never a float.
+    An integral Decimal gets an `E0` exponent so it, too, reads back as a Decimal, not an int."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise JournalError(f"cannot journal the amount {value}")
+        text = format(value, "f")
+        return text if "." in text else text + "E0"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:{_dump(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_dump(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _attempt(row: dict[str, Any]) -> Attempt:
     return Attempt(
         key=row["key"], kind=row["kind"], merchant_code=row["merchant_code"], terminal=row["terminal"],
         operator=row["operator"], amount=Decimal(row["amount"]), card_hint=row["card_hint"],
         original_tx_id=row["original_tx_id"], reason=row["reason"], state=row["state"],
-        result=None if row["result_json"] is None else json.loads(row["result_json"]),
+        result=None if row["result_json"] is None else json.loads(row["result_json"], parse_float=Decimal),
         error_name=row["error_name"],
         created_at=datetime.strptime(row["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc),
         updated_at=datetime.strptime(row["updated_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc),

@@ -59,9 +59,17 @@ def test_done_keeps_the_servers_answer_and_the_card_hint(journal):
     assert journal.get(a.key) == done
 
 
-def test_decimals_in_a_result_are_kept_as_text(journal):
+def test_a_results_decimals_come_back_as_the_same_decimals(journal):
     a = begin(journal)
-    assert journal.mark_done(a.key, {"paid_amount": Decimal("12.50")}).result == {"paid_amount": "12.50"}
+    result = {"paid_amount": Decimal("12.50"), "balance_after": Decimal("20"), "rate": Decimal("0.125"),
+              "points_earned": 12, "replayed": False, "level_code": None, "note": "咖啡 \"x\"",
+              "refunds": [{"refund_amount": Decimal("1.00")}], "big": Decimal("1E+2")}
+    back = journal.mark_done(a.key, result).result
+    assert back == result
+    assert [type(back[k]) for k in ("paid_amount", "balance_after", "rate", "points_earned")] == [Decimal, Decimal, Decimal, int]
+    assert str(back["paid_amount"]) == "12.50" and type(back["refunds"][0]["refund_amount"]) is Decimal
+    with pytest.raises(JournalError):
+        journal.mark_done(a.key, {"x": Decimal("NaN")})
 
 
 @pytest.mark.parametrize("path", [["done"], ["failed"], ["pending", "pending", "done"], ["pending", "failed"],
