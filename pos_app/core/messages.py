@@ -58,8 +58,10 @@ CATALOG: dict[str, dict[str, Words]] = {
     "forbidden": _w(("You are not allowed to do this (refunds need a manager).", "Ask a manager to sign in or approve."),
                     ("您没有权限执行此操作（退款需要店长权限）。", "请店长登录或审批。")),
     # The connection and the session.
-    "offline": _w(("No connection to the payment server; nothing was charged.", "Check the network, then press Retry."),
-                  ("无法连接支付服务器，未扣款。", "请检查网络后点击“重试”。")),
+    # "offline" does not promise "nothing was charged": an earlier try of the same call may have
+    # reached the server before the line dropped. Retry (same key) or Check settles it.
+    "offline": _w(("No connection to the payment server.", "Check the network, then press Retry. Do not charge again."),
+                  ("无法连接支付服务器。", "请检查网络后点击“重试”，请勿重新收款。")),
     "outcome_unknown": _w(("The answer was lost: the payment may or may not have gone through.", "Do not charge again. Press Retry with the same code, or Check to settle it."),
                           ("未收到服务器应答：可能已扣款，也可能没有。", "请勿重新收款。请点击“重试”，或点击“查询”确认结果。")),
     "not_signed_in": _w(("You are not signed in, or the session ended.", "Sign in again, then press Retry."),
@@ -75,8 +77,8 @@ CATALOG: dict[str, dict[str, Words]] = {
                     ("此交易的付款码已不在内存中（应用曾重启）。", "请点击“查询”确认结果；若未扣款，请重新收款。")),
     "not_pending": _w(("This sale is not waiting for an outcome.", "Nothing to retry."),
                       ("此交易不在等待结果。", "无需重试。")),
-    "voided": _w(("Not charged: this sale was closed and can never be charged.", "Ring the sale up again as a new sale."),
-                 ("未扣款：此交易已关闭，不会再扣款。", "请作为新交易重新收款。")),
+    "voided": _w(("Not carried out: nothing was charged or refunded, and this attempt is closed for good.", "Ring it up again as a new sale (or a new refund)."),
+                 ("未执行：未扣款也未退款，此笔操作已永久关闭。", "请作为新交易（或新退款）重新办理。")),
     # What the cashier typed.
     "amount_empty": _w(("Enter an amount.", "Type the amount to charge."),
                        ("请输入金额。", "请输入收款金额。")),
@@ -101,6 +103,10 @@ CATALOG: dict[str, dict[str, Words]] = {
                                  ("小票码读取不完整。", "请重新扫描，或输入交易号。")),
     "not_a_payment_code": _w(("This is not a member payment code (a product barcode or another code?).", "Ask the member to open the payment code in the member app."),
                              ("这不是会员付款码（可能是商品条码或其他二维码）。", "请顾客在会员应用中打开付款码。")),
+    "not_a_receipt_code": _w(("This is not a receipt code or a transaction id.", "Scan the QR code on the receipt, or type the transaction id."),
+                             ("这不是小票码或交易号。", "请扫描小票上的二维码，或输入交易号。")),
+    "reason_too_long": _w(("The refund reason is too long (500 characters at most).", "Shorten the reason."),
+                          ("退款原因过长（最多 500 个字符）。", "请缩短退款原因。")),
     "receipt_code_for_payment": _w(("This is a receipt's code, not a payment code.", "To refund it, use Refund; to charge, scan the member's payment code."),
                                    ("这是小票上的码，不是付款码。", "如需退款请使用“退款”；收款请扫描顾客的付款码。")),
     "payment_code_for_refund": _w(("This is a payment code, not a receipt.", "Scan the QR code on the receipt of the payment to refund."),
