@@ -254,3 +254,17 @@ def test_the_password_is_never_kept(shop):
     store = MemorySessionStore()
     signed_in(shop, shop.cashier, session_store=store)
     assert shop.cashier.password not in repr(store.load()) + str(vars(store.load()))
+
+
+def test_calls_from_several_threads_share_one_refresh(shop):
+    from concurrent.futures import ThreadPoolExecutor
+
+    transport = FaultyTransport()
+    later = {"now": time.time()}
+    client = signed_in(shop, shop.cashier, transport=transport, clock=lambda: later["now"])
+    later["now"] += 3600 - 30
+    transport.seen.clear()
+    with ThreadPoolExecutor(4) as pool:
+        roles = list(pool.map(lambda _: client.session_info()["role"], range(4)))
+    assert roles == ["cashier"] * 4
+    assert [path for _, path, _ in transport.seen].count("/auth/v1/token") == 1

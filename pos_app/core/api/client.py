@@ -173,9 +173,9 @@ class MpsClient:
     def _observed(self, call: Callable[[], Any]) -> Any:
         try:
             result = call()
-        except (ApiError, AuthError) as e:
+        except (ApiError, AuthError):
             self._observe(None)  # the server answered: it is there
-            raise e
+            raise
         except (OutcomeUnknown, Unreachable) as e:
             self._observe(e)
             raise

@@ -25,7 +25,8 @@ AMOUNT_KEYS = frozenset({
 
 
 def amount(value: Decimal | int | str) -> str:
-    """An amount as the string sent to the server. Floats (and bools) are refused."""
+    """An amount as the string sent to the server. Floats (and bools) are refused; a string
+    must read as a number (decimal.InvalidOperation, a ValueError, otherwise)."""
     if isinstance(value, bool) or isinstance(value, float):
         raise TypeError("amounts must be Decimal, int or str, never float")
     if isinstance(value, Decimal):
@@ -33,6 +34,7 @@ def amount(value: Decimal | int | str) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str):
+        Decimal(value)  # raises on "12,50" or "": caught here, not as a server round trip
         return value
     raise TypeError(f"an amount cannot be a {type(value).__name__}")
 
