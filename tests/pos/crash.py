@@ -15,9 +15,10 @@ REPO = Path(__file__).resolve().parents[2]
 KILL = getattr(signal, "SIGKILL", signal.SIGTERM)
 
 
-def run_until_killed(script: str, lines: int) -> list[str]:
-    """Start `script` (Python source), read `lines` lines from its stdout, kill it, return them."""
-    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+def run_until_killed(script: str, lines: int, env: dict[str, str] | None = None) -> list[str]:
+    """Start `script` (Python source, with `env` added to its environment), read `lines` lines
+    from its stdout, kill it, return them."""
+    env = {**os.environ, **(env or {}), "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stdin=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=env)
     got: list[str] = []
