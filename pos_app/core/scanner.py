@@ -80,7 +80,9 @@ class KeystrokeScannerDetector:
         return self._held[-1].timestamp + wait
 
     def feed(self, text: str, timestamp: float, event: Any = None) -> list[Outcome]:
-        """Take one keystroke. Keys without text (Backspace, arrows) are fed with text ''."""
+        """Take one keystroke. Editing keys (Backspace, arrows) are fed with text ''. Modifier
+        keys alone (Shift, Ctrl) are not keystrokes and must not be fed: a scanner presses Shift
+        for every capital letter of a code, and '' would end its burst."""
         key = Keystroke(text, timestamp, event)
         out = self.poll(timestamp)  # a key after the deadline: settle what was held first
         if text in TERMINATORS:

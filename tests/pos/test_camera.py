@@ -4,6 +4,7 @@ each sighting of a code reported once. Waits are bounded Events, never sleeps.""
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -173,7 +174,9 @@ def test_stop_ends_a_running_loop_promptly_and_leaves_no_thread():
     loop = ScanLoop(source, rec.on_code, rec.on_frame, decode_interval=0)
     loop.start()
     assert rec.all_frames.wait(WAIT)  # it is really running
+    asked = time.monotonic()
     assert loop.stop(timeout=WAIT)
+    assert time.monotonic() - asked < 1.0  # one frame and one decode at most, not the timeout
     assert not loop.running
     assert "pos-camera-scan" not in [t.name for t in threading.enumerate()]
     assert source.closed
