@@ -281,7 +281,10 @@ class SaleService:
             if stuck is not None:
                 outcomes.append(self._pending(row.key, stuck))
                 continue
-            outcome = self.check(row.key)
+            try:
+                outcome = self.check(row.key)
+            except SaleRefused:
+                continue  # settled meanwhile by a Check or Retry on another thread
             outcomes.append(outcome)
             if outcome.state == "pending":
                 stuck = outcome.error

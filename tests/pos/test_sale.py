@@ -431,3 +431,49 @@ def test_a_counter_killed_mid_sale_is_settled_by_recover(tmp_path, server_commit
                 server.charge_by_qr(code, Decimal("20"), key)
             assert late.value.name == "idempotency_conflict" and server.balances["0001"] == Decimal("50")
         assert journal.unfinished() == []
+
+
+# -- the contract with the API client and the words --------------------------------------------
+
+
+def test_the_real_client_takes_every_call_the_sale_path_makes():
+    import inspect
+
+    from pos_app.core.api import MpsClient
+    from pos_app.core.sale import SaleApi
+
+    for name in ("charge_by_qr", "refund", "recharge_by_qr", "resolve_attempt"):
+        wanted = [p for p in inspect.signature(getattr(SaleApi, name)).parameters if p != "self"]
+        inspect.signature(getattr(MpsClient, name)).bind(None, *wanted)  # raises if it cannot take them
+        assert [p for p in inspect.signature(getattr(MpsClient, name)).parameters][1:len(wanted) + 1] == wanted
+
+
+def test_every_refusal_of_the_sale_path_has_words():
+    import re
+    from pathlib import Path
+
+    from pos_app.core import sale
+    from pos_app.core.messages import CATALOG
+
+    source = Path(sale.__file__).read_text(encoding="utf-8")
+    reasons = set(re.findall(r'SaleRefused\("([a-z_]+)"', source)) | {"malformed_receipt_code", "not_a_receipt_code"}
+    assert {"attempt_unsettled", "already_started", "code_gone", "not_pending", "reason_too_long"} <= reasons
+    assert reasons - set(CATALOG) == set()
+    causes = set(re.findall(r'return "([a-z_]+)"', source)) | {"voided", "not_signed_in", "outcome_unknown"}
+    assert causes - set(CATALOG) == set()
+
+
+def test_recover_skips_an_attempt_settled_meanwhile(api, journal, monkeypatch):
+    for key in ("k1", "k2"):
+        journal.begin(key=key, kind="charge", merchant_code="SHOP001", terminal="t", operator="o", amount=Decimal("1"))
+    sales = restarted(api, journal)
+    real_check = sales.check
+
+    def check_racing_a_click(key):
+        if key == "k1":
+            real_check("k2")  # the cashier pressed Check on k2 while recovery was on k1
+        return real_check(key)
+
+    monkeypatch.setattr(sales, "check", check_racing_a_click)
+    assert [(o.key, o.state) for o in sales.recover()] == [("k1", "voided")]
+    assert journal.unfinished() == []
