@@ -215,10 +215,11 @@ class SaleService:
             if row.kind != "refund" and code is None:
                 raise SaleRefused("code_gone", key)
             self._in_flight.add(key)
-        return self._send(key, row.kind, row.amount, code, row.original_tx_id, row.reason)
+        return self._send(key, row.kind, row.amount, code, row.original_tx_id, row.reason, uncertain=True)
 
     def _send(self, key: str, kind: str, amount: Decimal, code: PaymentCode | None,
-              tx_id: str | None, reason: str | None) -> Outcome:
+              tx_id: str | None, reason: str | None, *, uncertain: bool = False) -> Outcome:
+        """Send one attempt. `uncertain`: an earlier send of it went without an answer."""
         try:
             try:
                 if kind == "charge":
@@ -229,6 +230,8 @@ class SaleService:
                     result = self.api.refund(tx_id, amount, key, reason)
             except ApiError as e:
                 if e.is_business or e.is_forbidden:
+                    if uncertain or e.after_unknown:
+                        return self._settle_refusal(key, e.name)
                     return self._final(self.journal.mark_failed(key, e.name), e.name)
                 # 401, 408, 429, a PostgREST fault...: refused this time, but the client may
                 # have tried before without an answer, so only the key can tell.
@@ -242,6 +245,18 @@ class SaleService:
         finally:
             with self._lock:
                 self._in_flight.discard(key)
+
+    def _settle_refusal(self, key: str, refusal: str) -> Outcome:
+        # The refusal is only the last send's verdict: an earlier send went unanswered and may
+        # still be applied late. The key settles it: either that send went through (done), or
+        # the key is now void and nothing can go through under it (failed, for the refusal).
+        try:
+            got = self.api.resolve_attempt(key)
+        except CallFailed:
+            return self._pending(key, "outcome_unknown")
+        if got.get("outcome") == "succeeded":
+            return self._final(self.journal.mark_done(key, got["result"]), None)
+        return self._final(self.journal.mark_failed(key, refusal), refusal)
 
     def check(self, key: str) -> Outcome:
         """Settle an unsettled attempt by its key (`merchant_resolve_attempt`): done with its

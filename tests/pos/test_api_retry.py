@@ -100,3 +100,32 @@ def test_a_retry_after_too_long_for_a_counter_gives_up_at_once():
     with pytest.raises(OutcomeUnknown):
         p.run(attempt, idempotent=True)
     assert len(calls) == 1 and waits == []
+
+
+def test_no_network_after_an_unanswered_try_is_still_an_unknown_outcome():
+    """'Nothing was sent' is true of the last try only: the first may yet be applied."""
+    p, _ = policy(max_retries=2)
+    attempt, _ = failing(OutcomeUnknown("read timeout"), Unreachable("refused"), Unreachable("refused"))
+    with pytest.raises(OutcomeUnknown) as caught:
+        p.run(attempt, idempotent=True)
+    assert isinstance(caught.value.__cause__, Unreachable)
+
+
+def test_only_no_network_from_the_start_is_reported_as_unreachable():
+    p, _ = policy(max_retries=1)
+    attempt, _ = failing(Unreachable("refused"), Unreachable("refused"))
+    with pytest.raises(Unreachable):
+        p.run(attempt, idempotent=True)
+
+
+def test_a_refusal_after_an_unanswered_try_is_flagged_for_the_caller_to_settle():
+    p, _ = policy()
+    refusal = ApiError(400, "MP004", "qr_expired: expired")
+    attempt, _ = failing(OutcomeUnknown("read timeout"), refusal)
+    with pytest.raises(ApiError) as caught:
+        p.run(attempt, idempotent=True)
+    assert caught.value is refusal and refusal.after_unknown is True
+    fresh = ApiError(400, "MP004", "qr_expired: expired")
+    with pytest.raises(ApiError):
+        p.run(failing(fresh)[0], idempotent=True)
+    assert fresh.after_unknown is False

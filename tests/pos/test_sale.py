@@ -13,7 +13,7 @@ from pos_app.core.journal import Journal
 from pos_app.core.sale import Counter, SaleRefused, SaleService
 
 from .crash import run_until_killed
-from .fake_api import FakeApi
+from .fake_api import FakeApi, business
 
 COUNTER = Counter(merchant_code="SHOP001", terminal="lane-1", operator="ann@shop.test")
 
@@ -164,6 +164,41 @@ def test_a_retry_can_fail_for_good_and_the_counter_is_free_again(sales, api, jou
     assert (outcome.state, outcome.error) == ("failed", "qr_expired")
     assert journal.unfinished() == [] and not sales.can_retry(prepared.key)
     sales.prepare_charge("20", api.card("5"))  # no longer blocked
+
+
+def test_a_refusal_after_an_unanswered_send_is_settled_by_the_key(sales, api, journal):
+    """The first send went through but its answer was lost; the retry is (say) refused. The
+    refusal is the retry's only: the key decides, and it says the sale was charged."""
+    prepared = sales.prepare_charge("20", api.card("50"))
+    api.fail_next("lost_answer", "qr_expired")
+    assert sales.run(prepared).state == "pending"
+    outcome = sales.retry(prepared.key)
+    assert outcome.state == "done" and outcome.result["replayed"] is True
+    assert api.balances["0001"] == Decimal("30") and api.calls[-1][0] == "resolve"
+
+
+def test_a_refusal_after_an_unanswered_send_that_never_landed_voids_the_key(sales, api, journal):
+    prepared = sales.prepare_charge("20", api.card("50"))
+    api.fail_next("lost_request", "qr_expired")
+    sales.run(prepared)
+    outcome = sales.retry(prepared.key)
+    assert (outcome.state, outcome.error) == ("failed", "qr_expired")
+    assert prepared.key in api.voided  # a late copy of the first send can no longer charge
+    assert api.balances["0001"] == Decimal("50")
+
+
+def test_a_client_flagged_refusal_is_settled_by_the_key_too(sales, api):
+    """The client's own retries met no answer, then a refusal (ApiError.after_unknown)."""
+    prepared = sales.prepare_charge("20", api.card("50"))
+
+    def lost_then_refused(fn, key):
+        error = business("qr_expired")
+        error.after_unknown = True
+        raise error
+
+    api.fail_next(lost_then_refused)
+    outcome = sales.run(prepared)
+    assert (outcome.state, outcome.error) == ("failed", "qr_expired") and prepared.key in api.voided
 
 
 def test_a_retry_without_an_answer_stays_pending(sales, api):

@@ -54,8 +54,9 @@ def test_a_lost_answer_then_no_network_leaves_it_pending_and_retry_charges_once(
     sales = sales_for(shop, journal, transport=transport)
     prepared = sales.prepare_charge("20", shop.qr())
     pending = sales.run(prepared)
-    # The last try found no network, but the first reached the server: pending, never "not charged".
-    assert (pending.state, pending.error) == ("pending", "offline")
+    # The last try found no network, but the first reached the server: its outcome is unknown
+    # (not "offline", which would suggest nothing was sent), and the sale is pending.
+    assert (pending.state, pending.error) == ("pending", "outcome_unknown")
     assert shop.balance() == Decimal("80.00")
     done = sales.retry(prepared.key)
     assert done.state == "done" and done.result["replayed"] is True

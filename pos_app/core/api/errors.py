@@ -56,6 +56,9 @@ class ApiError(CallFailed):
         self.details = redact(details)
         self.hint = redact(hint)
         self.retry_after = retry_after  # seconds the server asked to wait (429), if any
+        # Set by RetryPolicy.run when an earlier try of the same call had no answer: this refusal
+        # is the retry's, and that earlier try may still be applied late. Only the key can settle it.
+        self.after_unknown = False
         super().__init__(self.status, self.code, self.message)
 
     @property

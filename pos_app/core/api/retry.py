@@ -61,19 +61,37 @@ class RetryPolicy:
         return delay * (0.5 * (1 + self.random()))
 
     def run(self, attempt: Callable[[], T], *, idempotent: bool) -> T:
-        """Call `attempt` until it succeeds or `should_retry` says stop; raise the last error."""
+        """Call `attempt` until it succeeds or `should_retry` says stop, then raise the last
+        error, told truthfully: once any try went unanswered, the call's outcome stays unknown
+        whatever the later tries met (see `_final`)."""
         retries = 0
+        unanswered = False
         while True:
             try:
                 return attempt()
             except (ApiError, OutcomeUnknown, Unreachable) as error:
-                if not self.should_retry(error, retries, idempotent=idempotent):
-                    raise
+                unanswered = unanswered or isinstance(error, OutcomeUnknown)
                 retry_after = getattr(error, "retry_after", None)
-                if retry_after is not None and retry_after > self.max_retry_after:
-                    raise
+                if (not self.should_retry(error, retries, idempotent=idempotent)
+                        or (retry_after is not None and retry_after > self.max_retry_after)):
+                    final = self._final(error, unanswered)
+                    if final is error:
+                        raise
+                    raise final from error
                 self.sleep(self.delay(retries, retry_after))
                 retries += 1
+
+    @staticmethod
+    def _final(error: Exception, unanswered: bool) -> Exception:
+        # `Unreachable` says "nothing was sent" and a 429 "not applied": true of that try, false
+        # of the call if an earlier try went unanswered (it may yet be applied). A business
+        # refusal is the retry's own verdict; it is flagged so the caller settles the key.
+        if not unanswered or isinstance(error, OutcomeUnknown):
+            return error
+        if isinstance(error, ApiError) and error.status < 500 and error.status not in _RETRY_STATUSES:
+            error.after_unknown = True
+            return error
+        return OutcomeUnknown(f"an earlier try went unanswered; the last one: {error}")
 
 
 NO_RETRY = RetryPolicy(max_retries=0)
