@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-import pytest
 
 from pos_app.core.api import MpsClient, RetryPolicy
 from tests.secrets_seen import remember
@@ -59,8 +58,7 @@ def new_operator(gateway, code: str, role: str) -> Operator:
     return Operator(user["id"], user["email"], user["password"])
 
 
-@pytest.fixture
-def shop(gateway) -> Shop:
+def build_shop(gateway) -> Shop:
     """A fresh merchant with a cashier and a manager, and a member card holding 100.00."""
     code = f"T{uuid.uuid4().hex[:10].upper()}"
     service_rpc(gateway, "create_merchant", {"p_code": code, "p_name": f"Test shop {code}",

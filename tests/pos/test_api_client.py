@@ -17,7 +17,7 @@ import pytest
 from pos_app.core.api import ApiError, MpsClient, NotSignedIn
 from pos_app.core.session_store import MemorySessionStore
 
-from .api_shop import FaultyTransport, client_for, no_sleep_policy, shop, signed_in  # noqa: F401
+from .api_shop import FaultyTransport, client_for, no_sleep_policy, signed_in
 
 
 def key() -> str:

@@ -13,7 +13,7 @@ import pytest
 
 from pos_app.core.api import ApiError, MpsClient, OutcomeUnknown, Session, Unreachable
 
-from .api_shop import FaultyTransport, no_sleep_policy, shop, signed_in  # noqa: F401
+from .api_shop import FaultyTransport, no_sleep_policy, signed_in
 
 PAID = {"tx_id": "t1", "paid_amount": 9.5, "balance_after": "90.50", "replayed": False}
 

@@ -10,7 +10,7 @@ import pytest
 from pos_app.core.api import ApiError, MpsClient, OutcomeUnknown, Unreachable
 from pos_app.core.connectivity import ConnectivityMonitor, Link
 
-from .api_shop import FaultyTransport, client_for, no_sleep_policy, shop, signed_in  # noqa: F401
+from .api_shop import FaultyTransport, client_for, no_sleep_policy
 
 
 class Clock:

@@ -13,7 +13,7 @@ from pos_app.core.api import ApiError
 from pos_app.core.journal import Journal
 from pos_app.core.sale import Counter, SaleRefused, SaleService
 
-from .api_shop import FaultyTransport, shop, signed_in  # noqa: F401
+from .api_shop import FaultyTransport, signed_in
 from .crash import run_until_killed
 
 

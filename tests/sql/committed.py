@@ -66,3 +66,22 @@ def make_user(dsn: str, email: str | None = None) -> uuid.UUID:
                      " values (%s, 'authenticated', 'authenticated', %s, '', now())",
                      (uid, email or f"user-{uid.hex[:10]}@example.test"))
     return uid
+
+
+def make_shop(dsn: str, prefix: str, role: str = "cashier") -> tuple[str, uuid.UUID]:
+    """A committed merchant with a unique code and one operator in `role`: (code, user id)."""
+    code = f"{prefix}{uuid.uuid4().hex[:8].upper()}"
+    operator = make_user(dsn)
+    request(dsn, "service_role", None, "create_merchant", p_code=code, p_name=f"{prefix} shop")
+    request(dsn, "service_role", None, "add_merchant_user", p_merchant_code=code, p_user_id=operator, p_role=role)
+    return code, operator
+
+
+def make_card(dsn: str, balance: str | None = None, name: str = "Member") -> uuid.UUID:
+    """A committed member's default card, topped up to `balance` if given."""
+    member = request(dsn, "service_role", None, "create_member_profile", p_name=name)
+    card = uuid.UUID(request(dsn, "service_role", None, "list_member_cards", p_member_id=member)["card_id"])
+    if balance is not None:
+        request(dsn, "service_role", None, "recharge_card", p_card_id=card, p_amount=balance,
+                p_idempotency_key=f"seed-{uuid.uuid4()}")
+    return card

@@ -8,7 +8,7 @@ from decimal import Decimal
 import psycopg
 import pytest
 
-from .committed import call_as, make_user, race, request
+from .committed import call_as, make_card, make_shop, make_user, race, request
 
 pytestmark = pytest.mark.usefixtures("committed_invariant")
 
@@ -18,25 +18,8 @@ RACERS = 10
 @pytest.fixture
 def shop(mps_dsn):
     """A committed merchant with a cashier, and a committed member card factory."""
-    cashier = uuid.uuid4()
-    code = f"RACE{uuid.uuid4().hex[:8].upper()}"
-    with psycopg.connect(mps_dsn, autocommit=True) as conn:
-        conn.execute("insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at)"
-                     " values (%s, 'authenticated', 'authenticated', %s, '', now())",
-                     (cashier, f"{code.lower()}@example.test"))
-    request(mps_dsn, "service_role", None, "create_merchant", p_code=code, p_name="Race shop")
-    request(mps_dsn, "service_role", None, "add_merchant_user", p_merchant_code=code,
-            p_user_id=cashier, p_role="cashier")
-
-    def card(balance: str) -> uuid.UUID:
-        member = request(mps_dsn, "service_role", None, "create_member_profile", p_name="Racer")
-        card_id = uuid.UUID(request(mps_dsn, "service_role", None, "list_member_cards",
-                                    p_member_id=member)["card_id"])
-        request(mps_dsn, "service_role", None, "recharge_card", p_card_id=card_id,
-                p_amount=Decimal(balance), p_idempotency_key="seed")
-        return card_id
-
-    return code, cashier, card
+    code, cashier = make_shop(mps_dsn, "RACE")
+    return code, cashier, lambda balance: make_card(mps_dsn, Decimal(balance), name="Racer")
 
 
 def balance(dsn, card_id) -> Decimal:
@@ -94,11 +77,7 @@ def test_racing_a_multi_use_code_stops_at_exactly_the_balance(mps_dsn, shop):
 
 def test_racing_refunds_never_exceed_the_payment(mps_dsn, shop):
     code, cashier, card = shop
-    manager = uuid.uuid4()
-    with psycopg.connect(mps_dsn, autocommit=True) as conn:
-        conn.execute("insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at)"
-                     " values (%s, 'authenticated', 'authenticated', %s, '', now())",
-                     (manager, f"mgr-{manager.hex[:8]}@example.test"))
+    manager = make_user(mps_dsn)
     request(mps_dsn, "service_role", None, "add_merchant_user", p_merchant_code=code,
             p_user_id=manager, p_role="manager")
     card_id = card("100")

@@ -1,6 +1,5 @@
 """The shipped SQL is safe to re-run on a database that already holds members, cards and money."""
 
-import uuid
 from decimal import Decimal
 
 import psycopg
@@ -9,7 +8,7 @@ import pytest
 from mps_dev import cluster
 
 from ..secrets_seen import remember
-from .committed import make_user, request
+from .committed import make_card, make_shop, request
 
 pytestmark = pytest.mark.usefixtures("committed_invariant")
 
@@ -34,15 +33,8 @@ def snapshot(dsn):
 
 
 def test_reapplying_bootstrap_schema_and_rpcs_keeps_every_row_and_keeps_working(mps_dsn):
-    code = f"RR{uuid.uuid4().hex[:8].upper()}"
-    cashier = make_user(mps_dsn)
-    request(mps_dsn, "service_role", None, "create_merchant", p_code=code, p_name="Rerun shop")
-    request(mps_dsn, "service_role", None, "add_merchant_user", p_merchant_code=code,
-            p_user_id=cashier, p_role="cashier")
-    member = request(mps_dsn, "service_role", None, "create_member_profile", p_name="Dora")
-    card = uuid.UUID(request(mps_dsn, "service_role", None, "list_member_cards", p_member_id=member)["card_id"])
-    request(mps_dsn, "service_role", None, "recharge_card", p_card_id=card, p_amount=Decimal("80"),
-            p_idempotency_key="r1")
+    code, cashier = make_shop(mps_dsn, "RR")
+    card = make_card(mps_dsn, "80", name="Dora")
     qr = remember(request(mps_dsn, "service_role", None, "rotate_card_qr", p_card_id=card,
                           p_single_use=False, p_ttl_seconds=3600)[1])
     request(mps_dsn, "authenticated", cashier, "merchant_charge_by_qr", p_merchant_code=code,

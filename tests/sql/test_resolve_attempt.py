@@ -1,13 +1,12 @@
 """Settling an attempt of unknown outcome by its idempotency key: its result, or a void that no
 late request can get past."""
 
-import uuid
 from decimal import Decimal
 
 import psycopg
 import pytest
 
-from .committed import call_as, make_user, request
+from .committed import call_as, make_shop, request
 from .conftest import acting
 from .harness import money
 from .test_charge import charge
@@ -72,11 +71,7 @@ def test_keys_are_per_merchant_and_roles_apply(db, world):
 
 
 def test_resolving_waits_for_a_call_with_that_key_still_running(mps_dsn):
-    code = f"RES{uuid.uuid4().hex[:8].upper()}"
-    cashier = make_user(mps_dsn)
-    request(mps_dsn, "service_role", None, "create_merchant", p_code=code, p_name="Resolve shop")
-    request(mps_dsn, "service_role", None, "add_merchant_user", p_merchant_code=code,
-            p_user_id=cashier, p_role="cashier")
+    code, cashier = make_shop(mps_dsn, "RES")
     with psycopg.connect(mps_dsn) as conn:
         mid = conn.execute("select id from app.merchants where code = %s", (code,)).fetchone()[0]
     with psycopg.connect(mps_dsn) as in_flight:  # a charge with this key, holding its key lock

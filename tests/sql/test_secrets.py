@@ -6,17 +6,13 @@ from decimal import Decimal
 import pytest
 
 from ..secrets_seen import remember, tables_holding
-from .committed import make_user, request
+from .committed import make_shop, request
 
 pytestmark = pytest.mark.usefixtures("committed_invariant")
 
 
 def test_no_qr_token_or_binding_password_is_stored_or_audited_in_plain_text(mps_dsn):
-    code = f"SEC{uuid.uuid4().hex[:8].upper()}"
-    cashier = make_user(mps_dsn)
-    request(mps_dsn, "service_role", None, "create_merchant", p_code=code, p_name="Secret shop")
-    request(mps_dsn, "service_role", None, "add_merchant_user", p_merchant_code=code,
-            p_user_id=cashier, p_role="cashier")
+    code, cashier = make_shop(mps_dsn, "SEC")
     member = request(mps_dsn, "service_role", None, "create_member_profile", p_name="Carol",
                      p_binding_user_org="wechat", p_binding_org_id=f"wx_{uuid.uuid4().hex}")
     password = remember(f"Corp-{uuid.uuid4().hex[:12]}")

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 
-from .conftest import acting
 from .test_charge import charge
 
 API_ROLES = ("anon", "authenticated")
