@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-stamp
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup test demo bench clean
+.PHONY: setup lint test demo bench clean
 
 setup: $(STAMP)
 
@@ -12,7 +12,10 @@ $(STAMP): pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh
 	touch $(STAMP)
 
-test: setup
+lint: setup
+	$(VENV)/bin/ruff check mps_dev pos_app tests bench
+
+test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 demo: setup
