@@ -2,7 +2,6 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-stamp
-export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: setup lint test demo bench clean
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+
+# No test needs a display: Qt draws offscreen (set before anything imports Qt).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pathlib import Path
 
 import pytest

@@ -1,0 +1,1 @@
+"""The POS window: Qt widgets that show what `pos_app.core` decides and feed it events."""

@@ -1,0 +1,48 @@
+"""The shared UI pieces: background jobs report on the UI thread; labels switch language."""
+
+import threading
+
+import pytest
+from PySide6.QtCore import QThread
+
+from pos_app.ui.i18n import Language, register
+from pos_app.ui.worker import run_in_background
+
+
+def test_a_background_call_runs_off_the_ui_thread_and_reports_on_it(qtbot):
+    ui_thread = QThread.currentThread()
+    seen = {}
+
+    def work():
+        seen["worker"] = threading.current_thread() is not threading.main_thread()
+        return 42
+
+    def done(result):
+        seen["result"] = result
+        seen["on_ui_thread"] = QThread.currentThread() is ui_thread
+
+    job = run_in_background(work, on_done=done)
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        pass
+    assert seen == {"worker": True, "result": 42, "on_ui_thread": True}
+
+
+def test_a_failing_call_reports_its_exception(qtbot):
+    errors = []
+    job = run_in_background(lambda: 1 / 0, on_failed=errors.append)
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        pass
+    assert len(errors) == 1 and isinstance(errors[0], ZeroDivisionError)
+
+
+def test_labels_switch_language_and_say_so(qtbot):
+    register({"test.greeting": ("Hello {name}", "你好 {name}")})
+    lang = Language("en")
+    assert lang.t("test.greeting", name="Ann") == "Hello Ann"
+    with qtbot.waitSignal(lang.changed, timeout=1000) as blocker:
+        lang.set("zh_CN")
+    assert blocker.args == ["zh_CN"] and lang.t("test.greeting", name="Ann") == "你好 Ann"
+    with pytest.raises(ValueError):
+        lang.set("fr")
+    with pytest.raises(ValueError):
+        register({"test.greeting": ("Hi", "嗨")})
