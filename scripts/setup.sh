@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian machine: the PostgreSQL server binaries,
-# libzbar0 (QR decoding), then a Python virtual environment from pyproject.toml.
+# libzbar0 (QR decoding), a CJK font (Chinese labels and receipts), then a Python virtual
+# environment from pyproject.toml.
 # Safe to re-run; it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,9 +16,15 @@ have_zbar() {
     ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0'
 }
 
+# The window and the receipts speak Simplified Chinese too: without a CJK font Qt draws boxes.
+have_cjk_font() {
+    command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]
+}
+
 missing=()
 have_pg_server || missing+=(postgresql)
 have_zbar || missing+=(libzbar0)
+have_cjk_font || missing+=(fonts-wqy-microhei)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
         echo "setup: missing Debian packages: ${missing[*]}; run as root or install them" >&2
