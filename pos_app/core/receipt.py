@@ -137,6 +137,15 @@ def from_topup(result: Mapping[str, Any], counter: Counter) -> Receipt:
                    **_common(result, counter))
 
 
+def from_result(kind: str, result: Mapping[str, Any], counter: Counter) -> Receipt:
+    """The receipt of a done attempt of the sale path, by its journal kind (charge, refund,
+    topup)."""
+    makers = {"charge": from_charge, "refund": from_refund, "topup": from_topup}
+    if kind not in makers:
+        raise ValueError(f"no receipt for a {kind!r} attempt")
+    return makers[kind](result, counter)
+
+
 def from_tx(row: Mapping[str, Any], counter: Counter) -> Receipt:
     """A reprint of any past transaction from `merchant_get_tx`, marked as a copy. The cashier
     line shows `counter`'s cashier: the row carries only the operator's id."""

@@ -14,6 +14,7 @@ Scripted faults (`fail_next(...)`, used in order, one per call):
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,11 @@ CODES = {"invalid_amount": "MP001", "insufficient_balance": "MP002", "qr_invalid
 
 def business(name: str) -> ApiError:
     return ApiError(400, CODES[name], f"{name}: refused by the fake server")
+
+
+def _now() -> str:
+    # The server's answers carry their commit time (timestamptz), which a receipt prints.
+    return datetime.now(timezone.utc).isoformat()
 
 
 def new_code() -> str:
@@ -146,7 +152,8 @@ class FakeApi:
         self.payments[tx_id] = {"paid": amount, "refunded": Decimal("0"), "card": last4}
         result = {"tx_id": tx_id, "kind": "payment", "card_last4": last4, "raw_amount": amount,
                   "discount_amount": Decimal("0.00"), "paid_amount": amount,
-                  "balance_after": self.balances[last4], "points_earned": int(amount), "replayed": False}
+                  "balance_after": self.balances[last4], "points_earned": int(amount), "created_at": _now(),
+                  "replayed": False}
         self.registry[key] = (("charge", last4, amount), result)
         return result
 
@@ -160,7 +167,7 @@ class FakeApi:
         self.balances[last4] += amount
         self.spent.add(qr)
         result = {"tx_id": str(uuid.uuid4()), "kind": "recharge", "card_last4": last4, "amount": amount,
-                  "balance_after": self.balances[last4], "replayed": False}
+                  "balance_after": self.balances[last4], "created_at": _now(), "replayed": False}
         self.registry[key] = (("recharge", last4, amount), result)
         return result
 
@@ -177,6 +184,6 @@ class FakeApi:
         self.balances[payment["card"]] += amount
         result = {"refund_tx_id": str(uuid.uuid4()), "original_tx_id": tx_id, "card_last4": payment["card"],
                   "refund_amount": amount, "refundable_remaining": payment["paid"] - payment["refunded"],
-                  "balance_after": self.balances[payment["card"]], "replayed": False}
+                  "balance_after": self.balances[payment["card"]], "created_at": _now(), "replayed": False}
         self.registry[key] = (("refund", tx_id, amount), result)
         return result

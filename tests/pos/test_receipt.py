@@ -204,3 +204,16 @@ def test_a_top_up_prints_no_qr():
     data = render_escpos(from_topup(TOPUP, SHANGHAI))
     assert b"\x1d(k" not in data
     assert "充值凭证".encode(ENCODING) in data
+
+
+def test_a_done_attempt_gets_the_receipt_of_its_kind():
+    from pos_app.core.receipt import Counter, ReceiptKind, from_result
+
+    shop = Counter("Shop", "Asia/Shanghai", "CNY")
+    charge = {"tx_id": "t", "paid_amount": "9.00", "raw_amount": "10.00", "discount_amount": "1.00",
+              "balance_after": "91.00", "created_at": "2030-01-31T01:00:00+00:00"}
+    assert from_result("charge", charge, shop).kind is ReceiptKind.PAYMENT
+    topup = {"tx_id": "t", "amount": "50", "balance_after": "150", "created_at": "2030-01-31T01:00:00+00:00"}
+    assert from_result("topup", topup, shop).kind is ReceiptKind.TOPUP
+    with pytest.raises(ValueError):
+        from_result("gift", topup, shop)
