@@ -68,6 +68,17 @@ CATALOG: dict[str, dict[str, Words]] = {
                         ("您未登录或登录已失效。", "请重新登录后点击“重试”。")),
     "unexpected": _w(("Something unexpected went wrong.", "Try again; if it keeps happening, call support."),
                      ("发生了意外错误。", "请重试；如果反复出现，请联系技术支持。")),
+    # Signing in at the counter.
+    "invalid_credentials": _w(("The email or password is wrong.", "Check both and sign in again."),
+                              ("邮箱或密码错误。", "请核对后重新登录。")),
+    "sign_in_refused": _w(("Sign-in was refused for this account (not confirmed, or blocked).", "Call your manager."),
+                          ("该账号被拒绝登录（未确认或已被停用）。", "请联系店长。")),
+    "not_an_operator": _w(("This account does not work at this shop.", "Check the merchant code in Settings, or ask your manager to add you."),
+                          ("该账号不是本店的操作员。", "请检查设置中的商户编号，或请店长添加您。")),
+    "sign_in_offline": _w(("No connection to the server.", "Check the network, then sign in again."),
+                          ("无法连接服务器。", "请检查网络后重新登录。")),
+    "sign_in_no_answer": _w(("The server did not answer in time.", "Wait a moment, then sign in again."),
+                            ("服务器未及时应答。", "请稍候再重新登录。")),
     # The sale service.
     "attempt_unsettled": _w(("A sale is still waiting for its outcome.", "Press Retry or Check on that sale before starting another."),
                             ("还有一笔交易在等待结果。", "请先对该交易点击“重试”或“查询”，再开始新的交易。")),
