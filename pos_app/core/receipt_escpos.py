@@ -10,7 +10,7 @@ sharp at any printer resolution and a few dozen bytes.
 from __future__ import annotations
 
 from .receipt import Receipt
-from .receipt_layout import rows
+from .receipt_layout import Row, rows
 from .receipt_text import row_lines
 
 ENCODING = "gb18030"
@@ -46,13 +46,19 @@ def _text(line: str) -> bytes:
 def render_escpos(receipt: Receipt, width: int = 32, language: str = "zh_CN") -> bytes:
     """The whole print job: init, Chinese mode, the receipt's rows, its QR, feed and cut.
     `width` is the paper's columns in the standard font (32 for 58 mm, 48 for 80 mm)."""
+    return rows_escpos(rows(receipt, language, card_dot="*"), width)
+
+
+def rows_escpos(layout: list[Row], width: int = 32) -> bytes:
+    """A print job of any laid-out rows (a receipt, a closing report): init, Chinese mode, the
+    rows (titles bold and tall, QR rows as the printer's own QR), feed and cut."""
     out = [INIT, CHINESE_ON]
-    for row in rows(receipt, language, card_dot="*"):
+    for row in layout:
         if row.style == "qr":
             out += [ALIGN_CENTER, qr_commands(row.value), b"\n", ALIGN_LEFT]
             continue
         # Rows are laid out with the printer's glyphs so the columns measured are those printed.
-        row = type(row)(row.style, row.value.translate(_PRINTABLE), row.label.translate(_PRINTABLE))
+        row = Row(row.style, row.value.translate(_PRINTABLE), row.label.translate(_PRINTABLE))
         lines = row_lines(row, width)
         if row.style == "title":
             out += [BOLD_ON, TALL_ON, *map(_text, lines), TALL_OFF, BOLD_OFF]
