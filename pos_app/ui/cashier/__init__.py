@@ -1,0 +1,6 @@
+"""The cashier's screen: amount, scanning (USB scanner, camera, pasted code), charge and top-up,
+the outcome (receipt, refusal, pending), and today's own transactions."""
+
+from .view import CashierView
+
+__all__ = ["CashierView"]

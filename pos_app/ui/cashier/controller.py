@@ -1,0 +1,235 @@
+"""What the cashier screen does, apart from how it looks: scans arm the sale, Charge and
+Top-up are checked on the UI thread and run on a worker, outcomes become a receipt, words or
+the pending panel, and today's list is loaded. The view only connects these signals to widgets.
+
+Every SaleService call but `prepare_*` (which must answer at once) runs through
+`run_in_background`, with whatever else it needs from the journal read on that same worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from pos_app.core import receipt as receipts
+from pos_app.core.api.errors import ApiError
+from pos_app.core.checkout import Checkout
+from pos_app.core.messages import message_for
+from pos_app.core.money import format_amount, from_api
+from pos_app.core.sale import Outcome, SaleRefused, SaleService
+from pos_app.core.today import day_start
+from pos_app.ui.i18n import Language
+from pos_app.ui.worker import run_in_background
+
+from . import text  # noqa: F401 - registers the labels
+
+ListTransactions = Callable[..., list[dict[str, Any]]]
+GetTx = Callable[[str], dict[str, Any]]
+
+
+def _reason(error: BaseException) -> str:
+    """A `messages` name for an exception from a worker."""
+    if isinstance(error, SaleRefused):
+        return error.reason
+    if isinstance(error, ApiError):
+        return "not_signed_in" if error.needs_sign_in else error.name
+    return "unexpected"
+
+
+class CashierController(QObject):
+    notice = Signal(str, str)  # severity (ok, info, warn, error), words in the current language
+    armed = Signal(str)  # the armed code's non-secret hint; "" when none
+    can_start = Signal(bool)  # Charge / Top-up may be pressed
+    pending = Signal(str, str, bool)  # amount, cause (a messages name), Retry possible
+    pending_busy = Signal(bool)
+    settled = Signal()  # the pending sale is settled
+    receipt = Signal(object)  # a core.receipt.Receipt to show
+    sale_done = Signal()  # a charge or top-up went through: clear the amount
+    today_rows = Signal(list)
+
+    def __init__(self, sales: SaleService, language: Language, counter: receipts.Counter,
+                 list_transactions: ListTransactions | None = None, get_tx: GetTx | None = None):
+        super().__init__()
+        self.sales = sales
+        self.language = language
+        self.counter = counter
+        self._list = list_transactions
+        self._get_tx = get_tx
+        self.checkout = Checkout()
+        self._notice: tuple[str, Callable[[], str]] | None = None
+        language.changed.connect(self._renotice)
+
+    # -- words -----------------------------------------------------------------------------
+
+    def _say(self, severity: str, render: Callable[[], str]) -> None:
+        self._notice = (severity, render)
+        self.notice.emit(severity, render())
+
+    def _say_message(self, severity: str, name: str) -> None:
+        self._say(severity, lambda: str(message_for(name, self.language.code)))
+
+    def _renotice(self, _code: str) -> None:
+        if self._notice is not None:
+            self.notice.emit(self._notice[0], self._notice[1]())
+
+    def clear_notice(self) -> None:
+        self._notice = None
+        self.notice.emit("info", "")
+
+    def _money(self, amount) -> str:
+        return format_amount(amount, self.counter.currency, self.language.code)
+
+    # -- scanning --------------------------------------------------------------------------
+
+    def scan(self, raw: str) -> None:
+        """A code from the scanner, the camera or the code field. It only arms the sale: a scan
+        never starts a charge, so a second scan cannot start a second one."""
+        verdict = self.checkout.scan(raw)
+        if verdict.armed:
+            self.armed.emit(verdict.hint)
+            self.clear_notice()
+        else:
+            self._say_message("error", verdict.refusal)
+
+    def disarm(self) -> None:
+        self.checkout.disarm()
+        self.armed.emit("")
+
+    # -- charge and top-up -----------------------------------------------------------------
+
+    def charge(self, amount: str) -> None:
+        self._start("charge", amount)
+
+    def topup(self, amount: str) -> None:
+        self._start("topup", amount)
+
+    def _start(self, kind: str, amount: str) -> None:
+        if not self.checkout.can_start:
+            return  # the button is disabled already; a queued second click lands here
+        prepare = self.sales.prepare_charge if kind == "charge" else self.sales.prepare_topup
+        try:
+            prepared = prepare(amount, self.checkout.armed or "")
+        except SaleRefused as e:
+            self._refused(e)
+            return
+        self._set_busy(True)
+        self._say("info", lambda: self.language.t("cashier.sending"))
+        self._work(lambda: self._with_retry(self.sales.run(prepared)), self._outcome)
+
+    def retry(self) -> None:
+        key = self.checkout.pending_key
+        if key is None or self.checkout.busy:
+            return
+        self._set_busy(True)
+        self._work(lambda: self._with_retry(self.sales.retry(key)), self._outcome)
+
+    def check(self) -> None:
+        key = self.checkout.pending_key
+        if key is None or self.checkout.busy:
+            return
+        self._set_busy(True)
+        self._work(lambda: self._with_retry(self.sales.check(key)), self._outcome)
+
+    def _with_retry(self, outcome: Outcome) -> tuple[Outcome, bool]:
+        # Worker thread: whether Retry can resend is a journal read, kept off the UI thread.
+        return outcome, outcome.state == "pending" and self.sales.can_retry(outcome.key)
+
+    def _work(self, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        run_in_background(fn, on_done=on_done, on_failed=self._failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.checkout.busy = busy
+        self.can_start.emit(self.checkout.can_start)
+        self.pending_busy.emit(busy)
+
+    def _outcome(self, got: tuple[Outcome, bool]) -> None:
+        outcome, can_retry = got
+        was_pending = self.checkout.pending_key
+        self.checkout.settle(outcome)
+        self._set_busy(False)
+        if outcome.state == "pending":
+            self.pending.emit(self._money(outcome.attempt.amount), outcome.error or "outcome_unknown", can_retry)
+            self._say_message("warn", outcome.error or "outcome_unknown")
+            return
+        if was_pending == outcome.key:
+            self.settled.emit()
+        self.armed.emit("")
+        if outcome.state == "done":
+            self._done(outcome)
+        elif outcome.state == "voided":
+            self._say_message("warn", "voided")
+        else:
+            self._say_message("error", outcome.error or "unexpected")
+
+    def _done(self, outcome: Outcome) -> None:
+        kind = outcome.attempt.kind
+        self.receipt.emit(receipts.from_result(kind, outcome.result, self.counter))
+        amount = outcome.attempt.amount if kind != "charge" else outcome.result.get("paid_amount", outcome.attempt.amount)
+        key = "cashier.done_topup" if kind == "topup" else "cashier.done_charge"
+        self._say("ok", lambda: self.language.t(key, amount=self._money(from_api(amount))))
+        self.sale_done.emit()
+        self.refresh_today()
+
+    def _refused(self, error: SaleRefused) -> None:
+        self._say_message("error", error.reason)
+        key = error.key
+        if error.reason == "attempt_unsettled" and key:
+            # Another attempt (from before a restart, or another screen) blocks this counter:
+            # bring it into the pending panel, where Retry or Check can settle it.
+            self._work(lambda: (self.sales.journal.get(key), self.sales.can_retry(key)), self._show_unsettled)
+
+    def _show_unsettled(self, got) -> None:
+        attempt, can_retry = got
+        if attempt is None or not attempt.unfinished:
+            return
+        self.checkout.pending_key = attempt.key
+        self.can_start.emit(False)
+        self.pending.emit(self._money(attempt.amount), attempt.error_name or "outcome_unknown", can_retry)
+
+    def _failed(self, error: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(error, SaleRefused):
+            self._refused(error)
+        else:
+            self._say_message("error", _reason(error))
+
+    # -- after a restart -------------------------------------------------------------------
+
+    def recover(self) -> None:
+        """Settle what an earlier run left unsettled (at start, and when the network is back)."""
+        self._work(self.sales.recover, self.show_recovered)
+
+    def show_recovered(self, outcomes: list[Outcome]) -> None:
+        """Show what `SaleService.recover()` came to: each settled sale in words (the last
+        charged one's receipt), and a sale still unknown in the pending panel."""
+        for outcome in outcomes:
+            if outcome.state == "pending":
+                self._work(lambda o=outcome: self._with_retry(o), self._outcome)
+                return  # recover() stopped at the first it could not settle
+            if outcome.state == "done":
+                self.receipt.emit(receipts.from_result(outcome.attempt.kind, outcome.result, self.counter))
+            state = outcome.state
+            self._say("ok" if state == "done" else "warn", lambda s=state: self.language.t(
+                "cashier.recovered", state=self.language.t(f"cashier.state.{s}")))
+        self.refresh_today()
+
+    # -- today -----------------------------------------------------------------------------
+
+    def refresh_today(self) -> None:
+        if self._list is None:
+            return
+        since = day_start(self.counter.timezone)
+        run_in_background(lambda: self._list(since=since), on_done=self.today_rows.emit,
+                          on_failed=self._today_failed)
+
+    def _today_failed(self, error: BaseException) -> None:
+        self._say("error", lambda: self.language.t(
+            "cashier.today_failed", reason=str(message_for(_reason(error), self.language.code))))
+
+    def reprint(self, tx_id: str) -> None:
+        """Show a past receipt again, marked as a copy (merchant_get_tx)."""
+        if self._get_tx is None:
+            return
+        self._work(lambda: receipts.from_tx(self._get_tx(tx_id), self.counter), self.receipt.emit)
