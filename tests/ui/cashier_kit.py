@@ -88,6 +88,16 @@ class Kit:
         self.journal.close()
 
 
+def double_click(qtbot, widget) -> None:
+    """What a real double click delivers: press, release, double-click (a second press),
+    release. QTest's mouseDClick alone sends only the double-click event, which clicks nothing."""
+    left = Qt.MouseButton.LeftButton
+    qtbot.mousePress(widget, left)
+    qtbot.mouseRelease(widget, left)
+    qtbot.mouseDClick(widget, left)
+    qtbot.mouseRelease(widget, left)
+
+
 def open_kit(qtbot, tmp_path, **kwargs):
     """For a test module's `kit` fixture: a shown view, closed (camera stopped) afterwards."""
     k = Kit(qtbot, tmp_path, **kwargs)

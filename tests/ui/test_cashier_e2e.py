@@ -1,0 +1,39 @@
+"""The cashier view over the real API client and the local Supabase stand-in."""
+
+from decimal import Decimal
+
+from pos_app.core.journal import Journal
+from pos_app.core.receipt import Counter as ReceiptCounter
+from pos_app.core.sale import Counter, SaleService
+from pos_app.ui.cashier import CashierView
+from pos_app.ui.i18n import Language
+from tests.pos.api_shop import build_shop, signed_in
+
+from .cashier_kit import WAIT, double_click
+
+
+def test_a_real_charge_from_the_view_moves_the_balance_once(qtbot, tmp_path, gateway):
+    shop = build_shop(gateway)
+    client = signed_in(shop, shop.cashier)
+    with Journal(tmp_path / "journal.sqlite3") as journal:
+        sales = SaleService(client, journal, Counter(shop.code, "lane-1", shop.cashier.email))
+        view = CashierView(sales, Language("en"), ReceiptCounter("Test shop", "Asia/Shanghai", "CNY",
+                                                                  cashier_email=shop.cashier.email, terminal="lane-1"),
+                           list_transactions=client.list_transactions, get_tx=client.get_tx)
+        qtbot.addWidget(view)
+        view.show()
+        qtbot.waitExposed(view)
+        view.controller.scan(shop.qr())
+        view.amount_field.setText("12.30")
+        double_click(qtbot, view.charge_button)
+        qtbot.waitUntil(lambda: view.receipt_panel.receipt is not None, timeout=WAIT)
+        receipt = view.receipt_panel.receipt
+        assert receipt.amount == Decimal("12.30") and receipt.card_last4
+        assert shop.balance() == Decimal("87.70")
+        # Today's list is refreshed after the sale and holds it; a reprint is its copy.
+        qtbot.waitUntil(lambda: view.today_model.rowCount() == 1, timeout=WAIT)
+        assert view.today_model.row_at(0)["tx_id"] == receipt.tx_id
+        view.controller.reprint(receipt.tx_id)
+        qtbot.waitUntil(lambda: view.receipt_panel.receipt.copy, timeout=WAIT)
+        assert view.receipt_panel.receipt.tx_id == receipt.tx_id
+        view.close()
