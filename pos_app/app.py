@@ -1,0 +1,49 @@
+"""`mps-pos`: the counter app. Loads the settings and the session store, then hands over to the
+shell (settings when not configured, sign-in, the window)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from pos_app.core import settings as core_settings
+from pos_app.core.session_store import choose_store
+
+from .ui.shell import Shell, Wiring
+
+
+def _printers() -> list[str]:
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    return QPrinterInfo.availablePrinterNames()
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mps-pos", description="MPS cashier: charge members' payment codes.")
+    p.add_argument("--email", default="", help="pre-fill the sign-in email (the password is never taken here)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(core_settings.APP_NAME)
+    paths = core_settings.Paths.default()
+    try:
+        settings = core_settings.load(paths)
+    except core_settings.SettingsError as e:
+        # A broken file must not lock the counter out: say which, and start from the defaults.
+        QMessageBox.warning(None, "MPS cashier", f"{e}\nThe settings will be asked for again.")
+        settings = core_settings.baseline()
+    shell = Shell(settings, paths, Wiring(store=choose_store(), printers=_printers), email=args.email)
+    app.setQuitOnLastWindowClosed(False)  # the flow swaps dialogs and windows; it says when it is done
+    shell.finished.connect(app.quit)
+    app.aboutToQuit.connect(shell.shut_down)
+    shell.start()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

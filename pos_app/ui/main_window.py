@@ -1,0 +1,120 @@
+"""The POS window: a top bar (shop, language, sign out), a notice line for what the start-up
+check settled, tabs for the cashier and (for managers and owners) the manager view, and the
+status bar. Layout only: the shell decides what goes in and what the buttons do."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout,
+                               QWidget)
+
+from pos_app.core.signin import Operator
+
+from . import shell_text  # noqa: F401 - registers the labels
+from .i18n import Language
+from .status_bar import StatusBar
+
+BIG = 52  # px: a finger's width on a touch screen
+
+
+class MainWindow(QMainWindow):
+    sign_out_requested = Signal()
+    language_toggled = Signal()
+    closing = Signal()  # the window is being closed (by the person, or by the shell)
+
+    def __init__(self, language: Language, operator: Operator, terminal: str, *,
+                 cashier: QWidget, manager: QWidget | None = None, parent=None):
+        super().__init__(parent)
+        self._language = language
+        self._operator = operator
+        self._notices: list[tuple[str, dict]] = []  # label key and its fields, re-worded live
+
+        self.shop = QLabel(objectName="shop")
+        self.shop.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        self.language_button = QPushButton(objectName="language", minimumHeight=BIG, minimumWidth=120)
+        self.sign_out_button = QPushButton(objectName="signOut", minimumHeight=BIG, minimumWidth=160)
+        self.language_button.clicked.connect(self.language_toggled)
+        self.sign_out_button.clicked.connect(self.sign_out_requested)
+        top = QHBoxLayout()
+        top.addWidget(self.shop, 1)
+        top.addWidget(self.language_button)
+        top.addWidget(self.sign_out_button)
+
+        self.notice = QLabel(wordWrap=True, objectName="notice", textInteractionFlags=Qt.TextSelectableByMouse)
+        self.dismiss = QPushButton(minimumHeight=40)
+        self.dismiss.clicked.connect(self.clear_notices)
+        self.notice_box = QFrame(objectName="noticeBox")
+        self.notice_box.setStyleSheet("#noticeBox { background: #fff4d6; border: 1px solid #e0b84c; "
+                                      "border-radius: 6px; } #notice { font-size: 12pt; }")
+        notice_row = QHBoxLayout(self.notice_box)
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.dismiss)
+        self.notice_box.hide()
+
+        self.tabs = QTabWidget(objectName="tabs")
+        self.tabs.setStyleSheet("QTabBar::tab { min-height: 44px; min-width: 160px; font-size: 13pt; }")
+        self.cashier = cashier
+        self.manager = manager
+        self.tabs.addTab(cashier, "")
+        if manager is not None:
+            self.tabs.addTab(manager, "")
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addLayout(top)
+        layout.addWidget(self.notice_box)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(body)
+        self.status = StatusBar(language, terminal)
+        self.status.set_operator(operator)
+        self.setStatusBar(self.status)
+
+        # Every action by keyboard too: Alt+C / Alt+M through the tab mnemonics, and these.
+        self.shortcuts = {
+            "language": QShortcut(QKeySequence(Qt.Key_F12), self, activated=self.language_toggled.emit),
+            "sign_out": QShortcut(QKeySequence("Ctrl+Shift+Q"), self, activated=self.sign_out_requested.emit),
+        }
+        for index in range(self.tabs.count()):
+            self.shortcuts[f"tab{index + 1}"] = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self,
+                                                          activated=lambda i=index: self.tabs.setCurrentIndex(i))
+        self.setTabOrder(self.tabs, self.language_button)
+        self.setTabOrder(self.language_button, self.sign_out_button)
+        self.resize(1280, 800)
+        language.changed.connect(self.relabel)
+        self.relabel()
+
+    def relabel(self, *_: object) -> None:
+        t = self._language.t
+        self.setWindowTitle(t("main.title", merchant=self._operator.merchant_name))
+        self.shop.setText(self._operator.merchant_name)
+        self.language_button.setText(t("main.language_to"))
+        self.language_button.setToolTip(t("main.language_tip"))
+        self.sign_out_button.setText(t("main.sign_out"))
+        self.sign_out_button.setToolTip(t("main.sign_out_tip"))
+        self.dismiss.setText(t("main.dismiss"))
+        self.tabs.setTabText(0, t("main.tab_cashier"))
+        if self.manager is not None:
+            self.tabs.setTabText(1, t("main.tab_manager"))
+        self._show_notices()
+
+    def add_notice(self, key: str, **fields: object) -> None:
+        """Add a line to the notice box; `fields` may hold callables of the language code, for
+        words that come from the core's catalog."""
+        self._notices.append((key, fields))
+        self._show_notices()
+
+    def clear_notices(self) -> None:
+        self._notices.clear()
+        self._show_notices()
+
+    def _show_notices(self) -> None:
+        code = self._language.code
+        lines = [self._language.t(key, **{k: v(code) if callable(v) else v for k, v in fields.items()})
+                 for key, fields in self._notices]
+        self.notice.setText("\n".join(lines))
+        self.notice_box.setVisible(bool(lines))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.closing.emit()
+        super().closeEvent(event)

@@ -1,0 +1,37 @@
+"""The work views the window holds, built for one signed-in operator: the cashier view always,
+the manager view for managers and owners (`merchant_session_info`'s role)."""
+
+from __future__ import annotations
+
+from pos_app.core import receipt
+from pos_app.core.camera import OpenCVCamera
+from pos_app.core.services import Services
+from pos_app.core.signin import Operator
+
+from .cashier import CashierView
+from .i18n import Language
+from .manager import ManagerView
+
+
+def counter_for(services: Services, operator: Operator) -> receipt.Counter:
+    """Who sells where, as receipts name it."""
+    return receipt.Counter(shop=operator.merchant_name, timezone=operator.timezone, currency=operator.currency,
+                           cashier_email=operator.email, terminal=services.settings.terminal_name)
+
+
+def cashier_view(services: Services, operator: Operator, language: Language) -> CashierView:
+    settings = services.settings
+    client = services.client
+    return CashierView(services.sale_for(operator), language, counter_for(services, operator),
+                       camera=lambda: OpenCVCamera(settings.camera_index),
+                       list_transactions=client.list_transactions, get_tx=client.get_tx,
+                       escpos_device=settings.escpos_device or None)
+
+
+def manager_view(services: Services, operator: Operator, language: Language) -> ManagerView | None:
+    """Refunds, the day and settlements: for managers and owners only (the server enforces it
+    too; a cashier is not shown screens that would only answer "forbidden")."""
+    if not operator.can_manage:
+        return None
+    return ManagerView(services.client, services.sale_for(operator), language, operator,
+                       counter_for(services, operator))

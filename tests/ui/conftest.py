@@ -1,0 +1,55 @@
+"""Fixtures for the window's tests: a shop on the local stand-in, and a shell built the way
+`mps-pos` builds it but with the session in memory (never the OS keychain), a journal in a
+temporary folder, fast connection checks and a retry policy that does not sleep."""
+
+from __future__ import annotations
+
+import pytest
+
+from pos_app.core.session_store import MemorySessionStore
+from pos_app.core.settings import Paths, Settings
+from pos_app.ui.i18n import Language
+from pos_app.ui.shell import Shell, Wiring
+from tests.pos.api_shop import Shop, build_shop, no_sleep_policy
+
+from .helpers import SwitchableTransport
+
+
+@pytest.fixture
+def shop(gateway) -> Shop:
+    return build_shop(gateway)
+
+
+@pytest.fixture
+def paths(tmp_path) -> Paths:
+    return Paths(config_dir=tmp_path / "config", data_dir=tmp_path / "data", log_dir=tmp_path / "logs")
+
+
+@pytest.fixture
+def store() -> MemorySessionStore:
+    return MemorySessionStore(reason="no keyring backend: you will need to sign in again after a restart")
+
+
+@pytest.fixture
+def transport():
+    t = SwitchableTransport()
+    yield t
+    t.close()
+
+
+@pytest.fixture
+def make_shell(qtbot, paths, store, transport):
+    """Build and start a shell for `settings`; every shell is shut down after the test."""
+    shells: list[Shell] = []
+
+    def make(settings: Settings, **kwargs) -> Shell:
+        wiring = Wiring(store=store, transport=transport, retry=no_sleep_policy(1)[0], poll_ms=50,
+                        online_interval=0.2, offline_interval=0.0)
+        shell = Shell(settings, paths, wiring, language=Language(settings.language), **kwargs)
+        shells.append(shell)
+        shell.start()
+        return shell
+
+    yield make
+    for shell in shells:
+        shell.shut_down()

@@ -1,0 +1,100 @@
+"""The main window: tabs by role, the language switch, the connection state, sign out, and the
+start-up check of sales the last run left open."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from pos_app.core.api.errors import AuthError
+from pos_app.core.connectivity import Link
+from pos_app.core.journal import Journal
+from pos_app.core.services import JOURNAL_FILE
+from pos_app.ui.cashier import CashierView
+from pos_app.ui.manager import ManagerView
+
+from .helpers import WAIT, shop_settings, sign_in
+
+
+def test_a_cashier_sees_the_cashier_view_and_no_manager_tab(qtbot, make_shell, shop):
+    window = sign_in(qtbot, make_shell(shop_settings(shop)), shop.cashier.email, shop.cashier.password)
+    assert window.tabs.count() == 1 and window.manager is None
+    assert isinstance(window.tabs.widget(0), CashierView) and window.tabs.widget(0).isVisible()
+
+
+def test_a_manager_also_has_the_manager_tab(qtbot, make_shell, shop):
+    window = sign_in(qtbot, make_shell(shop_settings(shop)), shop.manager.email, shop.manager.password)
+    assert window.tabs.count() == 2 and isinstance(window.tabs.widget(1), ManagerView)
+    window.shortcuts["tab2"].activated.emit()
+    assert window.tabs.currentIndex() == 1 and window.manager.isVisible()
+    assert window.tabs.tabText(1) == "&Manager"
+
+
+def test_the_language_switch_relabels_the_window_live(qtbot, make_shell, shop, paths):
+    shell = make_shell(shop_settings(shop))
+    window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
+    assert (window.sign_out_button.text(), window.tabs.tabText(0)) == ("Sign &out", "&Cashier")
+    qtbot.mouseClick(window.language_button, Qt.LeftButton)
+    assert (window.sign_out_button.text(), window.tabs.tabText(0)) == ("退出登录(&O)", "收银(&C)")
+    assert window.language_button.text() == "English"
+    assert window.status.operator.text() == f"{shop.cashier.email}（收银员）"
+    assert window.status.terminal.text() == "终端 Front till"
+    assert '"language": "zh_CN"' in paths.settings_file.read_text(encoding="utf-8")  # kept for next start
+    window.shortcuts["language"].activated.emit()  # F12 goes back
+    assert window.tabs.tabText(0) == "&Cashier"
+
+
+def test_the_connection_state_goes_offline_and_back(qtbot, make_shell, shop, transport):
+    shell = make_shell(shop_settings(shop))
+    window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
+    bar = window.status
+    qtbot.waitUntil(lambda: bar.link_state is Link.ONLINE, timeout=WAIT)
+    assert bar.link.text() == "● Online"
+    transport.down = True
+    qtbot.waitUntil(lambda: bar.link_state is Link.OFFLINE, timeout=WAIT)
+    assert bar.link.text() == "● Offline — do not scan" and "ConnectError" in bar.link.toolTip()
+    transport.down = False
+    qtbot.waitUntil(lambda: bar.link_state is Link.ONLINE, timeout=WAIT)
+
+
+def test_the_keyring_notice_shows_when_the_session_is_kept_in_memory_only(qtbot, make_shell, shop, store):
+    window = sign_in(qtbot, make_shell(shop_settings(shop)), shop.cashier.email, shop.cashier.password)
+    assert window.status.keyring.text() == store.reason
+    window.shortcuts["language"].activated.emit()
+    assert window.status.keyring.text() == "登录信息未保存：重启后需重新登录"
+
+
+def test_sign_out_ends_the_session_and_forgets_it(qtbot, make_shell, shop, store):
+    shell = make_shell(shop_settings(shop))
+    window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
+    kept = store.load()
+    with qtbot.waitSignal(shell.signed_out, timeout=WAIT):
+        window.shortcuts["sign_out"].activated.emit()
+    assert store.load() is None and shell.window is None
+    assert shell.sign_in_dialog.isVisible() and shell.sign_in_dialog.email.text() == shop.cashier.email
+    with pytest.raises(AuthError):  # ended on the server too: the kept token renews nothing
+        shell.services.client.auth.refresh(kept.refresh_token)
+
+
+def test_a_sale_the_last_run_left_open_is_settled_and_shown(qtbot, make_shell, shop, paths):
+    # The last run wrote its attempt and died before sending it: the server never saw the key.
+    with Journal(paths.journal_dir / JOURNAL_FILE) as journal:
+        journal.begin(key=str(uuid.uuid4()), kind="charge", merchant_code=shop.code, terminal="Front till",
+                      operator=shop.cashier.email, amount=Decimal("12.50"))
+    shell = make_shell(shop_settings(shop))
+    window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
+    qtbot.waitUntil(lambda: window.notice_box.isVisible(), timeout=WAIT)
+    assert window.notice.text() == "Sale of ¥12.50 from the last run was not charged: ring it up again."
+    assert shell.services.journal.unfinished(shop.code) == []
+    window.shortcuts["language"].activated.emit()
+    assert window.notice.text() == "上次未完成的 ¥12.50 交易未扣款，请重新收款。"
+    qtbot.mouseClick(window.dismiss, Qt.LeftButton)
+    assert not window.notice_box.isVisible()
+
+
+def test_closing_the_window_ends_the_app(qtbot, make_shell, shop):
+    shell = make_shell(shop_settings(shop))
+    window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
+    with qtbot.waitSignal(shell.finished, timeout=WAIT):
+        window.close()
