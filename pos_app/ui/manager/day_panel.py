@@ -1,0 +1,194 @@
+"""The day screen: pick a business day (today on the merchant's clock by default), see its
+payments, discounts, refunds, top-ups and net, per cashier and per hour; export the CSV and
+print or save the closing (Z) report."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (QDateEdit, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QTableView,
+                               QVBoxLayout, QWidget)
+
+from pos_app.core import business_day, z_report
+from pos_app.core.day_report import DayReport, problems
+from pos_app.core.money import format_amount
+
+from ..i18n import Language
+from .day_controller import DayController
+from .hour_chart import HourChart
+from .models import CashiersModel
+from .printing import print_with_dialog, write_pdf
+
+Z_WIDTH = 40  # columns of the Z report on a page (a roll takes 32, but a page has room)
+
+
+class DayPanel(QWidget):
+    def __init__(self, api: Any, language: Language, currency: str, timezone: str, now=None, parent=None):
+        super().__init__(parent)
+        self.language = language
+        self.currency = currency
+        self.timezone = timezone
+        self._now = now or (lambda: datetime.now(UTC))
+        self.controller = DayController(api, language, self)
+        self.report: DayReport | None = None
+
+        today = business_day.today(timezone, self._now())
+        self.day_label = QLabel()
+        self.day = QDateEdit(QDate(today.year, today.month, today.day))
+        self.day.setCalendarPopup(True)
+        self.day.setMaximumDate(QDate(today.year, today.month, today.day))  # the server refuses later days
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day_label.setBuddy(self.day)
+        self.show_button = QPushButton()
+        self.payments = QLabel()
+        self.refunds = QLabel()
+        self.topups = QLabel()
+        self.net = QLabel()
+        self.net.setStyleSheet("font-size: 20px; font-weight: bold;")
+        self.scope_note = QLabel()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.cashiers = CashiersModel(language, currency, self)
+        self.cashier_table = QTableView()
+        self.cashier_table.setModel(self.cashiers)
+        self.cashier_table.verticalHeader().setVisible(False)
+        self.cashier_table.horizontalHeader().setStretchLastSection(True)
+        self.cashier_table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.hour_label = QLabel()
+        self.chart = HourChart()
+        self.csv_button = QPushButton()
+        self.print_z_button = QPushButton()
+        self.z_pdf_button = QPushButton()
+
+        top = QHBoxLayout()
+        top.addWidget(self.day_label)
+        top.addWidget(self.day)
+        top.addWidget(self.show_button)
+        top.addStretch(1)
+        for b in (self.csv_button, self.print_z_button, self.z_pdf_button):
+            top.addWidget(b)
+        figures = QGridLayout()
+        figures.addWidget(self.payments, 0, 0)
+        figures.addWidget(self.refunds, 1, 0)
+        figures.addWidget(self.topups, 2, 0)
+        figures.addWidget(self.net, 0, 1, 3, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(figures)
+        layout.addWidget(self.scope_note)
+        layout.addWidget(self.message)
+        body = QHBoxLayout()
+        body.addWidget(self.cashier_table, 1)
+        chart_box = QVBoxLayout()
+        chart_box.addWidget(self.hour_label)
+        chart_box.addWidget(self.chart, 1)
+        body.addLayout(chart_box, 1)
+        layout.addLayout(body, 1)
+
+        self.show_button.clicked.connect(lambda: self.load(self.chosen_day()))
+        self.csv_button.clicked.connect(self._ask_csv)
+        self.print_z_button.clicked.connect(self.print_z)
+        self.z_pdf_button.clicked.connect(self._ask_z_pdf)
+        self.controller.loaded.connect(self._show)
+        self.controller.failed.connect(self.message.setText)
+        self.controller.exported.connect(
+            lambda path, n: self.message.setText(self.language.t("mgr.exported", count=n, path=path)))
+        self.controller.busy_changed.connect(self._busy)
+        language.changed.connect(self.retranslate)
+        self._busy(False)
+        self.retranslate()
+
+    def chosen_day(self) -> date:
+        return self.day.date().toPython()
+
+    def load(self, day: date | None = None) -> None:
+        """Show `day` (the chosen one by default)."""
+        if day is not None:
+            self.day.setDate(QDate(day.year, day.month, day.day))
+        self.message.setText("")
+        self.controller.load(self.chosen_day())
+
+    def export_csv(self, path: str | Path) -> None:
+        """Write the shown day's CSV to `path`; `controller.exported` when done."""
+        self.message.setText(self.language.t("mgr.exporting"))
+        self.controller.export_csv(path)
+
+    def z_lines(self) -> list[str]:
+        if self.report is None:
+            return []
+        return z_report.render_text(self.report, self._now(), Z_WIDTH, self.language.code)
+
+    def save_z_pdf(self, path: str | Path) -> Path | None:
+        """The closing report of the shown day as a PDF at `path`."""
+        if self.report is None:
+            return None
+        saved = write_pdf(self.z_lines(), path, f"Z {self.report.merchant_code} {self.report.day}")
+        self.message.setText(self.language.t("mgr.saved", path=str(saved)))
+        return saved
+
+    def print_z(self) -> bool:
+        if self.report is None:
+            return False
+        return print_with_dialog(self.z_lines(), f"Z {self.report.merchant_code} {self.report.day}", self)
+
+    def _ask_csv(self) -> None:
+        if self.report is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.language.t("mgr.export_csv").replace("&", ""),
+                                              f"{self.report.merchant_code}-{self.report.day}.csv", "CSV (*.csv)")
+        if path:
+            self.export_csv(path)
+
+    def _ask_z_pdf(self) -> None:
+        if self.report is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.language.t("mgr.z_pdf").replace("&", ""),
+                                              f"Z-{self.report.merchant_code}-{self.report.day}.pdf", "PDF (*.pdf)")
+        if path:
+            self.save_z_pdf(path)
+
+    def _show(self, report: DayReport) -> None:
+        self.report = report
+        self.cashiers.set_rows(list(report.by_cashier))
+        self.chart.set_values([h.payments_paid for h in report.by_hour])
+        found = problems(report)
+        self.message.setText(self.language.t("mgr.day_inconsistent", problems="; ".join(found)) if found else "")
+        self._render_figures()
+        self._busy(False)
+
+    def _render_figures(self) -> None:
+        t = self.language.t
+        r = self.report
+        if r is None:
+            for label in (self.payments, self.refunds, self.topups, self.net, self.scope_note):
+                label.setText("")
+            return
+
+        def money(v):
+            return format_amount(v, r.currency, self.language.code)
+        f = r.totals
+        self.payments.setText(t("mgr.day_payments", count=f.payments_count, raw=money(f.payments_raw),
+                                discount=money(f.payments_discount), paid=money(f.payments_paid)))
+        self.refunds.setText(t("mgr.day_refunds", count=f.refunds_count, amount=money(f.refunds_amount)))
+        self.topups.setText(t("mgr.day_topups", count=f.topups_count, amount=money(f.topups_amount)))
+        self.net.setText(t("mgr.day_net", net=money(f.net_amount)))
+        self.scope_note.setText(t("mgr.day_own") if r.scope == "own" else "")
+
+    def _busy(self, busy: bool) -> None:
+        self.show_button.setEnabled(not busy)
+        for b in (self.csv_button, self.print_z_button, self.z_pdf_button):
+            b.setEnabled(not busy and self.report is not None)
+
+    def retranslate(self) -> None:
+        t = self.language.t
+        self.day_label.setText(t("mgr.day"))
+        self.show_button.setText(t("mgr.show"))
+        self.hour_label.setText(t("mgr.per_hour"))
+        self.csv_button.setText(t("mgr.export_csv"))
+        self.print_z_button.setText(t("mgr.print_z"))
+        self.z_pdf_button.setText(t("mgr.z_pdf"))
+        self._render_figures()
+

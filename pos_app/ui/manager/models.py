@@ -1,0 +1,100 @@
+"""The manager view's tables: a payment's past refunds, today's payments to pick from, the
+day per cashier, and the settlements. Each is a `RowsModel` with its named columns; amounts are
+shown in the merchant's currency and the current language, times on the merchant's clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo
+
+from pos_app.core.day_report import CashierDay
+from pos_app.core.money import format_amount, from_api
+
+from ..i18n import Language
+from .table_model import Column, RowsModel
+
+
+def _when(value: Any, tz: str, fmt: str = "%H:%M:%S") -> str:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.astimezone(ZoneInfo(tz)).strftime(fmt)
+
+
+class RefundsModel(RowsModel):
+    """The refunds already made on one payment (`refund_check.PastRefund` rows)."""
+
+    def __init__(self, language: Language, currency: str, tz: str, parent=None):
+        def money(v, lang):
+            return format_amount(v, currency, lang)
+        super().__init__([
+            Column("time", "mgr.col_time", lambda r, _: _when(r.created_at, tz, "%Y-%m-%d %H:%M")),
+            Column("amount", "mgr.col_amount", lambda r, lang: money(r.amount, lang), numeric=True),
+            Column("points", "mgr.col_points", lambda r, _: "" if r.points_reversed is None else f"-{r.points_reversed}",
+                   numeric=True),
+            Column("reason", "mgr.col_reason", lambda r, _: r.reason or ""),
+        ], language, parent)
+
+
+class PaymentsModel(RowsModel):
+    """Today's payments (rows of `merchant_list_transactions`), to pick one to refund."""
+
+    def __init__(self, language: Language, currency: str, tz: str, parent=None):
+        def money(v, lang):
+            return "" if v is None else format_amount(from_api(v), currency, lang)
+        super().__init__([
+            Column("time", "mgr.col_time", lambda r, _: _when(r["created_at"], tz)),
+            Column("card", "mgr.col_card", lambda r, _: f"•••• {r['card_last4']}" if r.get("card_last4") else ""),
+            Column("paid", "mgr.col_paid", lambda r, lang: money(r.get("paid_amount"), lang), numeric=True),
+            Column("refundable", "mgr.col_refundable", lambda r, lang: money(r.get("refundable_remaining"), lang),
+                   numeric=True),
+            Column("tx", "mgr.col_tx", lambda r, _: str(r["tx_id"])),
+        ], language, parent)
+
+
+class CashiersModel(RowsModel):
+    """The day per cashier (`day_report.CashierDay`)."""
+
+    def __init__(self, language: Language, currency: str, parent=None):
+        def money(v, lang):
+            return format_amount(v, currency, lang)
+
+        def who(c: CashierDay, lang: str) -> str:
+            return c.email or language.t("mgr.platform")
+        super().__init__([
+            Column("cashier", "mgr.col_cashier", who),
+            Column("role", "mgr.col_role", lambda c, _: c.role or ""),
+            Column("payments", "mgr.col_payments", lambda c, _: str(c.figures.payments_count), numeric=True),
+            Column("paid", "mgr.col_paid", lambda c, lang: money(c.figures.payments_paid, lang), numeric=True),
+            Column("refunds", "mgr.col_refunds", lambda c, lang: money(c.figures.refunds_amount, lang), numeric=True),
+            Column("topups", "mgr.col_topups", lambda c, lang: money(c.figures.topups_amount, lang), numeric=True),
+            Column("net", "mgr.col_net", lambda c, lang: money(c.figures.net_amount, lang), numeric=True),
+        ], language, parent)
+
+
+def settlement_period(s: Mapping[str, Any], tz: str) -> str:
+    """`2030-01-31` for one local day, else `2030-01-01 – 2030-01-31` (the last day included)."""
+    start = datetime.fromisoformat(str(s["period_start"])).astimezone(ZoneInfo(tz))
+    end = datetime.fromisoformat(str(s["period_end"])).astimezone(ZoneInfo(tz))
+    whole_days = start.time() == end.time() == datetime.min.time()
+    if whole_days:
+        last = end.date().fromordinal(end.date().toordinal() - 1)
+        return start.date().isoformat() if last == start.date() else f"{start.date()} – {last}"
+    return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
+
+
+class SettlementsModel(RowsModel):
+    """Settlements as `merchant_list_settlements` gives them, newest period first."""
+
+    def __init__(self, language: Language, tz: str, parent=None):
+        def money(s, key, lang):
+            return format_amount(from_api(s[key]), s.get("currency") or "", lang)
+        super().__init__([
+            Column("period", "mgr.col_period", lambda s, _: settlement_period(s, s.get("timezone") or tz)),
+            Column("payments", "mgr.col_payments", lambda s, _: str(s["payments_count"]), numeric=True),
+            Column("paid", "mgr.col_paid", lambda s, lang: money(s, "payments_paid", lang), numeric=True),
+            Column("refunds", "mgr.col_refunds", lambda s, lang: money(s, "refunds_amount", lang), numeric=True),
+            Column("topups", "mgr.col_topups", lambda s, lang: money(s, "topups_amount", lang), numeric=True),
+            Column("net", "mgr.col_net", lambda s, lang: money(s, "net_amount", lang), numeric=True),
+            Column("source", "mgr.col_source",
+                   lambda s, _: language.t("mgr.scheduled" if s.get("source") == "scheduled" else "mgr.manual")),
+        ], language, parent)

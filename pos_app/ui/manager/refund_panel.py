@@ -1,0 +1,299 @@
+"""The refund screen: find a payment, see what was paid, each refund and what is left, refund
+all or part with a reason, and see the outcome as the cashier does (the refund receipt with
+print and PDF; a refusal in words; Retry/Check when the outcome is unknown)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView,
+                               QVBoxLayout, QWidget)
+
+from pos_app.core.messages import message_for
+from pos_app.core.money import format_amount
+from pos_app.core.receipt import Counter, Receipt, from_refund
+from pos_app.core.receipt_text import render_text
+from pos_app.core.refund_check import Payment
+from pos_app.core.sale import Outcome, SaleService
+
+from ..i18n import Language
+from .models import PaymentsModel, RefundsModel
+from .printing import mono_font, print_with_dialog, write_pdf
+from .refund_controller import RefundController
+from .refund_dialog import RefundDialog
+
+_STATE_TITLES = {"done": "mgr.done", "failed": "mgr.failed", "pending": "mgr.pending", "voided": "mgr.voided"}
+
+
+def _table(model) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(36)
+    return view
+
+
+class RefundPanel(QWidget):
+    def __init__(self, api: Any, sales: SaleService, language: Language, currency: str, timezone: str,
+                 counter: Counter, now=None, parent=None):
+        super().__init__(parent)
+        self.language = language
+        self.currency = currency
+        self.counter = counter
+        self.controller = RefundController(api, sales, language, timezone, now, self)
+        self.receipt: Receipt | None = None
+        self.last: Outcome | None = None
+        self._unsettled_key = ""
+        self.dialog: RefundDialog | None = None
+
+        self.code = QLineEdit()
+        self.code.setClearButtonEnabled(True)
+        self.find_button = QPushButton()
+        self.today_label = QLabel()
+        self.reload_button = QPushButton()
+        self.today_model = PaymentsModel(language, currency, timezone, self)
+        self.today_table = _table(self.today_model)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.refunded = QLabel()
+        self.remaining = QLabel()
+        self.remaining.setStyleSheet("font-size: 18px; font-weight: bold;")
+        self.refunds_model = RefundsModel(language, currency, timezone, self)
+        self.refunds_table = _table(self.refunds_model)
+        self.refund_all_button = QPushButton()
+        self.refund_part_button = QPushButton()
+
+        self.state = QLabel()
+        self.state.setStyleSheet("font-size: 18px; font-weight: bold;")
+        self.words = QLabel()
+        self.words.setWordWrap(True)
+        self.retry_button = QPushButton()
+        self.check_button = QPushButton()
+        self.receipt_text = QPlainTextEdit()
+        self.receipt_text.setReadOnly(True)
+        self.receipt_text.setFont(mono_font(10))
+        self.receipt_text.setMinimumWidth(300)
+        self.print_button = QPushButton()
+        self.pdf_button = QPushButton()
+
+        find_row = QHBoxLayout()
+        find_row.addWidget(self.code, 1)
+        find_row.addWidget(self.find_button)
+        today_row = QHBoxLayout()
+        today_row.addWidget(self.today_label, 1)
+        today_row.addWidget(self.reload_button)
+        refund_row = QHBoxLayout()
+        refund_row.addWidget(self.refund_all_button)
+        refund_row.addWidget(self.refund_part_button)
+        refund_row.addStretch(1)
+        left = QVBoxLayout()
+        left.addLayout(find_row)
+        left.addLayout(today_row)
+        left.addWidget(self.today_table, 2)
+        left.addWidget(self.summary)
+        left.addWidget(self.refunded)
+        left.addWidget(self.refunds_table, 1)
+        left.addWidget(self.remaining)
+        left.addLayout(refund_row)
+        outcome_buttons = QHBoxLayout()
+        for b in (self.retry_button, self.check_button, self.print_button, self.pdf_button):
+            outcome_buttons.addWidget(b)
+        right = QVBoxLayout()
+        right.addWidget(self.state)
+        right.addWidget(self.words)
+        right.addLayout(outcome_buttons)
+        right.addWidget(self.receipt_text, 1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 2)
+
+        self.code.returnPressed.connect(self.find)
+        self.find_button.clicked.connect(self.find)
+        self.reload_button.clicked.connect(self.controller.load_today)
+        self.today_table.activated.connect(self._pick)
+        self.today_table.clicked.connect(self._pick)
+        self.refund_all_button.clicked.connect(lambda: self.open_refund_dialog(whole=True))
+        self.refund_part_button.clicked.connect(lambda: self.open_refund_dialog(whole=False))
+        self.retry_button.clicked.connect(lambda: self.controller.retry(self._unsettled_key))
+        self.check_button.clicked.connect(lambda: self.controller.check(self._unsettled_key))
+        self.print_button.clicked.connect(self.print_receipt)
+        self.pdf_button.clicked.connect(self._ask_pdf)
+        c = self.controller
+        c.payment_shown.connect(self._show_payment)
+        c.lookup_failed.connect(self._show_lookup_failure)
+        c.today_loaded.connect(self.today_model.set_rows)
+        c.outcome.connect(self._show_outcome)
+        c.refused.connect(self._show_refused)
+        c.busy_changed.connect(self._busy)
+        language.changed.connect(self.retranslate)
+        self._show_payment(None)
+        self._set_outcome_buttons(retry=False, check=False)
+        self.retranslate()
+
+    # -- what the manager does -------------------------------------------------------------
+
+    def find(self, text: str | None = None) -> None:
+        """Find the payment named by `text` (or what is in the field): a receipt's code or an id."""
+        if text is not None:
+            self.code.setText(text)
+        self.summary.setText(self.language.t("mgr.looking_up"))
+        self.controller.find(self.code.text())
+
+    def _pick(self, index) -> None:
+        self.find(str(self.today_model.row(index.row())["tx_id"]))
+
+    def open_refund_dialog(self, whole: bool) -> RefundDialog | None:
+        """Ask how much (all that is left, or a part) and why; the refund runs when accepted."""
+        payment = self.controller.payment
+        if payment is None or not payment.refundable:
+            return None
+        self.dialog = RefundDialog(payment.remaining, self.currency, self.language, self)
+        if not whole:
+            self.dialog.amount.clear()
+        self.dialog.accepted.connect(self._dialog_accepted)
+        self.dialog.open()
+        self.dialog.amount.setFocus()
+        return self.dialog
+
+    def _dialog_accepted(self) -> None:
+        checked = self.dialog.validate() if self.dialog else None
+        if checked is not None:
+            self.state.setText(self.language.t("mgr.sending"))
+            self.words.setText("")
+            self.controller.refund(*checked)
+
+    def print_receipt(self) -> bool:
+        if self.receipt is None:
+            return False
+        return print_with_dialog(self.receipt_lines(), f"Refund {self.receipt.tx_id}", self)
+
+    def save_receipt_pdf(self, path: str | Path) -> Path | None:
+        """The shown refund receipt as a PDF at `path`."""
+        if self.receipt is None:
+            return None
+        saved = write_pdf(self.receipt_lines(), path, f"Refund {self.receipt.tx_id}")
+        self.words.setText(self.language.t("mgr.saved", path=str(saved)))
+        return saved
+
+    def _ask_pdf(self) -> None:
+        if self.receipt is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.language.t("mgr.save_pdf").replace("&", ""),
+                                              f"refund-{self.receipt.tx_id[:8]}.pdf", "PDF (*.pdf)")
+        if path:
+            self.save_receipt_pdf(path)
+
+    def receipt_lines(self) -> list[str]:
+        return render_text(self.receipt, 32, self.language.code) if self.receipt else []
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def _money(self, value) -> str:
+        return "" if value is None else format_amount(value, self.currency, self.language.code)
+
+    def _show_payment(self, payment: Payment | None) -> None:
+        t = self.language.t
+        if payment is None:
+            self.summary.setText(t("mgr.no_payment"))
+            self.refunded.setText("")
+            self.remaining.setText("")
+            self.refunds_model.set_rows([])
+        elif payment.kind != "payment":
+            self.summary.setText(t("mgr.not_a_payment", kind=payment.kind))
+            self.refunded.setText("")
+            self.remaining.setText("")
+            self.refunds_model.set_rows([])
+        else:
+            when = payment.created_at.astimezone(self.counter_zone()).strftime("%Y-%m-%d %H:%M")
+            self.summary.setText(t("mgr.paid_line", paid=self._money(payment.paid_amount),
+                                   raw=self._money(payment.raw_amount), discount=self._money(payment.discount_amount),
+                                   when=when, card=f"•••• {payment.card_last4 or '----'}"))
+            self.refunded.setText(t("mgr.refunded_line", total=self._money(payment.refunded_total)))
+            self.remaining.setText(t("mgr.remaining_line", remaining=self._money(payment.remaining)))
+            self.refunds_model.set_rows(list(payment.refunds))
+        refundable = payment is not None and payment.refundable
+        self.refund_all_button.setEnabled(refundable)
+        self.refund_part_button.setEnabled(refundable)
+
+    def counter_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.counter.timezone)
+
+    def _show_lookup_failure(self, words: str) -> None:
+        self.controller.payment = None
+        self._show_payment(None)
+        self.summary.setText(words)
+
+    def _show_outcome(self, outcome: Outcome) -> None:
+        self.last = outcome
+        self.receipt = from_refund(outcome.result, self.counter) if outcome.state == "done" else None
+        self._unsettled_key = outcome.key if outcome.state == "pending" else ""
+        self._set_outcome_buttons(retry=outcome.state == "pending" and self.controller.can_retry(outcome.key),
+                                  check=outcome.state == "pending")
+        self._render_outcome()
+
+    def _render_outcome(self) -> None:
+        outcome = self.last
+        if outcome is None:
+            return
+        t = self.language.t
+        self.state.setText(t(_STATE_TITLES.get(outcome.state, "mgr.failed")))
+        if outcome.state == "done":
+            self.words.setText("")
+        elif outcome.error == "forbidden":
+            self.state.setText(t("mgr.manager_must_approve"))
+            self.words.setText(str(message_for("forbidden", self.language.code)))
+        else:
+            self.words.setText(str(message_for(outcome.error or "unexpected", self.language.code)))
+        self.receipt_text.setPlainText("\n".join(self.receipt_lines()))
+        self.print_button.setEnabled(self.receipt is not None)
+        self.pdf_button.setEnabled(self.receipt is not None)
+
+    def _show_refused(self, words: str, key: str) -> None:
+        self.state.setText(self.language.t("mgr.failed"))
+        self.words.setText(words)
+        if key:  # an earlier refund (or sale) is unsettled: let the manager settle it from here
+            self._unsettled_key = key
+            self._set_outcome_buttons(retry=self.controller.can_retry(key), check=True)
+
+    def _set_outcome_buttons(self, retry: bool, check: bool) -> None:
+        self.retry_button.setVisible(retry or check)
+        self.retry_button.setEnabled(retry)
+        self.check_button.setVisible(check)
+        self.print_button.setEnabled(self.receipt is not None)
+        self.pdf_button.setEnabled(self.receipt is not None)
+
+    def _busy(self, busy: bool) -> None:
+        for b in (self.find_button, self.retry_button, self.check_button):
+            b.setEnabled(not busy)
+        if busy:
+            self.refund_all_button.setEnabled(False)
+            self.refund_part_button.setEnabled(False)
+        else:
+            self._show_payment(self.controller.payment)
+            if self.last is not None and self.last.state == "pending":
+                self.retry_button.setEnabled(self.controller.can_retry(self.last.key))
+
+    def retranslate(self) -> None:
+        t = self.language.t
+        self.code.setPlaceholderText(t("mgr.find_hint"))
+        self.find_button.setText(t("mgr.find"))
+        self.today_label.setText(t("mgr.today_payments"))
+        self.reload_button.setText(t("mgr.reload_today"))
+        self.refund_all_button.setText(t("mgr.refund_all"))
+        self.refund_part_button.setText(t("mgr.refund_part"))
+        self.retry_button.setText(t("mgr.retry"))
+        self.check_button.setText(t("mgr.check"))
+        self.print_button.setText(t("mgr.print"))
+        self.pdf_button.setText(t("mgr.save_pdf"))
+        self._show_payment(self.controller.payment)
+        if self.last is not None:
+            self._render_outcome()

@@ -1,0 +1,121 @@
+"""The settlement screen: the merchant's settlements in a table, and a period (whole local
+days, yesterday by default) to settle; the figures of the one chosen or just generated."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Mapping
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+
+from pos_app.core import business_day
+from pos_app.core.money import format_amount, from_api
+
+from ..i18n import Language
+from .models import SettlementsModel, settlement_period
+from .settlement_controller import SettlementController
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+class SettlementPanel(QWidget):
+    def __init__(self, api: Any, language: Language, timezone: str, now=None, parent=None):
+        super().__init__(parent)
+        self.language = language
+        self.timezone = timezone
+        self.controller = SettlementController(api, language, timezone, self)
+        self.shown: Mapping[str, Any] | None = None
+        self._replayed = False
+
+        yesterday = business_day.today(timezone, (now or (lambda: datetime.now(UTC)))()) - timedelta(days=1)
+        self.from_label = QLabel()
+        self.first = QDateEdit(_qdate(yesterday))
+        self.to_label = QLabel()
+        self.last = QDateEdit(_qdate(yesterday))
+        for edit, label in ((self.first, self.from_label), (self.last, self.to_label)):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            label.setBuddy(edit)
+        self.generate_button = QPushButton()
+        self.reload_button = QPushButton()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.figures = QLabel()
+        self.figures.setWordWrap(True)
+        self.figures.setStyleSheet("font-size: 16px;")
+        self.model = SettlementsModel(language, timezone, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(36)
+        self.table.horizontalHeader().setStretchLastSection(True)
+
+        row = QHBoxLayout()
+        for w in (self.from_label, self.first, self.to_label, self.last, self.generate_button):
+            row.addWidget(w)
+        row.addStretch(1)
+        row.addWidget(self.reload_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.figures)
+        layout.addWidget(self.table, 1)
+
+        self.generate_button.clicked.connect(lambda: self.generate())
+        self.reload_button.clicked.connect(self.controller.refresh)
+        self.table.clicked.connect(lambda index: self._show(self.model.row(index.row()), replayed=False))
+        self.table.activated.connect(lambda index: self._show(self.model.row(index.row()), replayed=False))
+        self.controller.listed.connect(self.model.set_rows)
+        self.controller.generated.connect(lambda s: self._show(s, replayed=bool(s.get("replayed")), generated=True))
+        self.controller.failed.connect(self._failed)
+        self.controller.busy_changed.connect(lambda busy: self.generate_button.setEnabled(not busy))
+        language.changed.connect(self.retranslate)
+        self.retranslate()
+
+    def generate(self, first: date | None = None, last: date | None = None) -> None:
+        """Settle the days `first` to `last` (the chosen ones by default)."""
+        if first is not None:
+            self.first.setDate(_qdate(first))
+        if last is not None:
+            self.last.setDate(_qdate(last))
+        self.message.setText("")
+        self.controller.generate(self.first.date().toPython(), self.last.date().toPython())
+
+    def _failed(self, words: str) -> None:
+        self.message.setText(words)
+
+    def _show(self, settlement: Mapping[str, Any], replayed: bool, generated: bool = False) -> None:
+        self.shown = settlement
+        self._replayed = replayed
+        if generated:
+            self.message.setText(self.language.t("mgr.settlement_replayed" if replayed else "mgr.settlement_new"))
+        self._render()
+
+    def _render(self) -> None:
+        s = self.shown
+        if s is None:
+            self.figures.setText("")
+            return
+        lang = self.language.code
+
+        def money(key):
+            return format_amount(from_api(s[key]), s.get("currency") or "", lang)
+        self.figures.setText(self.language.t(
+            "mgr.settlement_figures", period=settlement_period(s, s.get("timezone") or self.timezone),
+            pcount=s["payments_count"], paid=money("payments_paid"), rcount=s["refunds_count"],
+            refunds=money("refunds_amount"), tcount=s["topups_count"], topups=money("topups_amount"),
+            net=money("net_amount")))
+
+    def retranslate(self) -> None:
+        t = self.language.t
+        self.from_label.setText(t("mgr.from"))
+        self.to_label.setText(t("mgr.to"))
+        self.generate_button.setText(t("mgr.generate"))
+        self.reload_button.setText(t("mgr.reload_settlements"))
+        self._render()
