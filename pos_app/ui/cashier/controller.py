@@ -151,7 +151,7 @@ class CashierController(QObject):
         self._set_busy(False)
         if outcome.state == "pending":
             self.pending.emit(self._money(outcome.attempt.amount), outcome.error or "outcome_unknown", can_retry)
-            self._say_message("warn", outcome.error or "outcome_unknown")
+            self.clear_notice()  # the pending panel says it, with its buttons
             return
         if was_pending == outcome.key:
             self.settled.emit()

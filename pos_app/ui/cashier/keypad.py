@@ -11,7 +11,8 @@ from pos_app.ui.i18n import Language
 
 from . import text  # noqa: F401 - registers the labels
 
-_GRID = (("7", "8", "9", "back"), ("4", "5", "6", "clear"), ("1", "2", "3", None), ("00", "0", ".", None))
+_GRID = (("7", "8", "9", "back"), ("4", "5", "6", None), ("1", "2", "3", "clear"), ("00", "0", ".", None))
+_TALL = {"back", "clear"}  # two rows high: the keys a hurried finger must not miss
 
 
 class Keypad(QWidget):
@@ -33,7 +34,7 @@ class Keypad(QWidget):
                 button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
                 button.setStyleSheet("font-size: 18pt;")
                 button.clicked.connect(lambda _=False, k=key: self.pressed.emit(k))
-                grid.addWidget(button, r, c)
+                grid.addWidget(button, r, c, 2 if key in _TALL else 1, 1)
                 self.buttons[key] = button
         language.changed.connect(self.retranslate)
         self.retranslate()

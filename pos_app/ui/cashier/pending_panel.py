@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.core.messages import message_for
@@ -20,6 +20,7 @@ class PendingPanel(QWidget):
         self._language = language
         self._state: tuple[str, str, bool] | None = None  # amount text, cause, retry possible
         self.setObjectName("pendingPanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)  # a plain QWidget draws no sheet background otherwise
         self.setStyleSheet("#pendingPanel { background: #fff4d6; border: 2px solid #e0a100; border-radius: 8px; }"
                            "QLabel { background: transparent; }")
         self.title = QLabel()
@@ -28,6 +29,7 @@ class PendingPanel(QWidget):
         self.amount.setStyleSheet("font-size: 14pt;")
         self.words = QLabel()
         self.words.setWordWrap(True)
+        self.words.setStyleSheet("font-size: 12pt;")
         self.retry_button = QPushButton()
         self.check_button = QPushButton()
         for b in (self.retry_button, self.check_button):

@@ -260,8 +260,9 @@ class CashierView(QWidget):
 
     def retranslate(self, _code: str | None = None) -> None:
         t = self.language.t
-        self.amount_label.setText(t("cashier.amount"))
-        self.amount_field.setPlaceholderText(t("cashier.amount_hint"))
+        self.amount_label.setText(f'{t("cashier.amount")} — {t("cashier.amount_hint")}')
+        self.amount_field.setPlaceholderText("0.00")
+        self.amount_field.setToolTip(t("cashier.amount_hint"))
         self.charge_button.setText(t("cashier.charge"))
         self.topup_button.setText(t("cashier.topup"))
         self.clear_button.setText(t("cashier.clear"))
