@@ -19,15 +19,6 @@ Data directory: --data-dir, else $MPS_DEV_DATA_DIR, else the user data dir
 /root, so root defaults to /var/lib/mps-dev and any --data-dir must be reachable by `postgres`.
 """
 
-DEMO_NEXT_STEPS = """\
-The POS cashier window does not exist yet (a later issue builds it; `mps-dev demo` will then
-open it). Meanwhile you can:
-  - print a member's payment QR code:      mps-dev member-qr +8613800000001
-  - call the API with the official client:  eval "$(mps-dev env)" and use supabase.create_client
-  - stop everything:                        mps-dev down
-"""
-
-
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mps-dev", description=DESCRIPTION,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -46,7 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     qr.add_argument("--once", action="store_true", help="show one code and exit")
     qr.add_argument("--ttl", type=int, default=300, help="seconds a code lives (default 300)")
     qr.add_argument("--png", type=Path, default=None, help="where to write the PNG (default: data dir)")
-    demo = sub.add_parser("demo", help="up + seed-demo, then say what to do next")
+    qr.add_argument("--window", action="store_true", help="show the code large in a window instead")
+    demo = sub.add_parser("demo", help="up + seed-demo, then open the cashier and a member's payment QR")
     demo.add_argument("--port", type=int, default=None)
     demo.add_argument("--db-port", type=int, default=None)
     return p
@@ -76,9 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         _print_up(proj, seconds)
         if cmd == "demo":
             from . import seed
+            from . import demo_pos
             seed.run(proj, out=sys.stdout)
             print()
-            print(DEMO_NEXT_STEPS)
+            return demo_pos.open_counter(proj, data_dir, sys.stdout)
     elif cmd == "down":
         stopped = stack.down(data_dir)
         print("stopped: " + ", ".join(stopped) if stopped else "nothing was running")
@@ -104,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     elif cmd == "member-qr":
         from . import member_qr
         proj = _require_project(data_dir)
+        if args.window:
+            return member_qr.window(proj, args.who, ttl=args.ttl)
         png = args.png or data_dir / "member-qr.png"
         member_qr.run(proj, args.who, png, ttl=args.ttl, once=args.once, out=sys.stdout)
     return 0

@@ -65,13 +65,39 @@ def render(token: str, png: Path, out: IO[str]) -> None:
     out.write(text.getvalue())
 
 
+def rotate(api: Api, card: str, ttl: int) -> tuple[str, datetime]:
+    """A new payment code for `card` (replacing the previous one) and when it expires."""
+    rows = api.rpc("rotate_card_qr", {"p_card_id": card, "p_ttl_seconds": ttl})
+    return rows[0]["qr_plain"], datetime.fromisoformat(rows[0]["expires_at"])
+
+
+def window(proj: Project, who: str, *, ttl: int) -> int:
+    """Show the code in a window on screen, renewed before it expires, until it is closed."""
+    from PySide6.QtWidgets import QApplication
+
+    from pos_app.ui.member_qr_window import MemberQrWindow
+
+    api = Api(proj)
+    card = resolve_card(proj, api, who)
+    def next_code() -> tuple[str, datetime]:
+        try:
+            return rotate(api, card, ttl)
+        except SystemExit as e:  # Api's way to stop the CLI; the window reports and tries again
+            raise RuntimeError(str(e)) from None
+
+    app = QApplication.instance() or QApplication([])
+    win = MemberQrWindow(next_code, f"Member {who} — payment code")
+    win.show()
+    win.renew()
+    return app.exec()
+
+
 def run(proj: Project, who: str, png: Path, *, ttl: int, once: bool, out: IO[str]) -> None:
     api = Api(proj)
     card = resolve_card(proj, api, who)
     try:
         while True:
-            rows = api.rpc("rotate_card_qr", {"p_card_id": card, "p_ttl_seconds": ttl})
-            token, expires_at = rows[0]["qr_plain"], datetime.fromisoformat(rows[0]["expires_at"])
+            token, expires_at = rotate(api, card, ttl)
             render(token, png, out)
             print(f"card {card}: code valid until {expires_at.astimezone():%H:%M:%S}, pays once; PNG: {png}",
                   file=out, flush=True)

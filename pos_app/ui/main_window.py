@@ -34,6 +34,8 @@ class MainWindow(QMainWindow):
         self.shop.setStyleSheet("font-size: 18pt; font-weight: bold;")
         self.language_button = QPushButton(objectName="language", minimumHeight=BIG, minimumWidth=120)
         self.sign_out_button = QPushButton(objectName="signOut", minimumHeight=BIG, minimumWidth=160)
+        for button in (self.language_button, self.sign_out_button):
+            button.setStyleSheet("font-size: 13pt;")
         self.language_button.clicked.connect(self.language_toggled)
         self.sign_out_button.clicked.connect(self.sign_out_requested)
         top = QHBoxLayout()

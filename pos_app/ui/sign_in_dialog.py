@@ -25,7 +25,8 @@ class SignInDialog(QDialog):
         self._terminal = terminal
         self._problem: str | None = None  # a messages name, re-worded on a language switch
         self._busy_key: str | None = None
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(520)
+        self.setStyleSheet("QLineEdit, QPushButton, QLabel { font-size: 13pt; }")
 
         self.shop = QLabel(alignment=Qt.AlignCenter)
         self.shop.setStyleSheet("font-size: 16pt; font-weight: bold;")

@@ -1,0 +1,85 @@
+"""`mps-dev demo`'s last step: open the cashier on the demo shop, with the member-side QR window
+beside it. The POS gets its own settings and data folders inside the stand-in's data dir, so a
+demo never touches a real counter's configuration."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import IO
+
+from pos_app.core import settings as pos_settings
+
+from . import seed
+from .project import Project
+
+DEMO_EMAIL = next(email for role, email, _ in seed.OPERATORS if role == "cashier")
+DEMO_MEMBER = seed.MEMBERS[0].phone
+DEMO_TERMINAL = "Demo counter"
+
+NO_DISPLAY = """\
+No display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so the cashier window cannot open.
+The backend is up with the demo shop. To see the counter:
+  - on a desktop session, run `make demo` there; or
+  - with a virtual display: `Xvfb :99 &` then `DISPLAY=:99 .venv/bin/mps-dev demo`
+    (and look at it with a VNC viewer or a screenshot); or
+  - run the window itself: MPS_POS_CONFIG_DIR={config} MPS_POS_DATA_DIR={data} .venv/bin/mps-pos --email {email}
+Meanwhile:
+  - a member's payment QR in the terminal:  .venv/bin/mps-dev member-qr {member}
+  - stop everything:                        .venv/bin/mps-dev down
+"""
+
+
+def demo_dirs(data_dir: Path) -> pos_settings.Paths:
+    base = data_dir / "pos-demo"
+    return pos_settings.Paths(config_dir=base / "config", data_dir=base / "data", log_dir=base / "data" / "logs")
+
+
+def demo_settings(proj: Project) -> pos_settings.Settings:
+    """The POS settings for the local stack's demo shop."""
+    return pos_settings.Settings(supabase_url=proj.url, api_key=proj.anon_key, merchant_code=seed.MERCHANT,
+                                 terminal_name=DEMO_TERMINAL)
+
+
+def pos_environment(paths: pos_settings.Paths, environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` with the POS pointed at the demo's folders."""
+    return {**environ, pos_settings.CONFIG_DIR_ENV: str(paths.config_dir),
+            pos_settings.DATA_DIR_ENV: str(paths.data_dir)}
+
+
+def display_available(environ: Mapping[str, str]) -> bool:
+    """Whether a window can open: a display, or a Qt platform chosen explicitly (offscreen, vnc)."""
+    return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def pos_command(email: str = DEMO_EMAIL) -> list[str]:
+    return [sys.executable, "-m", "pos_app.app", "--email", email]
+
+
+def member_qr_command(data_dir: Path, who: str = DEMO_MEMBER) -> list[str]:
+    return [sys.executable, "-m", "mps_dev.cli", "--data-dir", str(data_dir), "member-qr", who, "--window"]
+
+
+def open_counter(proj: Project, data_dir: Path, out: IO[str], *, environ: Mapping[str, str] | None = None,
+                 popen: Callable[..., subprocess.Popen] = subprocess.Popen) -> int:
+    """Write the demo POS settings, then run the cashier (and the member's QR window beside it)
+    until the cashier is closed. Without a display, say what to do instead."""
+    env = dict(os.environ if environ is None else environ)
+    paths = demo_dirs(data_dir)
+    pos_settings.save(demo_settings(proj), paths)
+    if not display_available(env):
+        print(NO_DISPLAY.format(config=paths.config_dir, data=paths.data_dir, email=DEMO_EMAIL, member=DEMO_MEMBER),
+              file=out)
+        return 0
+    print(f"Opening the cashier (sign in as {DEMO_EMAIL}; its password is above) and the payment QR "
+          f"of member {DEMO_MEMBER}. Close the cashier window to finish; `mps-dev down` stops the backend.",
+          file=out, flush=True)
+    member = popen(member_qr_command(data_dir), env=env)
+    try:
+        return popen(pos_command(), env=pos_environment(paths, env)).wait()
+    finally:
+        member.terminate()
+        member.wait()
