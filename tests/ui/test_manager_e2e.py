@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -20,7 +21,7 @@ from pos_app.core.receipt import Counter as ReceiptCounter
 from pos_app.core.sale import Counter, SaleService
 from pos_app.ui.i18n import Language
 from pos_app.ui.manager import ManagerView
-from tests.pos.api_shop import build_shop, signed_in
+from tests.pos.api_shop import FaultyTransport, build_shop, signed_in
 
 WAIT = 15000
 
@@ -36,8 +37,8 @@ def journal(tmp_path):
         yield j
 
 
-def sales_for(shop, who, journal) -> SaleService:
-    return SaleService(signed_in(shop, who), journal, Counter(merchant_code=shop.code, terminal="lane-1",
+def sales_for(shop, who, journal, **client_kwargs) -> SaleService:
+    return SaleService(signed_in(shop, who, **client_kwargs), journal, Counter(merchant_code=shop.code, terminal="lane-1",
                                                               operator=who.email))
 
 
@@ -48,8 +49,8 @@ def paid(shop, journal):
     return [cashier.run(cashier.prepare_charge(amount, shop.qr())).result for amount in ("30", "12.30")]
 
 
-def view_for(qtbot, shop, who, journal, language=None) -> ManagerView:
-    sales = sales_for(shop, who, journal)
+def view_for(qtbot, shop, who, journal, language=None, **client_kwargs) -> ManagerView:
+    sales = sales_for(shop, who, journal, **client_kwargs)
     info = sales.api.session_info()
     counter = ReceiptCounter(info["merchant_name"], info["timezone"], info["currency"], cashier_email=who.email,
                              terminal="lane-1")
@@ -81,7 +82,8 @@ def test_the_manager_scans_a_receipt_refunds_part_and_sees_what_is_left(qtbot, s
     qtbot.waitUntil(lambda: panel.controller.payment.remaining == Decimal("20.00"), timeout=WAIT)
     assert panel.remaining.text() == "Still refundable: ¥20.00" and panel.refunds_model.rowCount() == 1
     assert panel.refunds_model.cell(0, "reason") == "退回一件" and panel.refunds_model.cell(0, "amount") == "¥10.00"
-    assert "REFUND RECEIPT" in panel.receipt_text.toPlainText() and shop.balance() == Decimal("67.70")
+    assert panel.receipt_slip.receipt is panel.receipt and panel.receipt.kind.value == "refund"
+    assert any("REFUND RECEIPT" in line for line in panel.receipt_lines()) and shop.balance() == Decimal("67.70")
     pdf = panel.save_receipt_pdf(tmp_path / "refund.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert journal.get(got.args[0].key).state == "done"
@@ -92,6 +94,28 @@ def test_the_manager_scans_a_receipt_refunds_part_and_sees_what_is_left(qtbot, s
     refundable = {panel.today_model.cell(i, "tx"): panel.today_model.cell(i, "refundable")
                   for i in range(panel.today_model.rowCount())}
     assert refundable == {paid[0]["tx_id"]: "¥20.00", paid[1]["tx_id"]: "¥12.30"}
+
+
+def test_a_refund_whose_answer_is_lost_is_retried_with_its_key_and_refunds_once(qtbot, shop, journal, paid):
+    # session_info and get_tx pass; the refund's first try reaches the server and its answer is
+    # lost, the next three find no network: the outcome is unknown.
+    transport = FaultyTransport(["pass", "pass", "lose_answer", "refuse", "refuse", "refuse"])
+    view = view_for(qtbot, shop, shop.manager, journal, transport=transport)
+    panel = view.refunds
+    find(qtbot, view, receipt_code(paid[0]["tx_id"]))
+    dialog = panel.open_refund_dialog(whole=True)
+    with qtbot.waitSignal(panel.controller.outcome, timeout=WAIT) as got:
+        dialog.accept()
+    assert (got.args[0].state, got.args[0].error) == ("pending", "outcome_unknown")
+    assert panel.state.text() == "Refund outcome unknown." and panel.retry_button.isEnabled()
+    assert not panel.refund_all_button.isEnabled() and not panel.refund_part_button.isEnabled()
+    with qtbot.waitSignal(panel.controller.outcome, timeout=WAIT) as again:
+        panel.retry_button.click()
+    assert again.args[0].state == "done" and again.args[0].result["replayed"] is True
+    qtbot.waitUntil(lambda: panel.controller.payment.remaining == Decimal("0.00"), timeout=WAIT)
+    assert shop.balance() == Decimal("87.70") and not panel.refund_all_button.isEnabled()
+    bodies = transport.rpc_bodies("merchant_refund_tx")
+    assert len(bodies) == 5 and len({json.loads(b)["p_idempotency_key"] for b in bodies}) == 1
 
 
 def test_a_cashier_trying_to_refund_is_told_a_manager_must_approve(qtbot, shop, journal, paid):

@@ -14,7 +14,7 @@ from pos_app.core.messages import message_for
 from pos_app.core.refund_check import payment_from_tx
 from pos_app.ui.i18n import Language
 from pos_app.ui.manager import text  # noqa: F401 - registers the labels
-from pos_app.ui.manager.hour_chart import HourChart
+from pos_app.ui.manager.hour_chart import LABEL_ROOM, TOP_ROOM, HourChart
 from pos_app.ui.manager.models import CashiersModel, PaymentsModel, RefundsModel, SettlementsModel
 from pos_app.ui.manager.refund_dialog import RefundDialog
 from tests.pos.day_fixture import summary, transactions
@@ -34,7 +34,7 @@ def test_the_cashier_table_shows_each_cashier_in_the_currency_and_follows_the_la
     changed = []
     model.headerDataChanged.connect(lambda *a: changed.append(a))
     lang.set("zh_CN")
-    assert changed and model.headerData(0, H) == "收银员"
+    assert changed and model.headerData(0, H) == "收银员" and model.cell(1, "role") == "店长"
     assert model.data(model.index(0, model.column_index("net")), Qt.ItemDataRole.TextAlignmentRole) & int(
         Qt.AlignmentFlag.AlignRight)
 
@@ -80,14 +80,14 @@ def test_settlements_show_their_period_as_local_days_and_their_figures():
 def test_the_chart_has_24_bars_with_heights_proportional_to_each_hour(qtbot):
     chart = HourChart()
     qtbot.addWidget(chart)
-    chart.resize(480, 218)  # a 200 px plot once the hour labels' room is taken
+    chart.resize(480, 200 + LABEL_ROOM + TOP_ROOM)  # a 200 px plot
     values = [Decimal(0)] * 24
     values[9], values[14], values[20] = Decimal("200.00"), Decimal("50.00"), Decimal("100.00")
     chart.set_values(values)
     rects = chart.bar_rects()
     assert len(rects) == 24
     plot = rects[9].height()
-    assert plot == pytest.approx(218 - 18 - 6)
+    assert plot == pytest.approx(200)
     assert rects[14].height() == pytest.approx(plot / 4) and rects[20].height() == pytest.approx(plot / 2)
     assert all(r.height() == 0 for i, r in enumerate(rects) if i not in (9, 14, 20))
     assert len({round(r.bottom(), 6) for r in rects}) == 1  # one baseline
@@ -97,10 +97,10 @@ def test_the_chart_has_24_bars_with_heights_proportional_to_each_hour(qtbot):
 def test_the_drawn_chart_fills_exactly_the_bars(qtbot):
     chart = HourChart()
     qtbot.addWidget(chart)
-    chart.resize(480, 218)
+    chart.resize(480, 200 + LABEL_ROOM + TOP_ROOM)
     values = [Decimal(0)] * 24
     values[9], values[14] = Decimal("200"), Decimal("50")
-    chart.set_values(values)
+    chart.set_values(values, "¥200.00")
     image = chart.grab().toImage()
     bar = HourChart.BAR.rgb()
 

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QDateEdit, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDateEdit, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget)
 
 from pos_app.core import business_day, z_report
 from pos_app.core.day_report import DayReport, problems
@@ -21,6 +20,7 @@ from .day_controller import DayController
 from .hour_chart import HourChart
 from .models import CashiersModel
 from .printing import print_with_dialog, write_pdf
+from .tables import make_table
 
 Z_WIDTH = 40  # columns of the Z report on a page (a roll takes 32, but a page has room)
 
@@ -52,11 +52,7 @@ class DayPanel(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.cashiers = CashiersModel(language, currency, self)
-        self.cashier_table = QTableView()
-        self.cashier_table.setModel(self.cashiers)
-        self.cashier_table.verticalHeader().setVisible(False)
-        self.cashier_table.horizontalHeader().setStretchLastSection(True)
-        self.cashier_table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.cashier_table = make_table(self.cashiers)
         self.hour_label = QLabel()
         self.chart = HourChart()
         self.csv_button = QPushButton()
@@ -81,11 +77,11 @@ class DayPanel(QWidget):
         layout.addWidget(self.scope_note)
         layout.addWidget(self.message)
         body = QHBoxLayout()
-        body.addWidget(self.cashier_table, 1)
+        body.addWidget(self.cashier_table, 3)
         chart_box = QVBoxLayout()
         chart_box.addWidget(self.hour_label)
         chart_box.addWidget(self.chart, 1)
-        body.addLayout(chart_box, 1)
+        body.addLayout(chart_box, 2)
         layout.addLayout(body, 1)
 
         self.show_button.clicked.connect(lambda: self.load(self.chosen_day()))
@@ -153,7 +149,8 @@ class DayPanel(QWidget):
     def _show(self, report: DayReport) -> None:
         self.report = report
         self.cashiers.set_rows(list(report.by_cashier))
-        self.chart.set_values([h.payments_paid for h in report.by_hour])
+        paid = [h.payments_paid for h in report.by_hour]
+        self.chart.set_values(paid, format_amount(max(paid), report.currency, self.language.code))
         found = problems(report)
         self.message.setText(self.language.t("mgr.day_inconsistent", problems="; ".join(found)) if found else "")
         self._render_figures()
@@ -176,6 +173,7 @@ class DayPanel(QWidget):
         self.topups.setText(t("mgr.day_topups", count=f.topups_count, amount=money(f.topups_amount)))
         self.net.setText(t("mgr.day_net", net=money(f.net_amount)))
         self.scope_note.setText(t("mgr.day_own") if r.scope == "own" else "")
+        self.scope_note.setVisible(r.scope == "own")
 
     def _busy(self, busy: bool) -> None:
         self.show_button.setEnabled(not busy)

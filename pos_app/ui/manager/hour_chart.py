@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 HOURS = 24
 LABEL_ROOM = 18  # pixels under the bars for the hour numbers
-TOP_ROOM = 6
+TOP_ROOM = 20  # pixels above the tallest bar for its amount
 
 
 class HourChart(QWidget):
@@ -23,6 +23,7 @@ class HourChart(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._values: list[Decimal] = [Decimal(0)] * HOURS
+        self._top_label = ""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(140)
 
@@ -32,11 +33,14 @@ class HourChart(QWidget):
     def values(self) -> list[Decimal]:
         return list(self._values)
 
-    def set_values(self, values: list[Decimal]) -> None:
+    def set_values(self, values: list[Decimal], top_label: str = "") -> None:
+        """The 24 hours' amounts; `top_label` (the largest, formatted) is written over its bar,
+        the one scale a reader needs."""
         if len(values) != HOURS:
             raise ValueError(f"{len(values)} hours instead of {HOURS}")
         # Negative hours (more refunded than taken) draw as empty: the figures table shows them.
         self._values = [max(Decimal(0), Decimal(v)) for v in values]
+        self._top_label = top_label
         self.update()
 
     def bar_rects(self) -> list[QRectF]:
@@ -64,6 +68,12 @@ class HourChart(QWidget):
                 if rect.height() > 0:
                     painter.fillRect(rect, self.BAR)
             painter.setPen(self.palette().color(QPalette.ColorRole.Text))
+            rects = self.bar_rects()
+            tallest = max(range(HOURS), key=lambda h: rects[h].height())
+            if self._top_label and rects[tallest].height() > 0:
+                # Centred over the tallest bar, kept inside the widget at either edge.
+                x = min(max(0.0, rects[tallest].center().x() - 60), self.width() - 120.0)
+                painter.drawText(QRectF(x, 0, 120, TOP_ROOM), int(Qt.AlignmentFlag.AlignCenter), self._top_label)
             slot = self.width() / HOURS
             for hour in range(0, HOURS, 3):  # every third hour: 24 numbers do not fit a narrow pane
                 painter.drawText(QRectF(hour * slot, base + 1, slot * 2, LABEL_ROOM - 1),

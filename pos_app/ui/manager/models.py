@@ -15,6 +15,9 @@ from ..i18n import Language
 from .table_model import Column, RowsModel
 
 
+ROLES = ("cashier", "manager", "owner")
+
+
 def _when(value: Any, tz: str, fmt: str = "%H:%M:%S") -> str:
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return moment.astimezone(ZoneInfo(tz)).strftime(fmt)
@@ -62,7 +65,8 @@ class CashiersModel(RowsModel):
             return c.email or language.t("mgr.platform")
         super().__init__([
             Column("cashier", "mgr.col_cashier", who),
-            Column("role", "mgr.col_role", lambda c, _: c.role or ""),
+            Column("role", "mgr.col_role",
+                   lambda c, _: language.t(f"mgr.role_{c.role}") if c.role in ROLES else (c.role or "")),
             Column("payments", "mgr.col_payments", lambda c, _: str(c.figures.payments_count), numeric=True),
             Column("paid", "mgr.col_paid", lambda c, lang: money(c.figures.payments_paid, lang), numeric=True),
             Column("refunds", "mgr.col_refunds", lambda c, lang: money(c.figures.refunds_amount, lang), numeric=True),

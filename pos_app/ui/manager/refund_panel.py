@@ -9,8 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout,
+                               QWidget)
 
 from pos_app.core.messages import message_for
 from pos_app.core.money import format_amount
@@ -19,25 +19,18 @@ from pos_app.core.receipt_text import render_text
 from pos_app.core.refund_check import Payment
 from pos_app.core.sale import Outcome, SaleService
 
+from ..cashier.receipt_output import print_with_dialog as print_receipt_with_dialog
+from ..cashier.receipt_paint import save_pdf as save_receipt_pdf
+from ..cashier.receipt_widget import SLIP_WIDTH, ReceiptWidget
 from ..i18n import Language
 from .models import PaymentsModel, RefundsModel
-from .printing import mono_font, print_with_dialog, write_pdf
 from .refund_controller import RefundController
 from .refund_dialog import RefundDialog
+from .tables import make_table
 
 _STATE_TITLES = {"done": "mgr.done", "failed": "mgr.failed", "pending": "mgr.pending", "voided": "mgr.voided"}
-
-
-def _table(model) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(36)
-    return view
+# The outcome's colour is read before its words: green done, red refused, amber unknown.
+_STATE_COLOURS = {"done": "#1b7a36", "failed": "#b00020", "pending": "#a15c00", "voided": "#b00020"}
 
 
 class RefundPanel(QWidget):
@@ -59,7 +52,7 @@ class RefundPanel(QWidget):
         self.today_label = QLabel()
         self.reload_button = QPushButton()
         self.today_model = PaymentsModel(language, currency, timezone, self)
-        self.today_table = _table(self.today_model)
+        self.today_table = make_table(self.today_model)
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -68,7 +61,7 @@ class RefundPanel(QWidget):
         self.remaining = QLabel()
         self.remaining.setStyleSheet("font-size: 18px; font-weight: bold;")
         self.refunds_model = RefundsModel(language, currency, timezone, self)
-        self.refunds_table = _table(self.refunds_model)
+        self.refunds_table = make_table(self.refunds_model)
         self.refund_all_button = QPushButton()
         self.refund_part_button = QPushButton()
 
@@ -78,10 +71,13 @@ class RefundPanel(QWidget):
         self.words.setWordWrap(True)
         self.retry_button = QPushButton()
         self.check_button = QPushButton()
-        self.receipt_text = QPlainTextEdit()
-        self.receipt_text.setReadOnly(True)
-        self.receipt_text.setFont(mono_font(10))
-        self.receipt_text.setMinimumWidth(300)
+        # The refund receipt drawn as the cashier's screen draws it (QR included), in a scroll
+        # area: a long reason makes a tall slip.
+        self.receipt_slip = ReceiptWidget()
+        self.receipt_area = QScrollArea()
+        self.receipt_area.setWidget(self.receipt_slip)
+        self.receipt_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.receipt_area.setMinimumWidth(SLIP_WIDTH + 24)
         self.print_button = QPushButton()
         self.pdf_button = QPushButton()
 
@@ -111,7 +107,8 @@ class RefundPanel(QWidget):
         right.addWidget(self.state)
         right.addWidget(self.words)
         right.addLayout(outcome_buttons)
-        right.addWidget(self.receipt_text, 1)
+        right.addWidget(self.receipt_area, 100)
+        right.addStretch(1)  # keeps the outcome at the top while there is no receipt
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addLayout(right, 2)
@@ -174,15 +171,15 @@ class RefundPanel(QWidget):
     def print_receipt(self) -> bool:
         if self.receipt is None:
             return False
-        return print_with_dialog(self.receipt_lines(), f"Refund {self.receipt.tx_id}", self)
+        return print_receipt_with_dialog(self.receipt, self.language.code, self)
 
     def save_receipt_pdf(self, path: str | Path) -> Path | None:
-        """The shown refund receipt as a PDF at `path`."""
+        """The shown refund receipt as a PDF at `path`, drawn as the cashier's receipts are."""
         if self.receipt is None:
             return None
-        saved = write_pdf(self.receipt_lines(), path, f"Refund {self.receipt.tx_id}")
-        self.words.setText(self.language.t("mgr.saved", path=str(saved)))
-        return saved
+        save_receipt_pdf(self.receipt, str(path), self.language.code)
+        self.words.setText(self.language.t("mgr.saved", path=str(path)))
+        return Path(path)
 
     def _ask_pdf(self) -> None:
         if self.receipt is None:
@@ -220,7 +217,10 @@ class RefundPanel(QWidget):
             self.refunded.setText(t("mgr.refunded_line", total=self._money(payment.refunded_total)))
             self.remaining.setText(t("mgr.remaining_line", remaining=self._money(payment.remaining)))
             self.refunds_model.set_rows(list(payment.refunds))
-        refundable = payment is not None and payment.refundable
+        # While a refund's outcome is unknown no other can start (the journal's rule): say so by
+        # disabling, rather than by refusing after a click.
+        unsettled = self.last is not None and self.last.state == "pending"
+        refundable = payment is not None and payment.refundable and not unsettled
         self.refund_all_button.setEnabled(refundable)
         self.refund_part_button.setEnabled(refundable)
 
@@ -236,8 +236,7 @@ class RefundPanel(QWidget):
         self.last = outcome
         self.receipt = from_refund(outcome.result, self.counter) if outcome.state == "done" else None
         self._unsettled_key = outcome.key if outcome.state == "pending" else ""
-        self._set_outcome_buttons(retry=outcome.state == "pending" and self.controller.can_retry(outcome.key),
-                                  check=outcome.state == "pending")
+        self._show_payment(self.controller.payment)  # no new refund while this one is unknown
         self._render_outcome()
 
     def _render_outcome(self) -> None:
@@ -246,6 +245,7 @@ class RefundPanel(QWidget):
             return
         t = self.language.t
         self.state.setText(t(_STATE_TITLES.get(outcome.state, "mgr.failed")))
+        self.state.setStyleSheet(f"font-size: 18px; font-weight: bold; color: {_STATE_COLOURS.get(outcome.state)};")
         if outcome.state == "done":
             self.words.setText("")
         elif outcome.error == "forbidden":
@@ -253,12 +253,13 @@ class RefundPanel(QWidget):
             self.words.setText(str(message_for("forbidden", self.language.code)))
         else:
             self.words.setText(str(message_for(outcome.error or "unexpected", self.language.code)))
-        self.receipt_text.setPlainText("\n".join(self.receipt_lines()))
-        self.print_button.setEnabled(self.receipt is not None)
-        self.pdf_button.setEnabled(self.receipt is not None)
+        self.receipt_slip.show_receipt(self.receipt, self.language.code)
+        pending = outcome.state == "pending"
+        self._set_outcome_buttons(retry=pending and self.controller.can_retry(outcome.key), check=pending)
 
     def _show_refused(self, words: str, key: str) -> None:
         self.state.setText(self.language.t("mgr.failed"))
+        self.state.setStyleSheet(f"font-size: 18px; font-weight: bold; color: {_STATE_COLOURS['failed']};")
         self.words.setText(words)
         if key:  # an earlier refund (or sale) is unsettled: let the manager settle it from here
             self._unsettled_key = key
@@ -268,8 +269,9 @@ class RefundPanel(QWidget):
         self.retry_button.setVisible(retry or check)
         self.retry_button.setEnabled(retry)
         self.check_button.setVisible(check)
-        self.print_button.setEnabled(self.receipt is not None)
-        self.pdf_button.setEnabled(self.receipt is not None)
+        # The receipt and its buttons only once there is a refund receipt to show.
+        for w in (self.print_button, self.pdf_button, self.receipt_area):
+            w.setVisible(self.receipt is not None)
 
     def _busy(self, busy: bool) -> None:
         for b in (self.find_button, self.retry_button, self.check_button):

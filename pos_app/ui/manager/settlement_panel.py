@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Mapping
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.core import business_day
 from pos_app.core.money import format_amount, from_api
@@ -15,6 +15,7 @@ from pos_app.core.money import format_amount, from_api
 from ..i18n import Language
 from .models import SettlementsModel, settlement_period
 from .settlement_controller import SettlementController
+from .tables import make_table
 
 
 def _qdate(d: date) -> QDate:
@@ -47,14 +48,7 @@ class SettlementPanel(QWidget):
         self.figures.setWordWrap(True)
         self.figures.setStyleSheet("font-size: 16px;")
         self.model = SettlementsModel(language, timezone, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(36)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = make_table(self.model)
 
         row = QHBoxLayout()
         for w in (self.from_label, self.first, self.to_label, self.last, self.generate_button):

@@ -61,6 +61,9 @@ register({
     "mgr.col_period": ("Period", "期间"),
     "mgr.col_source": ("Made by", "生成方式"),
     "mgr.platform": ("(platform)", "（平台）"),
+    "mgr.role_cashier": ("cashier", "收银员"),
+    "mgr.role_manager": ("manager", "店长"),
+    "mgr.role_owner": ("owner", "店主"),
     # the day
     "mgr.day": ("Business day", "营业日"),
     "mgr.show": ("&Show", "显示(&S)"),

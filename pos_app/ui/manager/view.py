@@ -24,6 +24,7 @@ _STYLE = """
 QPushButton { min-height: 44px; padding: 0 14px; font-size: 14px; }
 QLineEdit, QDateEdit { min-height: 40px; font-size: 15px; }
 QLabel { font-size: 14px; }
+QTableView, QHeaderView { font-size: 14px; }
 QTabBar::tab { min-height: 40px; min-width: 120px; font-size: 14px; }
 """
 
