@@ -8,24 +8,22 @@ from pos_app.core.camera import OpenCVCamera
 from pos_app.core.services import Services
 from pos_app.core.signin import Operator
 
-from .cashier import CashierView
+from .cashier import CashierView, cashier_view_for
 from .i18n import Language
 from .manager import ManagerView
 
 
 def counter_for(services: Services, operator: Operator) -> receipt.Counter:
-    """Who sells where, as receipts name it."""
+    """Who sells where, as the manager's refund receipts name it."""
     return receipt.Counter(shop=operator.merchant_name, timezone=operator.timezone, currency=operator.currency,
                            cashier_email=operator.email, terminal=services.settings.terminal_name)
 
 
 def cashier_view(services: Services, operator: Operator, language: Language) -> CashierView:
     settings = services.settings
-    client = services.client
-    return CashierView(services.sale_for(operator), language, counter_for(services, operator),
-                       camera=lambda: OpenCVCamera(settings.camera_index),
-                       list_transactions=client.list_transactions, get_tx=client.get_tx,
-                       escpos_device=settings.escpos_device or None)
+    return cashier_view_for(services.sale_for(operator), services.client, language, operator,
+                            terminal=settings.terminal_name, camera=lambda: OpenCVCamera(settings.camera_index),
+                            escpos_device=settings.escpos_device or None)
 
 
 def manager_view(services: Services, operator: Operator, language: Language) -> ManagerView | None:
