@@ -27,6 +27,10 @@ class _Item:
 
 
 def _fonts(base: QFont) -> tuple[QFont, QFont]:
+    base = QFont(base)
+    # No ligatures: "ff" in a transaction id must stay two letters, on paper and in a PDF's text.
+    for tag in ("liga", "clig", "dlig"):
+        base.setFeature(QFont.Tag(tag), 0)
     title = QFont(base)
     title.setBold(True)
     title.setPointSizeF(base.pointSizeF() * 1.35)
