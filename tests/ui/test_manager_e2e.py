@@ -176,6 +176,8 @@ def test_settling_yesterday_works_and_again_returns_the_same_settlement(qtbot, s
         panel.generate()
     assert again.args[0]["settlement_id"] == first.args[0]["settlement_id"] and again.args[0]["replayed"] is True
     assert panel.message.text().startswith("This period was already settled")
+    view.language.set("zh_CN")
+    assert panel.message.text().startswith("该期间已结算") and panel.figures.text().startswith(yesterday.isoformat())
     assert panel.model.rowCount() == 1 and panel.model.cell(0, "period") == yesterday.isoformat()
 
 

@@ -34,6 +34,7 @@ class DayPanel(QWidget):
         self._now = now or (lambda: datetime.now(UTC))
         self.controller = DayController(api, language, self)
         self.report: DayReport | None = None
+        self._say = lambda: ""  # the message, rebuilt in the current language on a switch
 
         today = business_day.today(timezone, self._now())
         self.day_label = QLabel()
@@ -89,9 +90,9 @@ class DayPanel(QWidget):
         self.print_z_button.clicked.connect(self.print_z)
         self.z_pdf_button.clicked.connect(self._ask_z_pdf)
         self.controller.loaded.connect(self._show)
-        self.controller.failed.connect(self.message.setText)
+        self.controller.failed.connect(lambda words: self._message(lambda: words))
         self.controller.exported.connect(
-            lambda path, n: self.message.setText(self.language.t("mgr.exported", count=n, path=path)))
+            lambda path, n: self._message(lambda: self.language.t("mgr.exported", count=n, path=path)))
         self.controller.busy_changed.connect(self._busy)
         language.changed.connect(self.retranslate)
         self._busy(False)
@@ -104,12 +105,12 @@ class DayPanel(QWidget):
         """Show `day` (the chosen one by default)."""
         if day is not None:
             self.day.setDate(QDate(day.year, day.month, day.day))
-        self.message.setText("")
+        self._message(lambda: "")
         self.controller.load(self.chosen_day())
 
     def export_csv(self, path: str | Path) -> None:
         """Write the shown day's CSV to `path`; `controller.exported` when done."""
-        self.message.setText(self.language.t("mgr.exporting"))
+        self._message(lambda: self.language.t("mgr.exporting"))
         self.controller.export_csv(path)
 
     def z_lines(self) -> list[str]:
@@ -122,7 +123,7 @@ class DayPanel(QWidget):
         if self.report is None:
             return None
         saved = write_pdf(self.z_lines(), path, f"Z {self.report.merchant_code} {self.report.day}")
-        self.message.setText(self.language.t("mgr.saved", path=str(saved)))
+        self._message(lambda: self.language.t("mgr.saved", path=str(saved)))
         return saved
 
     def print_z(self) -> bool:
@@ -146,13 +147,17 @@ class DayPanel(QWidget):
         if path:
             self.save_z_pdf(path)
 
+    def _message(self, say) -> None:
+        self._say = say
+        self.message.setText(say())
+
     def _show(self, report: DayReport) -> None:
         self.report = report
         self.cashiers.set_rows(list(report.by_cashier))
         paid = [h.payments_paid for h in report.by_hour]
         self.chart.set_values(paid, format_amount(max(paid), report.currency, self.language.code))
         found = problems(report)
-        self.message.setText(self.language.t("mgr.day_inconsistent", problems="; ".join(found)) if found else "")
+        self._message(lambda: self.language.t("mgr.day_inconsistent", problems="; ".join(found)) if found else "")
         self._render_figures()
         self._busy(False)
 
@@ -188,5 +193,6 @@ class DayPanel(QWidget):
         self.csv_button.setText(t("mgr.export_csv"))
         self.print_z_button.setText(t("mgr.print_z"))
         self.z_pdf_button.setText(t("mgr.z_pdf"))
+        self.message.setText(self._say())
         self._render_figures()
 

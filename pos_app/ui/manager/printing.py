@@ -1,15 +1,19 @@
-"""Monospaced text documents (a refund receipt, the Z report) onto a system printer or into a
-PDF. The text is laid out by the core (CJK characters two columns wide); here it is only drawn
-line by line in a fixed-pitch font, so the columns line up on paper as on screen."""
+"""Monospaced text documents (the Z report) onto a system printer or into a PDF. The text is
+laid out by the core in columns (a CJK character two columns wide); here each character is
+placed in its own column cell, because no font promises that a fallback Chinese glyph is
+exactly two Latin cells wide, and the amounts' right edge must line up."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QFont, QFontDatabase, QPageLayout, QPageSize, QPagedPaintDevice, QPainter, QPdfWriter
+from PySide6.QtCore import QMarginsF, QPointF
+from PySide6.QtGui import (QFont, QFontDatabase, QPageLayout, QPageSize, QPagedPaintDevice, QPainter, QPaintDevice,
+                           QPdfWriter)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QWidget
+
+from pos_app.core.receipt_text import char_width
 
 
 def mono_font(points: float = 9.0) -> QFont:
@@ -18,8 +22,9 @@ def mono_font(points: float = 9.0) -> QFont:
     return font
 
 
-def draw_lines(device: QPagedPaintDevice, lines: list[str]) -> int:
-    """Draw `lines` top to bottom, a new page when one is full; the number of pages."""
+def draw_lines(device: QPaintDevice, lines: list[str]) -> int:
+    """Draw `lines` top to bottom, a new page when one is full (on a printer or a PDF; an image
+    is one page, cut where it ends); the number of pages."""
     painter = QPainter(device)
     try:
         painter.setFont(mono_font())
@@ -28,13 +33,25 @@ def draw_lines(device: QPagedPaintDevice, lines: list[str]) -> int:
         y, pages = step, 1
         for line in lines:
             if y > bottom:
+                if not isinstance(device, QPagedPaintDevice):
+                    break
                 device.newPage()
                 y, pages = step, pages + 1
-            painter.drawText(0, y, line)
+            draw_columns(painter, line, y)
             y += step
     finally:
         painter.end()
     return pages
+
+
+def draw_columns(painter: QPainter, line: str, baseline: float) -> None:
+    """Draw `line` with each character at its column (`receipt_text.char_width` cells)."""
+    cell = painter.fontMetrics().horizontalAdvance("0")
+    column = 0
+    for ch in line:
+        if ch != " ":
+            painter.drawText(QPointF(column * cell, baseline), ch)
+        column += char_width(ch)
 
 
 def write_pdf(lines: list[str], path: str | Path, title: str = "") -> Path:

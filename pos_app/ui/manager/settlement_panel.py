@@ -30,6 +30,7 @@ class SettlementPanel(QWidget):
         self.controller = SettlementController(api, language, timezone, self)
         self.shown: Mapping[str, Any] | None = None
         self._replayed = False
+        self._say = lambda: ""  # the message, rebuilt in the current language on a switch
 
         yesterday = business_day.today(timezone, (now or (lambda: datetime.now(UTC)))()) - timedelta(days=1)
         self.from_label = QLabel()
@@ -78,17 +79,22 @@ class SettlementPanel(QWidget):
             self.first.setDate(_qdate(first))
         if last is not None:
             self.last.setDate(_qdate(last))
-        self.message.setText("")
+        self._message(lambda: "")
         self.controller.generate(self.first.date().toPython(), self.last.date().toPython())
 
+    def _message(self, say) -> None:
+        self._say = say
+        self.message.setText(say())
+
     def _failed(self, words: str) -> None:
-        self.message.setText(words)
+        self._message(lambda: words)  # the server's words, as they were said
 
     def _show(self, settlement: Mapping[str, Any], replayed: bool, generated: bool = False) -> None:
         self.shown = settlement
         self._replayed = replayed
         if generated:
-            self.message.setText(self.language.t("mgr.settlement_replayed" if replayed else "mgr.settlement_new"))
+            key = "mgr.settlement_replayed" if replayed else "mgr.settlement_new"
+            self._message(lambda: self.language.t(key))
         self._render()
 
     def _render(self) -> None:
@@ -112,4 +118,5 @@ class SettlementPanel(QWidget):
         self.to_label.setText(t("mgr.to"))
         self.generate_button.setText(t("mgr.generate"))
         self.reload_button.setText(t("mgr.reload_settlements"))
+        self.message.setText(self._say())
         self._render()
