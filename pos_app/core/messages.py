@@ -64,6 +64,11 @@ CATALOG: dict[str, dict[str, Words]] = {
                   ("无法连接支付服务器。", "请检查网络后点击“重试”，请勿重新收款。")),
     "outcome_unknown": _w(("The answer was lost: the payment may or may not have gone through.", "Do not charge again. Press Retry with the same code, or Check to settle it."),
                           ("未收到服务器应答：可能已扣款，也可能没有。", "请勿重新收款。请点击“重试”，或点击“查询”确认结果。")),
+    # The same states for a refund: "do not charge again" would be the wrong warning there.
+    "refund_offline": _w(("No connection to the payment server.", "Check the network, then press Retry. Do not refund again."),
+                         ("无法连接支付服务器。", "请检查网络后点击“重试”，请勿重复退款。")),
+    "refund_outcome_unknown": _w(("The answer was lost: the refund may or may not have gone through.", "Do not refund again. Press Retry, or Check to settle it."),
+                                 ("未收到服务器应答：可能已退款，也可能没有。", "请勿重复退款。请点击“重试”，或点击“查询”确认结果。")),
     "not_signed_in": _w(("You are not signed in, or the session ended.", "Sign in again, then press Retry."),
                         ("您未登录或登录已失效。", "请重新登录后点击“重试”。")),
     "unexpected": _w(("Something unexpected went wrong.", "Try again; if it keeps happening, call support."),

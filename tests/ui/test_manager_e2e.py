@@ -108,6 +108,7 @@ def test_a_refund_whose_answer_is_lost_is_retried_with_its_key_and_refunds_once(
         dialog.accept()
     assert (got.args[0].state, got.args[0].error) == ("pending", "outcome_unknown")
     assert panel.state.text() == "Refund outcome unknown." and panel.retry_button.isEnabled()
+    assert "refund may or may not" in panel.words.text() and "charge" not in panel.words.text()
     assert not panel.refund_all_button.isEnabled() and not panel.refund_part_button.isEnabled()
     with qtbot.waitSignal(panel.controller.outcome, timeout=WAIT) as again:
         panel.retry_button.click()

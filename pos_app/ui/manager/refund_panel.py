@@ -252,7 +252,10 @@ class RefundPanel(QWidget):
             self.state.setText(t("mgr.manager_must_approve"))
             self.words.setText(str(message_for("forbidden", self.language.code)))
         else:
-            self.words.setText(str(message_for(outcome.error or "unexpected", self.language.code)))
+            name = outcome.error or "unexpected"
+            if outcome.state == "pending" and name in ("offline", "outcome_unknown"):
+                name = f"refund_{name}"  # the payment wording would warn against charging again
+            self.words.setText(str(message_for(name, self.language.code)))
         self.receipt_slip.show_receipt(self.receipt, self.language.code)
         pending = outcome.state == "pending"
         self._set_outcome_buttons(retry=pending and self.controller.can_retry(outcome.key), check=pending)
