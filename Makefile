@@ -1,9 +1,10 @@
 # The two commands: `make demo` and `make test`. Both set everything up first.
+# `make installer URL=... KEY=... MERCHANT=... [TERMINAL=...]` builds one shop's app (docs/installer.md).
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-stamp
 
-.PHONY: setup lint test demo bench clean
+.PHONY: setup lint test demo bench installer clean
 
 setup: $(STAMP)
 
@@ -12,7 +13,7 @@ $(STAMP): pyproject.toml scripts/setup.sh
 	touch $(STAMP)
 
 lint: setup
-	$(VENV)/bin/ruff check mps_dev pos_app tests bench
+	$(VENV)/bin/ruff check mps_dev pos_app tests bench tools packaging
 
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -22,6 +23,12 @@ demo: setup
 
 bench: setup
 	$(PY) -m bench
+
+# The key goes on the command line: it must be the anon key, which is public (a service_role
+# key is refused before anything is built).
+installer: setup
+	$(PY) -m tools.build_installer --url "$(URL)" --anon-key "$(KEY)" --merchant "$(MERCHANT)" \
+		$(if $(TERMINAL),--terminal-name "$(TERMINAL)")
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -23,11 +23,18 @@ def _printers() -> list[str]:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mps-pos", description="MPS cashier: charge members' payment codes.")
     p.add_argument("--email", default="", help="pre-fill the sign-in email (the password is never taken here)")
+    p.add_argument("--self-check", action="store_true",
+                   help="check this install without a display (settings, Qt, printing, QR decoding, journal), "
+                        "print what it is configured for, and exit")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.self_check:
+        from . import self_check
+
+        return self_check.run()
     app = QApplication(sys.argv[:1])
     app.setApplicationName(core_settings.APP_NAME)
     paths = core_settings.Paths.default()

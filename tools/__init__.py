@@ -1,0 +1,1 @@
+"""Developer commands that are not part of the shipped app (the per-merchant installer build)."""

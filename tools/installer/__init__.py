@@ -1,0 +1,1 @@
+"""The pieces of `python -m tools.build_installer`: input checks, staging, libzbar, the build."""
