@@ -25,9 +25,9 @@ bench: setup
 	$(PY) -m bench
 
 # The key goes on the command line: it must be the anon key, which is public (a service_role
-# key is refused before anything is built).
+# key is refused before anything is built). Not echoed: a wrong key must not land in a CI log.
 installer: setup
-	$(PY) -m tools.build_installer --url "$(URL)" --anon-key "$(KEY)" --merchant "$(MERCHANT)" \
+	@$(PY) -m tools.build_installer --url "$(URL)" --anon-key "$(KEY)" --merchant "$(MERCHANT)" \
 		$(if $(TERMINAL),--terminal-name "$(TERMINAL)")
 
 clean:

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,9 +83,14 @@ def _check_bundled_defaults(folder: Path, inputs: MerchantInputs) -> None:
 
 def _archive(folder: Path) -> Path:
     # A zip is what Windows opens by itself; elsewhere a .tar.gz keeps the executable bits.
-    fmt = "zip" if sys.platform == "win32" else "gztar"
-    archive = shutil.make_archive(str(folder), fmt, root_dir=folder.parent, base_dir=folder.name)
-    return Path(archive)
+    if sys.platform == "win32":
+        return Path(shutil.make_archive(str(folder), "zip", root_dir=folder.parent, base_dir=folder.name))
+    # gzip level 6, not make_archive's 9: measured on this bundle, the same 146 MiB in a third
+    # of the time (16 s instead of 48 s on 2 cores), most of it being already-compressed libraries.
+    archive = folder.with_name(folder.name + ".tar.gz")
+    with tarfile.open(archive, "w:gz", compresslevel=6) as tar:
+        tar.add(folder, arcname=folder.name)
+    return archive
 
 
 def _size(folder: Path) -> int:
