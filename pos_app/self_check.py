@@ -134,12 +134,22 @@ def _journal(settings: core_settings.Settings) -> str:
 
 
 def _session_store() -> str:
-    # No keyring is not a failure (the session is then kept in memory), but IT should know.
+    from importlib.metadata import entry_points
+
     import keyring
 
     from pos_app.core.session_store import choose_store
 
+    # keyring finds its backends through entry points: without its metadata, or with a backend
+    # module left out of a bundle, a PC that has a keyring would silently keep no session.
+    backends = list(entry_points(group="keyring.backends"))
+    if not backends:
+        raise RuntimeError("no keyring backends registered (keyring's package metadata is missing)")
+    for backend in backends:
+        backend.load()  # an ImportError here names the module that is missing
+    known = f"{len(backends)} keyring backends importable"
+    # No usable keyring is not a failure (the session is then kept in memory), but IT should know.
     store = choose_store()
     if store.persistent:
-        return f"OS keyring ({type(keyring.get_keyring()).__name__})"
-    return f"memory only ({store.reason})"
+        return f"OS keyring ({type(keyring.get_keyring()).__name__}); {known}"
+    return f"memory only ({store.reason}); {known}"

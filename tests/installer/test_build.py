@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tarfile
+from importlib.metadata import entry_points
 
 import pytest
 
@@ -46,6 +47,8 @@ def test_the_bundle_reports_its_merchant_and_url_from_baked_defaults(built, tmp_
     # The desktop's platform plugin ships too, not only the offscreen one the check uses.
     platforms = next(line for line in out.splitlines() if line.startswith("ok   qt platform: "))
     assert "offscreen (" in platforms and "xcb" in platforms
+    # Every keyring backend this environment registers is found and importable in the bundle.
+    assert f"; {len(entry_points(group='keyring.backends'))} keyring backends importable" in out
 
 
 def test_the_source_tree_stays_merchant_free(built):
@@ -69,4 +72,9 @@ def test_the_bundle_leaves_out_the_dev_side(built):
     assert {"pos_app", "keyring", "pyzbar", "httpx"} <= top
     assert not top & {"mps_dev", "tests", "pytest", "psycopg", "starlette", "uvicorn", "supabase", "tools"}
     assert built.folder_bytes < MAX_MIB * 2**20, f"{built.folder_bytes / 2**20:.0f} MiB"
+    # PySide6-Essentials' Python modules: only the four the counter imports.
+    qt_modules = {p.name.split(".")[0] for p in (built.folder / "_internal" / "PySide6").glob("Qt*.abi3.so")}
+    assert qt_modules == {"QtCore", "QtGui", "QtWidgets", "QtPrintSupport"}
+    # Printing to a system printer goes through Qt's CUPS plugin (the self-check prints to PDF).
+    assert list(built.folder.rglob("plugins/printsupport/libcupsprintersupport.so"))
     assert os.access(built.executable, os.X_OK)
