@@ -2,7 +2,7 @@
 `app_settings.py` and Vorta's `store/settings.py`), and the directories the app writes to.
 
 Three layers, the later winning: the defaults below; `pos_app/merchant_defaults.json`, which the
-per-merchant installer bakes in (Supabase URL, API key, merchant code); the user's
+per-merchant installer bakes in (Supabase URL, API key, merchant code, terminal name); the user's
 `settings.json` in the config directory. Only what differs from the first two is saved, so a
 new installer's URL or key reaches a counter whose user never changed them.
 """
