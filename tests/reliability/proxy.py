@@ -78,6 +78,7 @@ class FaultProxy:
         self.log: list[tuple[Exchange, Plan]] = []
         self.held: list[Held] = []
         self._lock = threading.RLock()  # _listen spawns its thread with the lock held
+        self._held_changed = threading.Condition(self._lock)
         self._count = 0
         self._closed = False
         self._listener: socket.socket | None = None
@@ -219,10 +220,18 @@ class FaultProxy:
         else:
             client.sendall(answer)
 
+    def wait_held(self, count: int = 1, timeout: float = _WAIT) -> Held:
+        """The `count`-th exchange held, once it is (AssertionError if not within `timeout`)."""
+        with self._held_changed:
+            if not self._held_changed.wait_for(lambda: len(self.held) >= count, timeout):
+                raise AssertionError(f"no exchange held within {timeout}s: {self.log}")
+            return self.held[count - 1]
+
     def _hold(self, exchange: Exchange) -> Held:
         held = Held(exchange)
-        with self._lock:
+        with self._held_changed:
             self.held.append(held)
+            self._held_changed.notify_all()
         held.reached.set()
         if not held._go.wait(_WAIT):
             held._forward = False
