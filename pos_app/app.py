@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pos_app.core import settings as core_settings
 from pos_app.core.session_store import choose_store
 
+from .ui.gui_thread_gc import GuiThreadGc
 from .ui.shell import Shell, Wiring
 
 
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         return self_check.run()
     app = QApplication(sys.argv[:1])
     app.setApplicationName(core_settings.APP_NAME)
+    collector = GuiThreadGc(parent=app)  # cycles holding Qt objects die on this thread only
     paths = core_settings.Paths.default()
     try:
         settings = core_settings.load(paths)
@@ -49,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     shell.finished.connect(app.quit)
     app.aboutToQuit.connect(shell.shut_down)
     shell.start()
-    return app.exec()
+    code = app.exec()
+    collector.stop()
+    return code
 
 
 if __name__ == "__main__":

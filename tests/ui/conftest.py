@@ -4,6 +4,8 @@ temporary folder, fast connection checks and a retry policy that does not sleep.
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from pos_app.core.session_store import MemorySessionStore
@@ -13,6 +15,19 @@ from pos_app.ui.shell import Shell, Wiring
 from tests.pos.api_shop import Shop, build_shop, no_sleep_policy
 
 from .helpers import SwitchableTransport
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread():
+    """As the app does (pos_app/ui/gui_thread_gc.py): no automatic collection while a window
+    test runs, since the stand-in's server thread would otherwise collect cycles holding Qt
+    objects off the GUI thread and crash Qt; then collect here, on the GUI thread."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()
 
 
 @pytest.fixture

@@ -46,3 +46,22 @@ def test_labels_switch_language_and_say_so(qtbot):
         lang.set("fr")
     with pytest.raises(ValueError):
         register({"test.greeting": ("Hi", "嗨")})
+
+
+def test_collection_happens_on_the_gui_thread_only(qtbot):
+    import gc
+
+    from pos_app.ui.gui_thread_gc import GuiThreadGc
+
+    gc.enable()  # as at the app's start
+    collector = GuiThreadGc(interval_ms=10)
+    try:
+        assert not gc.isenabled()  # no thread can trigger a collection by allocating
+        for _ in range(5000):  # cycles past the first threshold
+            a = []
+            a.append(a)
+        qtbot.waitUntil(lambda: gc.get_count()[0] < gc.get_threshold()[0], timeout=5000)
+    finally:
+        collector.stop()
+    assert gc.isenabled()
+    gc.disable()  # back to how this module's fixture runs window tests
