@@ -129,3 +129,15 @@ def test_a_refusal_after_an_unanswered_try_is_flagged_for_the_caller_to_settle()
     with pytest.raises(ApiError):
         p.run(failing(fresh)[0], idempotent=True)
     assert fresh.after_unknown is False
+
+
+def test_a_second_round_after_an_unanswered_first_still_tells_the_truth():
+    # The client's second round after a token refresh: the first round's unanswered try may
+    # still be applied, so this round's refusal is flagged and its "no network" is unknown.
+    p, _ = policy(max_retries=0)
+    refusal = ApiError(400, "MP001", "insufficient_balance: no")
+    with pytest.raises(ApiError) as caught:
+        p.run(failing(refusal)[0], idempotent=True, unanswered=True)
+    assert caught.value.after_unknown is True
+    with pytest.raises(OutcomeUnknown):
+        p.run(failing(Unreachable("refused"))[0], idempotent=True, unanswered=True)

@@ -161,7 +161,11 @@ class MpsClient:
             if not e.is_jwt_rejected:
                 raise
             self._refresh(sent_with[-1])
-        return self._retry.run(attempt, idempotent=idempotent)
+            # A try before the refusal may have gone unanswered and may still be applied: the
+            # second round carries that on, so its refusal is flagged and its "no network" is an
+            # unknown outcome, as one round's would be.
+            unanswered = e.after_unknown
+        return self._retry.run(attempt, idempotent=idempotent, unanswered=unanswered)
 
     def _post(self, fn: str, body: bytes, access_token: str) -> Any:
         request = self._http.build_request(

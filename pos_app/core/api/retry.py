@@ -60,12 +60,12 @@ class RetryPolicy:
         # come back in lockstep.
         return delay * (0.5 * (1 + self.random()))
 
-    def run(self, attempt: Callable[[], T], *, idempotent: bool) -> T:
+    def run(self, attempt: Callable[[], T], *, idempotent: bool, unanswered: bool = False) -> T:
         """Call `attempt` until it succeeds or `should_retry` says stop, then raise the last
         error, told truthfully: once any try went unanswered, the call's outcome stays unknown
-        whatever the later tries met (see `_final`)."""
+        whatever the later tries met (see `_final`). `unanswered`: an earlier round of the same
+        call (before a token refresh, say) already had a try go unanswered."""
         retries = 0
-        unanswered = False
         while True:
             try:
                 return attempt()
