@@ -25,7 +25,8 @@ from tests.secrets_seen import remember
 from .proxy import Exchange, FaultProxy, Plan
 
 # Per RPC exchange. Auth requests always pass (a refresh is not what is under test here).
-FAULT_WEIGHTS = {"pass": 70, "drop_request": 6, "drop_response": 8, "late": 4, "cut": 6}
+FAULT_WEIGHTS = {"pass": 70, "drop_request": 6, "drop_response": 8, "late": 4, "cut": 6,
+                 "bad_gateway": 2, "gateway_timeout": 2}
 REFUSE_CHANCE = 0.05  # after an exchange, the port refuses for 50–400 ms
 READ_TIMEOUT = 0.75  # seconds: what a "late" exchange makes the client wait for
 

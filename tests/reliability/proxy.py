@@ -11,6 +11,8 @@ reuse it), and `decide` picks that exchange's fault once the request has been re
 - "late": held until the client gives up (its read timeout), then forwarded: a request that
   reaches the server after the counter stopped waiting
 - "cut": forwarded, then half the answer and a reset
+- "bad_gateway": never forwarded; a load balancer's HTML 502 instead
+- "gateway_timeout": forwarded (the server acts on it), then a load balancer's HTML 504
 - "hold_request" / "hold_response": held before forwarding / after the server answered, until
   the test releases it (`Held`), for killing a counter at exactly that point
 
@@ -26,7 +28,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-FAULTS = ("pass", "drop_request", "drop_response", "late", "cut", "hold_request", "hold_response")
+FAULTS = ("pass", "drop_request", "drop_response", "late", "cut", "bad_gateway", "gateway_timeout",
+          "hold_request", "hold_response")
 _MAX_HEAD = 64 * 1024
 _WAIT = 30.0  # seconds: the bound on every wait in here, so a broken test fails, never hangs
 
@@ -194,6 +197,9 @@ class FaultProxy:
         if fault == "drop_request":
             _reset(client)
             return
+        if fault == "bad_gateway":
+            client.sendall(_html(502, "Bad Gateway"))
+            return
         if fault == "late":
             _wait_for_hangup(client)
             self._forward(raw)
@@ -207,6 +213,8 @@ class FaultProxy:
         answer = self._forward(raw)
         if fault == "drop_response":
             _reset(client)
+        elif fault == "gateway_timeout":
+            client.sendall(_html(504, "Gateway Time-out"))
         elif fault == "cut":
             client.sendall(answer[: max(1, len(answer) // 2)])
             _reset(client)
@@ -270,6 +278,12 @@ def _read_request(client: socket.socket) -> tuple[str, str, bytes] | None:
         body += chunk
     raw = b"\r\n".join([lines[0], *headers, b"Connection: close"]) + b"\r\n\r\n" + body
     return method, path, raw
+
+
+def _html(status: int, reason: str) -> bytes:
+    body = f"<html><body><h1>{status} {reason}</h1></body></html>".encode()
+    return (f"HTTP/1.1 {status} {reason}\r\ncontent-type: text/html\r\ncontent-length: {len(body)}\r\n"
+            f"connection: close\r\n\r\n").encode() + body
 
 
 def _reset(sock: socket.socket) -> None:

@@ -47,6 +47,15 @@ def test_a_lost_exchange_is_an_unknown_outcome(proxy, gateway, fault):
         health(proxy, gateway, read_timeout=0.3)
 
 
+@pytest.mark.parametrize("fault,status", [("bad_gateway", 502), ("gateway_timeout", 504)])
+def test_a_load_balancers_error_page_is_an_unknown_outcome(proxy, shop, fault, status):
+    client = charge_through(proxy, shop)
+    proxy.decide = lambda _e: Plan(fault)
+    with pytest.raises(OutcomeUnknown) as caught:
+        client.charge_by_qr(shop.qr(), Decimal("5"), f"proxy-{fault}")
+    assert caught.value.status == status
+
+
 def test_a_refusing_port_is_unreachable_and_heals(proxy, gateway):
     proxy.decide = lambda _e: Plan("pass", refuse_for=30.0)
     assert health(proxy, gateway).status_code == 200  # the exchange itself passes, then the port closes
@@ -63,9 +72,10 @@ def charge_through(proxy: FaultProxy, shop) -> MpsClient:
     return client
 
 
-def test_a_dropped_request_never_reaches_the_server_and_a_dropped_answer_did(proxy, shop):
+def test_faults_before_forwarding_move_nothing_and_faults_after_it_moved_the_money(proxy, shop):
     client = charge_through(proxy, shop)
-    for fault, moved in (("drop_request", Decimal("0")), ("drop_response", Decimal("5.00"))):
+    for fault, moved in (("drop_request", Decimal("0")), ("drop_response", Decimal("5.00")),
+                         ("bad_gateway", Decimal("0")), ("gateway_timeout", Decimal("5.00"))):
         proxy.decide = lambda _e, f=fault: Plan(f)
         before = shop.balance()
         with pytest.raises(OutcomeUnknown):
