@@ -5,7 +5,8 @@ of one sale.
 It prints `key <key>` once a sale is prepared. At the sale numbered `die_at` it stops and
 prints `at <point>` for the points it can stop at itself ("before_journal": prepared, nothing
 written; "before_send": journaled `sending`, nothing sent), then waits on stdin, which never
-comes. The other points ("in_flight", "after_commit") are held by the parent's proxy.
+comes. The other points ("in_flight", "after_commit") are held by the parent's proxy, as is
+"in_recovery": at start-up, `recover()` with the key settled on the server, not yet journaled.
 
 Run as `python -m tests.reliability.dying_counter` with the config as JSON in MPS_DYING_COUNTER.
 """
@@ -62,6 +63,8 @@ def main() -> None:
     client.sign_in(cfg["email"], cfg["password"])
     api = StopsBeforeSending(client)
     sales = SaleService(api, Journal(cfg["journal"]), Counter(cfg["merchant"], "lane-kill", cfg["email"]))
+    if cfg["point"] == "in_recovery":
+        sales.recover()  # the parent's proxy holds the settling answer; the kill comes there
     for number, sale in enumerate(cfg["sales"]):
         prepare = sales.prepare_charge if sale["kind"] == "charge" else sales.prepare_topup
         prepared = prepare(Decimal(sale["amount"]), cfg["qr"])

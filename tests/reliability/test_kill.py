@@ -4,6 +4,8 @@ by `recover()` from the same journal file in this process; journal and database 
 Points: before the journal write; journaled but not sent; the request in flight (the proxy
 holds it, and after the kill lets it reach the server before the recovery, after it, or
 never); the server committed but the answer not yet journaled (the proxy holds the answer).
+Sometimes the recovery dies too: the next start finds the key settled on the server, not in
+the journal, and must settle it the same way.
 """
 
 from __future__ import annotations
@@ -34,21 +36,22 @@ CASES = [("before_journal", None), ("before_send", None), ("in_flight", "reaches
          ("in_flight", "reaches_server_after_recovery"), ("in_flight", "never_arrives"),
          ("after_commit", None)]
 MONEY = ("/rest/v1/rpc/merchant_charge_by_qr", "/rest/v1/rpc/merchant_recharge_by_qr")
+RESOLVE = ("/rest/v1/rpc/merchant_resolve_attempt",)
 
 
-def hold_money_call(number: int, fault: str):
-    """Hold the `number`-th money request (0-based) on this proxy; pass all else."""
+def hold_call(paths: tuple[str, ...], number: int, fault: str):
+    """Hold the `number`-th request (0-based) to `paths` on this proxy; pass all else."""
     seen = itertools.count()
 
     def decide(exchange: Exchange) -> Plan:
-        return Plan(fault) if exchange.path in MONEY and next(seen) == number else Plan()
+        return Plan(fault) if exchange.path in paths and next(seen) == number else Plan()
 
     return decide
 
 
-def kill_at(cfg: dict, proxy: FaultProxy) -> str:
+def kill_at(cfg: dict, proxy: FaultProxy) -> str | None:
     """Run a dying counter with `cfg` until its doomed sale reaches `cfg["point"]`, SIGKILL it;
-    the doomed sale's key."""
+    the doomed sale's key (None when it died recovering, before any sale)."""
     env = {**os.environ, "MPS_DYING_COUNTER": json.dumps(cfg),
            "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     child = subprocess.Popen([sys.executable, "-m", "tests.reliability.dying_counter"], cwd=REPO, env=env,
@@ -77,7 +80,7 @@ def kill_at(cfg: dict, proxy: FaultProxy) -> str:
         for stream in (child.stdout, child.stderr, child.stdin):
             stream.close()
     assert child.returncode != 0, "the counter was meant to die, not to finish"
-    return keys[-1]
+    return keys[-1] if keys else None
 
 
 def test_counters_killed_at_every_point_of_a_sale_are_settled_by_recover(shop, tmp_path, seed):
@@ -99,13 +102,18 @@ def test_counters_killed_at_every_point_of_a_sale_are_settled_by_recover(shop, t
         sales = [{"kind": rng.choice(["charge", "charge", "topup"]), "amount": f"{rng.randint(100, 900) / 100:.2f}"}
                  for _ in range(die_at + 1)]
         hold = {"in_flight": "hold_request", "after_commit": "hold_response"}.get(point)
-        proxy = FaultProxy((parts.hostname, parts.port), hold_money_call(die_at, hold) if hold else None)
+        proxy = FaultProxy((parts.hostname, parts.port), hold_call(MONEY, die_at, hold) if hold else None)
         try:
             cfg = {"url": proxy.url, "anon_key": gateway.anon_key, "merchant": shop.code,
                    "email": shop.cashier.email, "password": shop.cashier.password, "qr": qr,
                    "journal": str(path), "sales": sales, "die_at": die_at, "point": point}
             key = kill_at(cfg, proxy)
-            where = f"seed {seed}: {point} {fate} {sales[-1]['kind']} {key}"
+            # A recovery killed once its key is settled on the server (a held request that is
+            # to reach the server before the recovery cannot be in this case).
+            recovery_dies = point != "before_journal" and fate != "reaches_server_first" and rng.random() < 0.5
+            where = f"seed {seed}: {point} {fate} {sales[-1]['kind']} {key} recovery dies: {recovery_dies}"
+            if recovery_dies:
+                kill_recovery(cfg, parts)
             settled = recover_after(proxy, fate, path, shop, recovering)
         finally:
             proxy.close()
@@ -116,6 +124,16 @@ def test_counters_killed_at_every_point_of_a_sale_are_settled_by_recover(shop, t
         assert settled == expected, where
         found = problems(gateway.dsn, read_journals([path]), {shop.card_id: Decimal("1000.00")}, outside)
         assert found == [], f"{where}:\n" + "\n".join(found)
+
+
+def kill_recovery(cfg: dict, upstream) -> None:
+    """Start a counter on the journal, let its recovery settle the key on the server, and
+    kill it before it journals the answer."""
+    proxy = FaultProxy((upstream.hostname, upstream.port), hold_call(RESOLVE, 0, "hold_response"))
+    try:
+        kill_at({**cfg, "url": proxy.url, "sales": [], "die_at": -1, "point": "in_recovery"}, proxy)
+    finally:
+        proxy.close()
 
 
 def recover_after(proxy: FaultProxy, fate: str | None, path, shop, client) -> list[tuple[str, str]]:
