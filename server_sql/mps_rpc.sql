@@ -634,6 +634,7 @@ as $$
 declare
   v_ctx record;
   v_row app.idempotency_registry;
+  v_tx app.transactions;
   v_result jsonb;
 begin
   select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
@@ -649,6 +650,19 @@ begin
                               'idempotency_key', p_idempotency_key,
                               'result', v_row.result || jsonb_build_object('replayed', true),
                               'replayed', true);
+  end if;
+  -- The registry forgets keys after the retention (purge_idempotency_keys); the ledger never
+  -- does. A counter back after a long time must not be told "voided" for money that moved.
+  select t.* into v_tx from app.transactions t
+   where t.merchant_id = v_ctx.merchant_id and t.idempotency_key = p_idempotency_key
+   order by t.created_at desc limit 1;
+  if found then
+    return jsonb_build_object(
+      'outcome', 'succeeded',
+      'operation', case v_tx.kind when 'payment' then 'charge' else v_tx.kind::text end,
+      'idempotency_key', p_idempotency_key,
+      'result', app.tx_json(v_tx.id) || jsonb_build_object('replayed', true, 'from_ledger', true),
+      'replayed', true);
   end if;
   v_result := jsonb_build_object('outcome', 'voided', 'idempotency_key', p_idempotency_key,
                                  'voided_at', app.now(), 'replayed', false);

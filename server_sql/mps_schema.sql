@@ -232,6 +232,8 @@ create index if not exists transactions_operator_created_idx on app.transactions
 create index if not exists transactions_card_id_idx on app.transactions (card_id, created_at desc);
 create index if not exists transactions_member_id_idx on app.transactions (member_id);
 create index if not exists transactions_original_tx_id_idx on app.transactions (original_tx_id) where original_tx_id is not null;
+-- merchant_resolve_attempt finds a money call by its key here once the registry has forgotten it.
+create index if not exists transactions_merchant_key_idx on app.transactions (merchant_id, idempotency_key) where idempotency_key is not null;
 
 create table if not exists app.point_ledger (
   id bigint generated always as identity primary key,

@@ -85,3 +85,18 @@ def test_resolving_waits_for_a_call_with_that_key_still_running(mps_dsn):
     got = request(mps_dsn, "authenticated", cashier, "merchant_resolve_attempt",
                   p_merchant_code=code, p_idempotency_key="slow-sale")
     assert got["outcome"] == "voided"
+
+
+def test_after_the_registry_forgot_the_key_the_ledger_still_answers(db, world):
+    """A counter back after the key retention must not be told 'voided' for money that moved."""
+    shop = world.merchant()
+    alice = world.member(balance="50")
+    tx = charge(db, shop, world.qr(alice.card_id), "20", key="old-sale")
+    db.advance_clock(40 * 86400)
+    with world.as_service():
+        assert db.call("purge_idempotency_keys") >= 1
+    got = resolve(db, shop, "old-sale")
+    assert got["outcome"] == "succeeded" and got["operation"] == "charge"
+    assert got["result"]["tx_id"] == tx["tx_id"] and got["result"]["from_ledger"] is True
+    assert money(got["result"]["paid_amount"]) == Decimal("20.00")
+    assert world.balance(alice.card_id) == Decimal("30.00")
