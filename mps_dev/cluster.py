@@ -13,6 +13,9 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,6 +146,21 @@ class Cluster:
     def stop(self) -> None:
         if self.initialized and self.running():
             self._cmd([str(find_bindir() / "pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(self.pgdata)])
+
+
+@contextmanager
+def temporary_cluster(prefix: str) -> Iterator[Cluster]:
+    """A throw-away running cluster in a new temp dir (no fsync), stopped and removed after."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    os.chmod(tmp, 0o755)  # the server's user must reach its data directory inside
+    cl = Cluster(data_dir=tmp, port=free_port())
+    try:
+        cl.init()
+        cl.start(fsync=False)
+        yield cl
+    finally:
+        cl.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "server_sql"

@@ -6,11 +6,9 @@ If MPS_DATABASE_URL is set, that server is used instead of starting our own clus
 from __future__ import annotations
 
 import os
-import tempfile
 
 # No test needs a display: Qt draws offscreen (set before anything imports Qt).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-from pathlib import Path
 
 import pytest
 
@@ -25,18 +23,8 @@ def pg_server():
     if url:
         yield url
         return
-    tmp = Path(tempfile.mkdtemp(prefix="mps-test-pg-"))
-    os.chmod(tmp, 0o755)
-    cl = pgcluster.Cluster(data_dir=tmp, port=pgcluster.free_port())
-    cl.init()
-    cl.start(fsync=False)
-    try:
+    with pgcluster.temporary_cluster("mps-test-pg-") as cl:
         yield cl.dsn()
-    finally:
-        cl.stop()
-        import shutil
-
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
