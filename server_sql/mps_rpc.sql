@@ -1,12 +1,21 @@
 -- Member Payment System: the RPCs (schema public, exposed by PostgREST).
 --
--- Apply after mps_schema.sql. Safe to re-run: every function is created or replaced and its
--- grants restated right under it. Each RPC is thin: check the caller, check the input, then do
+-- Apply after mps_schema.sql. Safe to re-run, also while the shop is selling: every function is
+-- created or replaced (never dropped) and its grants stated right under it with
+-- app.deploy_rpc_grant, which changes the catalog only when they differ. Keep to the re-apply
+-- conventions at the top of mps_schema.sql ("Deploying while selling"): a changed signature is
+-- an app.deploy_drop_function('<old signature>') right before the new create or replace; no bare
+-- drop, grant, revoke, alter or comment here. Each RPC is thin: check the caller, check the input, then do
 -- the work with the helpers in schema app. All are SECURITY DEFINER with search_path = '' and
 -- name everything with its schema. Errors: contract §4 (app.fail).
 --
 -- Who may call (contract §2): service_role = platform and member-app backend; authenticated =
 -- merchant operators, limited by their role in app.merchant_users. anon calls nothing.
+
+-- Deploys are serialized (the same lock as mps_schema.sql), and a statement that would still wait
+-- on a lock fails the deploy after 2 s instead of holding the tills behind it.
+select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.deploy', 0));
+select pg_catalog.set_config('lock_timeout', '2s', true);
 
 -- ===========================================================================================
 -- Platform
@@ -59,8 +68,7 @@ begin
   return v_id;
 end
 $$;
-revoke all on function public.create_merchant(text, text, text, text, text) from public, anon, authenticated;
-grant execute on function public.create_merchant(text, text, text, text, text) to service_role;
+select app.deploy_rpc_grant('public.create_merchant(text, text, text, text, text)', 'service_role');
 
 -- Give a Supabase Auth user a role at a merchant, or change it. Service role, or the merchant's
 -- owner. A merchant always keeps at least one owner.
@@ -102,8 +110,7 @@ begin
                             'role', p_role, 'previous_role', v_prev);
 end
 $$;
-revoke all on function public.add_merchant_user(text, uuid, text) from public, anon, authenticated;
-grant execute on function public.add_merchant_user(text, uuid, text) to authenticated, service_role;
+select app.deploy_rpc_grant('public.add_merchant_user(text, uuid, text)', 'authenticated', 'service_role');
 
 -- ===========================================================================================
 -- Members and cards (member-app backend: service role)
@@ -155,8 +162,7 @@ begin
   return v_member;
 end
 $$;
-revoke all on function public.create_member_profile(text, text, text, text, text, text) from public, anon, authenticated;
-grant execute on function public.create_member_profile(text, text, text, text, text, text) to service_role;
+select app.deploy_rpc_grant('public.create_member_profile(text, text, text, text, text, text)', 'service_role');
 
 -- Issue a new card to a member (the owner). A binding password, if given, guards the owner
 -- binding of a shared card. A voucher is loaded once here with p_initial_amount (it cannot be
@@ -215,8 +221,7 @@ begin
   return v_card;
 end
 $$;
-revoke all on function public.issue_card(uuid, text, text, numeric, text) from public, anon, authenticated;
-grant execute on function public.issue_card(uuid, text, text, numeric, text) to service_role;
+select app.deploy_rpc_grant('public.issue_card(uuid, text, text, numeric, text)', 'service_role');
 
 -- One card: balance, type, status, and its owner's points and level.
 create or replace function public.get_card_summary(p_card_id uuid) returns jsonb
@@ -234,8 +239,7 @@ begin
   return v_summary;
 end
 $$;
-revoke all on function public.get_card_summary(uuid) from public, anon, authenticated;
-grant execute on function public.get_card_summary(uuid) to service_role;
+select app.deploy_rpc_grant('public.get_card_summary(uuid)', 'service_role');
 
 -- Every card a member is bound to, with the member's role on it.
 create or replace function public.list_member_cards(p_member_id uuid) returns setof jsonb
@@ -255,8 +259,7 @@ begin
      order by c.created_at, c.card_no;
 end
 $$;
-revoke all on function public.list_member_cards(uuid) from public, anon, authenticated;
-grant execute on function public.list_member_cards(uuid) to service_role;
+select app.deploy_rpc_grant('public.list_member_cards(uuid)', 'service_role');
 
 -- ===========================================================================================
 -- QR tokens
@@ -307,8 +310,7 @@ begin
   return next;
 end
 $$;
-revoke all on function public.rotate_card_qr(uuid, integer, boolean, uuid) from public, anon, authenticated;
-grant execute on function public.rotate_card_qr(uuid, integer, boolean, uuid) to service_role;
+select app.deploy_rpc_grant('public.rotate_card_qr(uuid, integer, boolean, uuid)', 'service_role');
 
 -- End a card's live payment code now. Returns whether there was one.
 create or replace function public.revoke_card_qr(p_card_id uuid) returns boolean
@@ -329,8 +331,7 @@ begin
   return v_revoked;
 end
 $$;
-revoke all on function public.revoke_card_qr(uuid) from public, anon, authenticated;
-grant execute on function public.revoke_card_qr(uuid) to service_role;
+select app.deploy_rpc_grant('public.revoke_card_qr(uuid)', 'service_role');
 
 -- ===========================================================================================
 -- Money
@@ -420,8 +421,7 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.merchant_charge_by_qr(text, text, numeric, text, jsonb) from public, anon, authenticated;
-grant execute on function public.merchant_charge_by_qr(text, text, numeric, text, jsonb) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_charge_by_qr(text, text, numeric, text, jsonb)', 'authenticated', 'service_role');
 
 -- Refund all or part of a payment of this merchant. Manager or owner. Idempotent per merchant
 -- and key; many partial refunds per payment until its paid amount is used up.
@@ -523,8 +523,7 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb) from public, anon, authenticated;
-grant execute on function public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb)', 'authenticated', 'service_role');
 
 -- Cash top-up at the counter: the member shows the payment code, the cashier takes cash.
 -- Cashier or above. Spends a single-use code like a payment does.
@@ -570,8 +569,7 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.merchant_recharge_by_qr(text, text, numeric, text, jsonb) from public, anon, authenticated;
-grant execute on function public.merchant_recharge_by_qr(text, text, numeric, text, jsonb) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_recharge_by_qr(text, text, numeric, text, jsonb)', 'authenticated', 'service_role');
 
 -- Top up a card from the member app (paid through the platform). Service role. Idempotent per
 -- card and key.
@@ -613,8 +611,7 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.recharge_card(uuid, numeric, text, jsonb) from public, anon, authenticated;
-grant execute on function public.recharge_card(uuid, numeric, text, jsonb) to service_role;
+select app.deploy_rpc_grant('public.recharge_card(uuid, numeric, text, jsonb)', 'service_role');
 
 -- Settle an attempt whose outcome the POS does not know (a timeout, a lost connection, a crash
 -- before the answer was saved): a charge, refund or counter top-up of this merchant made with
@@ -673,8 +670,7 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.merchant_resolve_attempt(text, text) from public, anon, authenticated;
-grant execute on function public.merchant_resolve_attempt(text, text) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_resolve_attempt(text, text)', 'authenticated', 'service_role');
 
 -- Forget idempotency keys older than the retention (setting idempotency_retention_days, never
 -- less than 30 days, as the contract promises). Returns how many were removed. Service role;
@@ -697,8 +693,7 @@ begin
   return v_count;
 end
 $$;
-revoke all on function public.purge_idempotency_keys() from public, anon, authenticated;
-grant execute on function public.purge_idempotency_keys() to service_role;
+select app.deploy_rpc_grant('public.purge_idempotency_keys()', 'service_role');
 
 -- ===========================================================================================
 -- Merchant reads (POS)
@@ -722,8 +717,7 @@ begin
     'business_day', (v_now at time zone v_ctx.timezone)::date, 'server_time', v_now);
 end
 $$;
-revoke all on function public.merchant_session_info(text) from public, anon, authenticated;
-grant execute on function public.merchant_session_info(text) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_session_info(text)', 'authenticated', 'service_role');
 
 -- One transaction of this merchant, with its refunds and what is still refundable (for a
 -- payment). A cashier may read only the transactions they rang up.
@@ -748,8 +742,7 @@ begin
                                                     'currency', v_ctx.currency);
 end
 $$;
-revoke all on function public.merchant_get_tx(text, uuid) from public, anon, authenticated;
-grant execute on function public.merchant_get_tx(text, uuid) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_get_tx(text, uuid)', 'authenticated', 'service_role');
 
 -- ===========================================================================================
 -- Levels, shared cards, identities, QR cron
@@ -821,8 +814,7 @@ begin
                                                  'members_relevelled', v_moved);
 end
 $$;
-revoke all on function public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric) from public, anon, authenticated;
-grant execute on function public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric) to service_role;
+select app.deploy_rpc_grant('public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric)', 'service_role');
 
 -- Bind a member to a card with a role, or change their role (shared cards, contract §7).
 -- Service role (the member-app backend). Roles: owner, admin, member, viewer.
@@ -935,8 +927,7 @@ begin
                             'qr_revoked', v_qr_revoked);
 end
 $$;
-revoke all on function public.bind_card_member(uuid, uuid, text, text, uuid, text) from public, anon, authenticated;
-grant execute on function public.bind_card_member(uuid, uuid, text, text, uuid, text) to service_role;
+select app.deploy_rpc_grant('public.bind_card_member(uuid, uuid, text, text, uuid, text)', 'service_role');
 
 -- Remove a member from a card. Service role (the member-app backend). The owner cannot be
 -- unbound (hand ownership to another member with bind_card_member first). p_acting_member_id
@@ -988,8 +979,7 @@ begin
                             'qr_revoked', v_qr_revoked);
 end
 $$;
-revoke all on function public.unbind_card_member(uuid, uuid, uuid) from public, anon, authenticated;
-grant execute on function public.unbind_card_member(uuid, uuid, uuid) to service_role;
+select app.deploy_rpc_grant('public.unbind_card_member(uuid, uuid, uuid)', 'service_role');
 
 -- Bind a provider identity (wechat, alipay, line, ...) to a member. Service role. An identity
 -- belongs to one member per provider: binding it again to the same member changes nothing and
@@ -1022,8 +1012,7 @@ begin
             from app.member_external_identities i where i.id = v_id);
 end
 $$;
-revoke all on function public.bind_external_identity(uuid, text, text) from public, anon, authenticated;
-grant execute on function public.bind_external_identity(uuid, text, text) to service_role;
+select app.deploy_rpc_grant('public.bind_external_identity(uuid, text, text)', 'service_role');
 
 -- Find the member an identity is bound to (sign-in with WeChat, Alipay, ...). Service role.
 -- Returns the member (id, name, points, level) or null when the identity is not bound: an
@@ -1049,8 +1038,7 @@ begin
            where i.provider = lower(btrim(p_provider)) and i.external_id = p_external_id);
 end
 $$;
-revoke all on function public.find_member_by_identity(text, text) from public, anon, authenticated;
-grant execute on function public.find_member_by_identity(text, text) to service_role;
+select app.deploy_rpc_grant('public.find_member_by_identity(text, text)', 'service_role');
 
 -- The scheduled rotation of shared-card payment codes (contract §6). Service role, called by
 -- an outside scheduler every few minutes (pg_cron could run it, but the plain tokens it returns
@@ -1104,8 +1092,7 @@ begin
                     jsonb_build_object('ttl_seconds', p_ttl_seconds, 'cards_rotated', v_count));
 end
 $$;
-revoke all on function public.cron_rotate_qr_tokens(integer) from public, anon, authenticated;
-grant execute on function public.cron_rotate_qr_tokens(integer) to service_role;
+select app.deploy_rpc_grant('public.cron_rotate_qr_tokens(integer)', 'service_role');
 
 -- ===========================================================================================
 -- Reports and settlements
@@ -1186,8 +1173,7 @@ begin
      limit v_limit;
 end
 $$;
-revoke all on function public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text) from public, anon, authenticated;
-grant execute on function public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text)', 'authenticated', 'service_role');
 
 -- One business day of a merchant, cut at midnight in the merchant's time zone: [period_start,
 -- period_end), 23 or 25 hours long on a daylight-saving change. p_day defaults to today there;
@@ -1259,8 +1245,7 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.merchant_daily_summary(text, date) from public, anon, authenticated;
-grant execute on function public.merchant_daily_summary(text, date) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_daily_summary(text, date)', 'authenticated', 'service_role');
 
 -- Settle one period [p_period_start, p_period_end) of a merchant (contract §8). The platform
 -- (service role) for any merchant, also a suspended one (its last periods still need paying
@@ -1295,8 +1280,7 @@ begin
   return app.settle_period(v_merchant_id, p_period_start, p_period_end, 'manual', v_role);
 end
 $$;
-revoke all on function public.generate_settlement(text, timestamptz, timestamptz) from public, anon, authenticated;
-grant execute on function public.generate_settlement(text, timestamptz, timestamptz) to authenticated, service_role;
+select app.deploy_rpc_grant('public.generate_settlement(text, timestamptz, timestamptz)', 'authenticated', 'service_role');
 
 -- The scheduler's job (service role; pg_cron or any outside scheduler, every few minutes):
 -- for every active merchant, settle each period that is due, oldest first, per the merchant's
@@ -1351,8 +1335,7 @@ begin
   end loop;
 end
 $$;
-revoke all on function public.run_due_settlements() from public, anon, authenticated;
-grant execute on function public.run_due_settlements() to service_role;
+select app.deploy_rpc_grant('public.run_due_settlements()', 'service_role');
 
 -- A merchant's settlements, newest period first: the POS's settlement screen. Manager, owner
 -- or the platform. Optional [p_from, p_to) keeps those whose period starts in it; p_limit 1 to
@@ -1389,5 +1372,4 @@ begin
      limit v_limit;
 end
 $$;
-revoke all on function public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz) from public, anon, authenticated;
-grant execute on function public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz)', 'authenticated', 'service_role');

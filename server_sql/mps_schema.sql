@@ -2,7 +2,9 @@
 --
 -- Runs unchanged on a Supabase project (SQL editor) and on plain PostgreSQL 15+ after
 -- server_sql/local/bootstrap.sql. Safe to re-run on a database that already holds members, cards
--- and money: nothing is dropped or reset; new objects are created, helpers are replaced.
+-- and money, also while it is selling: nothing is dropped or reset; new objects are created,
+-- helpers are replaced, and nothing takes a lock a till would wait on when nothing changed. Every
+-- statement keeps to the re-apply conventions below ("Deploying while selling").
 -- Apply mps_rpc.sql after this file.
 
 create extension if not exists pgcrypto with schema extensions;
@@ -10,10 +12,265 @@ create extension if not exists pgcrypto with schema extensions;
 create schema if not exists app;
 create schema if not exists audit;
 
+-- ===========================================================================================
+-- Deploying while selling (docs/Architecture.md, "Deploying while selling")
+-- ===========================================================================================
+-- Both files are re-applied to a live database on every deploy (Supabase SQL editor: each
+-- paste runs as ONE transaction, so every lock a statement takes is held until the file ends).
+-- A re-apply must fail no payment and make none wait, so every statement of both files keeps
+-- to these conventions (the shifts, terminals and every later section too):
+--   1. Functions: `create or replace function` only, never drop one that callers may be
+--      running (a dropped function fails in-flight calls with XX000 "cache lookup failed").
+--      A signature change (new parameter, changed OUT columns) is a migration step: call
+--      `select app.deploy_drop_function('<old signature>')` right before the new
+--      `create or replace function`; it drops the old overload only if it still exists, so a
+--      re-apply does nothing. Say so in the comment above the function.
+--   2. Grants: `select app.deploy_grant(...)` / `app.deploy_rpc_grant(...)`, never bare
+--      grant/revoke: they compare the catalog first and change nothing when it already holds.
+--   3. Anything that locks a table (RLS, policies, triggers, indexes, columns, constraints,
+--      comments) goes through its deploy_* helper below, which checks the catalog first and,
+--      when there is something to do, runs the DDL through app.deploy_exec: a short
+--      lock_timeout and a retry, so a busy table delays the deploy, never the tills.
+--      `create table if not exists` and `create sequence if not exists` lock nothing when the
+--      object exists and may be used as they are. Never `alter table` directly.
+--   4. Lock order: a migration step that must lock several tables locks them all in ONE
+--      app.deploy_exec call (`lock table a, b in ... mode; alter ...`), in the order the tables
+--      are created in mps_schema.sql; the RPCs take the idempotency key's advisory lock, then
+--      the card's, then rows. No step waits on one table while holding another a till needs.
+--   5. Data: seed rows with `insert ... on conflict do nothing`; never update or delete live
+--      rows from these files.
+-- Deploys are serialized by an advisory lock, held until the end of each file's transaction.
+select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.deploy', 0));
+-- A safety net for any statement that still waits on a lock: fail the deploy, not the tills.
+select pg_catalog.set_config('lock_timeout', '2s', true);
+
+-- Run one DDL script (may hold several statements) under a short lock_timeout, retrying when
+-- the lock is busy or a deadlock picked the deploy: each try is a subtransaction, so a failed
+-- try releases what it took. Raises after p_attempts (the deploy fails, no till does).
+create or replace function app.deploy_exec(p_sql text, p_attempts integer default 40) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_try integer := 0;
+  v_old text := pg_catalog.current_setting('lock_timeout');
+begin
+  loop
+    v_try := v_try + 1;
+    begin
+      perform pg_catalog.set_config('lock_timeout', '400ms', true);
+      execute p_sql;
+      perform pg_catalog.set_config('lock_timeout', v_old, true);
+      return;
+    exception when lock_not_available or deadlock_detected then
+      if v_try >= p_attempts then
+        raise;
+      end if;
+    end;
+    perform pg_catalog.pg_sleep(least(0.05 * v_try, 0.5));
+  end loop;
+end
+$$;
+
+-- Grant exactly p_privileges (comma-separated: 'select', 'execute', 'usage'; '' for none) on one
+-- object to each role of p_to, and nothing to the roles of p_from that are not in p_to; compares
+-- the object's ACL first and touches nothing when it already holds. p_kind: table, sequence,
+-- function (p_object a signature), schema.
+create or replace function app.deploy_grant(p_kind text, p_object text, p_privileges text,
+                                            p_to text[], p_from text[]) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_acl pg_catalog.aclitem[];
+  v_privs text[] := array(select upper(btrim(x)) from pg_catalog.regexp_split_to_table(p_privileges, ',') x
+                          where btrim(x) <> '');
+  v_roles text[] := p_to || p_from;
+  v_have text[];
+  v_want text[];
+begin
+  case p_kind
+    when 'table', 'sequence' then
+      select coalesce(c.relacl, pg_catalog.acldefault(case p_kind when 'table' then 'r' else 's' end::"char", c.relowner))
+        into v_acl from pg_catalog.pg_class c where c.oid = p_object::regclass;
+    when 'function' then
+      select coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))
+        into v_acl from pg_catalog.pg_proc p where p.oid = p_object::regprocedure;
+    when 'schema' then
+      select coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))
+        into v_acl from pg_catalog.pg_namespace n where n.nspname = p_object;
+    else
+      raise exception 'deploy_grant: unknown kind %', p_kind;
+  end case;
+  select coalesce(array_agg(distinct g.name || ':' || a.privilege_type order by g.name || ':' || a.privilege_type), '{}') into v_have
+    from pg_catalog.aclexplode(v_acl) a
+    cross join lateral (select case a.grantee when 0 then 'public'
+                                 else (select r.rolname::text from pg_catalog.pg_roles r where r.oid = a.grantee) end as name) g
+   where g.name = any(p_from) or (g.name = any(p_to) and a.privilege_type = any(v_privs));
+  select coalesce(array_agg(distinct r || ':' || x order by r || ':' || x), '{}') into v_want
+    from unnest(p_to) r cross join unnest(v_privs) x;
+  if v_have = v_want then
+    return;
+  end if;
+  perform app.deploy_exec(
+    format('revoke all on %s %s from %s;', p_kind, p_object, array_to_string(p_from, ', '))
+    || case when cardinality(v_privs) > 0 and cardinality(p_to) > 0
+            then format('grant %s on %s %s to %s;', p_privileges, p_kind, p_object, array_to_string(p_to, ', '))
+            else '' end);
+end
+$$;
+
+-- An RPC's grants: execute for the roles named, for no other API role.
+create or replace function app.deploy_rpc_grant(p_signature text, variadic p_to text[]) returns void
+language sql volatile
+set search_path = ''
+as $$
+  select app.deploy_grant('function', p_signature, 'execute', p_to, array['public', 'anon', 'authenticated'])
+$$;
+
+-- Drop an old overload (a migration step: see convention 1) only if it exists; with
+-- p_unless_outputs, only if its OUT/TABLE columns ('name type, ...') are not already those.
+create or replace function app.deploy_drop_function(p_signature text, p_unless_outputs text default null)
+returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_oid pg_catalog.oid := pg_catalog.to_regprocedure(p_signature);
+  v_outputs text;
+begin
+  if v_oid is null then
+    return;
+  end if;
+  if p_unless_outputs is not null then
+    select string_agg(u.n || ' ' || pg_catalog.format_type(u.t, null), ', ' order by u.i) into v_outputs
+      from pg_catalog.pg_proc p,
+           unnest(p.proargnames, p.proallargtypes, p.proargmodes) with ordinality u(n, t, m, i)
+     where p.oid = v_oid and u.m in ('o', 'b', 't');
+    if v_outputs = p_unless_outputs then
+      return;
+    end if;
+  end if;
+  perform app.deploy_exec(format('drop function %s', v_oid::regprocedure));
+end
+$$;
+
+-- Enable row level security on a table unless it already is.
+create or replace function app.deploy_enable_rls(p_table regclass) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if not (select c.relrowsecurity from pg_catalog.pg_class c where c.oid = p_table) then
+    perform app.deploy_exec(format('alter table %s enable row level security', p_table));
+  end if;
+end
+$$;
+
+-- Create or change a policy: p_definition is what follows `create policy <name> on <table>`.
+-- The policy's comment keeps a fingerprint of its definition, so an unchanged one is left alone.
+create or replace function app.deploy_policy(p_table regclass, p_name text, p_definition text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_mark text := 'mps:' || md5(p_definition);
+begin
+  if exists (select 1 from pg_catalog.pg_policy p
+              where p.polrelid = p_table and p.polname = p_name
+                and pg_catalog.obj_description(p.oid, 'pg_policy') = v_mark) then
+    return;
+  end if;
+  perform app.deploy_exec(format('drop policy if exists %I on %s; create policy %I on %s %s; comment on policy %I on %s is %L',
+                                 p_name, p_table, p_name, p_table, p_definition, p_name, p_table, v_mark));
+end
+$$;
+
+-- Create or change a trigger: p_definition is what follows `create trigger <name>` (it names
+-- the table). Fingerprinted in the trigger's comment like a policy.
+create or replace function app.deploy_trigger(p_table regclass, p_name text, p_definition text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_mark text := 'mps:' || md5(p_definition);
+begin
+  if exists (select 1 from pg_catalog.pg_trigger t
+              where t.tgrelid = p_table and t.tgname = p_name
+                and pg_catalog.obj_description(t.oid, 'pg_trigger') = v_mark) then
+    return;
+  end if;
+  perform app.deploy_exec(format('drop trigger if exists %I on %s; create trigger %I %s; comment on trigger %I on %s is %L',
+                                 p_name, p_table, p_name, p_definition, p_name, p_table, v_mark));
+end
+$$;
+
+-- Create an index unless one of that name exists (`create index if not exists` locks the table
+-- before it looks). A changed index gets a new name (and the old one a deploy_exec'd drop).
+create or replace function app.deploy_index(p_name text, p_create text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if pg_catalog.to_regclass(p_name) is null then
+    perform app.deploy_exec(p_create);
+  end if;
+end
+$$;
+
+-- Add a column (p_definition: 'name type ...') unless the table has it.
+create or replace function app.deploy_column(p_table regclass, p_column text, p_definition text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if not exists (select 1 from pg_catalog.pg_attribute a
+                  where a.attrelid = p_table and a.attname = p_column and not a.attisdropped) then
+    perform app.deploy_exec(format('alter table %s add column if not exists %s', p_table, p_definition));
+  end if;
+end
+$$;
+
+-- Add a table constraint (p_definition: what follows `add constraint <name>`) unless it exists.
+create or replace function app.deploy_constraint(p_table regclass, p_name text, p_definition text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if not exists (select 1 from pg_catalog.pg_constraint c where c.conrelid = p_table and c.conname = p_name) then
+    perform app.deploy_exec(format('alter table %s add constraint %I %s', p_table, p_name, p_definition));
+  end if;
+end
+$$;
+
+-- Set a comment unless it already reads so. p_kind: table, column ('schema.table.column'),
+-- function (a signature).
+create or replace function app.deploy_comment(p_kind text, p_object text, p_comment text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_now text;
+begin
+  v_now := case p_kind
+    when 'table' then pg_catalog.obj_description(p_object::regclass, 'pg_class')
+    when 'column' then pg_catalog.col_description(
+      pg_catalog.regexp_replace(p_object, '\.[^.]+$', '')::regclass,
+      (select a.attnum from pg_catalog.pg_attribute a
+        where a.attrelid = pg_catalog.regexp_replace(p_object, '\.[^.]+$', '')::regclass
+          and a.attname = pg_catalog.regexp_replace(p_object, '^.*\.', '')))
+    when 'function' then pg_catalog.obj_description(p_object::regprocedure, 'pg_proc')
+  end;
+  if v_now is distinct from p_comment then
+    perform app.deploy_exec(format('comment on %s %s is %L', p_kind, p_object, p_comment));
+  end if;
+end
+$$;
+
 -- Nobody reaches these schemas through the API; the RPCs in `public` are the only door.
-revoke all on schema app, audit from public, anon, authenticated;
-grant usage on schema app to authenticated, service_role;   -- RLS-guarded reads only
-grant usage on schema audit to service_role;
+select app.deploy_grant('schema', 'app', 'usage', array['authenticated', 'service_role'],  -- RLS-guarded reads only
+                        array['public', 'anon', 'authenticated']);
+select app.deploy_grant('schema', 'audit', 'usage', array['service_role'], array['public', 'anon', 'authenticated']);
 
 -- Types -------------------------------------------------------------------------------------
 do $$
@@ -68,7 +325,7 @@ create table if not exists app.settings (
   description text not null default '',
   updated_at timestamptz not null default app.now()
 );
-comment on table app.settings is 'Operator-tunable limits; read by the RPCs, changed by SQL only.';
+select app.deploy_comment('table', 'app.settings', 'Operator-tunable limits; read by the RPCs, changed by SQL only.');
 
 insert into app.settings (key, value, description) values
   ('max_transaction_amount', '100000.00', 'Largest amount one payment, refund or top-up may move.'),
@@ -89,8 +346,8 @@ create table if not exists app.membership_levels (
   updated_at timestamptz not null default app.now(),
   unique (min_points)
 );
-comment on column app.membership_levels.points_per_unit is
-  'Points earned per whole currency unit paid (after discount), rounded down.';
+select app.deploy_comment('column', 'app.membership_levels.points_per_unit',
+  'Points earned per whole currency unit paid (after discount), rounded down.');
 
 -- Seeded once; later edits (upsert_membership_level) are never overwritten by a re-run.
 insert into app.membership_levels (level_code, name, min_points, max_points, discount_rate, points_per_unit) values
@@ -111,8 +368,8 @@ create table if not exists app.member_profiles (
   created_at timestamptz not null default app.now(),
   updated_at timestamptz not null default app.now()
 );
-create unique index if not exists member_profiles_phone_key on app.member_profiles (phone) where phone is not null;
-create index if not exists member_profiles_level_code_idx on app.member_profiles (level_code);
+select app.deploy_index('app.member_profiles_phone_key', $$create unique index if not exists member_profiles_phone_key on app.member_profiles (phone) where phone is not null$$);
+select app.deploy_index('app.member_profiles_level_code_idx', $$create index if not exists member_profiles_level_code_idx on app.member_profiles (level_code)$$);
 
 create table if not exists app.member_external_identities (
   id uuid primary key default gen_random_uuid(),
@@ -122,7 +379,7 @@ create table if not exists app.member_external_identities (
   created_at timestamptz not null default app.now(),
   unique (provider, external_id)
 );
-create index if not exists member_external_identities_member_id_idx on app.member_external_identities (member_id);
+select app.deploy_index('app.member_external_identities_member_id_idx', $$create index if not exists member_external_identities_member_id_idx on app.member_external_identities (member_id)$$);
 
 -- Cards -------------------------------------------------------------------------------------
 create sequence if not exists app.card_no_seq start 10000001;
@@ -139,7 +396,7 @@ create table if not exists app.cards (
   created_at timestamptz not null default app.now(),
   updated_at timestamptz not null default app.now()
 );
-create index if not exists cards_type_status_idx on app.cards (card_type, status);
+select app.deploy_index('app.cards_type_status_idx', $$create index if not exists cards_type_status_idx on app.cards (card_type, status)$$);
 
 create table if not exists app.card_bindings (
   card_id uuid not null references app.cards (id) on delete cascade,
@@ -149,8 +406,8 @@ create table if not exists app.card_bindings (
   primary key (card_id, member_id)
 );
 -- Exactly one owner per card: at most one here, at least one kept by the RPCs.
-create unique index if not exists card_bindings_one_owner on app.card_bindings (card_id) where role = 'owner';
-create index if not exists card_bindings_member_id_idx on app.card_bindings (member_id);
+select app.deploy_index('app.card_bindings_one_owner', $$create unique index if not exists card_bindings_one_owner on app.card_bindings (card_id) where role = 'owner'$$);
+select app.deploy_index('app.card_bindings_member_id_idx', $$create index if not exists card_bindings_member_id_idx on app.card_bindings (member_id)$$);
 
 -- QR tokens: `MPSQR1.<lookup_id>.<secret>`; only bcrypt hashes of the secret are stored.
 create table if not exists app.card_qr_history (
@@ -165,7 +422,7 @@ create table if not exists app.card_qr_history (
   ended_at timestamptz,
   end_reason text check (end_reason in ('used', 'revoked', 'replaced'))
 );
-create index if not exists card_qr_history_card_id_idx on app.card_qr_history (card_id, issued_at desc);
+select app.deploy_index('app.card_qr_history_card_id_idx', $$create index if not exists card_qr_history_card_id_idx on app.card_qr_history (card_id, issued_at desc)$$);
 
 create table if not exists app.card_qr_state (
   card_id uuid primary key references app.cards (id) on delete cascade,
@@ -175,7 +432,7 @@ create table if not exists app.card_qr_state (
   issued_at timestamptz not null,
   expires_at timestamptz not null
 );
-comment on table app.card_qr_state is 'The one live QR token of a card; a used, revoked or replaced token has no row here.';
+select app.deploy_comment('table', 'app.card_qr_state', 'The one live QR token of a card; a used, revoked or replaced token has no row here.');
 
 -- Merchants ---------------------------------------------------------------------------------
 create table if not exists app.merchants (
@@ -199,7 +456,7 @@ create table if not exists app.merchant_users (
   updated_at timestamptz not null default app.now(),
   primary key (merchant_id, user_id)
 );
-create index if not exists merchant_users_user_id_idx on app.merchant_users (user_id);
+select app.deploy_index('app.merchant_users_user_id_idx', $$create index if not exists merchant_users_user_id_idx on app.merchant_users (user_id)$$);
 
 -- Transactions ------------------------------------------------------------------------------
 -- One row per money movement. `amount` is what moved the card's balance (paid for a payment,
@@ -227,13 +484,13 @@ create table if not exists app.transactions (
   check ((kind = 'refund') = (original_tx_id is not null)),
   check (kind <> 'payment' or merchant_id is not null)
 );
-create index if not exists transactions_merchant_created_idx on app.transactions (merchant_id, created_at desc, id desc);
-create index if not exists transactions_operator_created_idx on app.transactions (operator_user_id, created_at desc, id desc) where operator_user_id is not null;
-create index if not exists transactions_card_id_idx on app.transactions (card_id, created_at desc);
-create index if not exists transactions_member_id_idx on app.transactions (member_id);
-create index if not exists transactions_original_tx_id_idx on app.transactions (original_tx_id) where original_tx_id is not null;
+select app.deploy_index('app.transactions_merchant_created_idx', $$create index if not exists transactions_merchant_created_idx on app.transactions (merchant_id, created_at desc, id desc)$$);
+select app.deploy_index('app.transactions_operator_created_idx', $$create index if not exists transactions_operator_created_idx on app.transactions (operator_user_id, created_at desc, id desc) where operator_user_id is not null$$);
+select app.deploy_index('app.transactions_card_id_idx', $$create index if not exists transactions_card_id_idx on app.transactions (card_id, created_at desc)$$);
+select app.deploy_index('app.transactions_member_id_idx', $$create index if not exists transactions_member_id_idx on app.transactions (member_id)$$);
+select app.deploy_index('app.transactions_original_tx_id_idx', $$create index if not exists transactions_original_tx_id_idx on app.transactions (original_tx_id) where original_tx_id is not null$$);
 -- merchant_resolve_attempt finds a money call by its key here once the registry has forgotten it.
-create index if not exists transactions_merchant_key_idx on app.transactions (merchant_id, idempotency_key) where idempotency_key is not null;
+select app.deploy_index('app.transactions_merchant_key_idx', $$create index if not exists transactions_merchant_key_idx on app.transactions (merchant_id, idempotency_key) where idempotency_key is not null$$);
 
 create table if not exists app.point_ledger (
   id bigint generated always as identity primary key,
@@ -244,9 +501,9 @@ create table if not exists app.point_ledger (
   reason text not null,
   created_at timestamptz not null default app.now()
 );
-create index if not exists point_ledger_member_id_idx on app.point_ledger (member_id, created_at desc);
-create index if not exists point_ledger_card_id_idx on app.point_ledger (card_id);
-create index if not exists point_ledger_tx_id_idx on app.point_ledger (tx_id);
+select app.deploy_index('app.point_ledger_member_id_idx', $$create index if not exists point_ledger_member_id_idx on app.point_ledger (member_id, created_at desc)$$);
+select app.deploy_index('app.point_ledger_card_id_idx', $$create index if not exists point_ledger_card_id_idx on app.point_ledger (card_id)$$);
+select app.deploy_index('app.point_ledger_tx_id_idx', $$create index if not exists point_ledger_tx_id_idx on app.point_ledger (tx_id)$$);
 
 -- Idempotency: one registry for every money-moving call. The key is scoped to the merchant
 -- (charges, refunds, counter top-ups) or to the card (recharge_card) or to the member (a voucher's
@@ -264,8 +521,8 @@ create table if not exists app.idempotency_registry (
   created_at timestamptz not null default app.now(),
   primary key (scope, scope_id, idempotency_key)
 );
-create index if not exists idempotency_registry_created_at_idx on app.idempotency_registry (created_at);
-create index if not exists idempotency_registry_tx_id_idx on app.idempotency_registry (tx_id);
+select app.deploy_index('app.idempotency_registry_created_at_idx', $$create index if not exists idempotency_registry_created_at_idx on app.idempotency_registry (created_at)$$);
+select app.deploy_index('app.idempotency_registry_tx_id_idx', $$create index if not exists idempotency_registry_tx_id_idx on app.idempotency_registry (tx_id)$$);
 
 -- Settlements -------------------------------------------------------------------------------
 create table if not exists app.settlements (
@@ -289,17 +546,13 @@ create table if not exists app.settlements (
   check (period_end > period_start),
   unique (merchant_id, period_start, period_end)
 );
-create index if not exists settlements_merchant_period_idx on app.settlements (merchant_id, period_start);
+select app.deploy_index('app.settlements_merchant_period_idx', $$create index if not exists settlements_merchant_period_idx on app.settlements (merchant_id, period_start)$$);
 -- Added after the first release (hence alter ... if not exists): the time zone the period was
 -- cut in (a merchant's zone may change later) and whether the scheduler or a person made it.
-alter table app.settlements add column if not exists timezone text;
-alter table app.settlements add column if not exists source text not null default 'manual';
-do $$
-begin
-  alter table app.settlements add constraint settlements_source_check check (source in ('manual', 'scheduled'));
-exception when duplicate_object then null;
-end $$;
-create index if not exists settlements_merchant_period_end_idx on app.settlements (merchant_id, period_end);
+select app.deploy_column('app.settlements', 'timezone', 'timezone text');
+select app.deploy_column('app.settlements', 'source', $$source text not null default 'manual'$$);
+select app.deploy_constraint('app.settlements', 'settlements_source_check', $$check (source in ('manual', 'scheduled'))$$);
+select app.deploy_index('app.settlements_merchant_period_end_idx', $$create index if not exists settlements_merchant_period_end_idx on app.settlements (merchant_id, period_end)$$);
 
 -- Audit -------------------------------------------------------------------------------------
 create table if not exists audit.event_log (
@@ -316,9 +569,9 @@ create table if not exists audit.event_log (
   amount numeric(14, 2),
   details jsonb not null default '{}'::jsonb
 );
-create index if not exists event_log_occurred_at_idx on audit.event_log (occurred_at);
-create index if not exists event_log_merchant_id_idx on audit.event_log (merchant_id, occurred_at) where merchant_id is not null;
-create index if not exists event_log_entity_idx on audit.event_log (entity_type, entity_id);
+select app.deploy_index('audit.event_log_occurred_at_idx', $$create index if not exists event_log_occurred_at_idx on audit.event_log (occurred_at)$$);
+select app.deploy_index('audit.event_log_merchant_id_idx', $$create index if not exists event_log_merchant_id_idx on audit.event_log (merchant_id, occurred_at) where merchant_id is not null$$);
+select app.deploy_index('audit.event_log_entity_idx', $$create index if not exists event_log_entity_idx on audit.event_log (entity_type, entity_id)$$);
 
 -- Append-only, even for the table's owner: rows are never updated or deleted.
 create or replace function audit.reject_change() returns trigger
@@ -329,35 +582,37 @@ begin
   raise exception using errcode = '42501', message = 'forbidden: audit.event_log is append-only';
 end
 $$;
-revoke all on function audit.reject_change() from public, anon, authenticated;
+select app.deploy_grant('function', 'audit.reject_change()', '', array[]::text[], array['public', 'anon', 'authenticated']);
 
-drop trigger if exists event_log_append_only on audit.event_log;
-create trigger event_log_append_only before update or delete on audit.event_log
-  for each row execute function audit.reject_change();
-drop trigger if exists event_log_no_truncate on audit.event_log;
-create trigger event_log_no_truncate before truncate on audit.event_log
-  for each statement execute function audit.reject_change();
+select app.deploy_trigger('audit.event_log', 'event_log_append_only',
+  'before update or delete on audit.event_log for each row execute function audit.reject_change()');
+select app.deploy_trigger('audit.event_log', 'event_log_no_truncate',
+  'before truncate on audit.event_log for each statement execute function audit.reject_change()');
 
 -- Grants and RLS ----------------------------------------------------------------------------
 -- Deny by default: no API role gets any write on any table, ever. service_role reads for
 -- support tooling; operators read their own merchant's rows under the policies below.
-revoke all on all tables in schema app from public, anon, authenticated, service_role;
-revoke all on all tables in schema audit from public, anon, authenticated, service_role;
-revoke all on all sequences in schema app from public, anon, authenticated, service_role;
-grant select on all tables in schema app to service_role;
-grant select on all tables in schema audit to service_role;
-grant select on app.merchants, app.merchant_users, app.transactions, app.settlements, app.membership_levels to authenticated;
-
 do $$
 declare
   t record;
 begin
   for t in
-    select n.nspname, c.relname
+    select c.oid::regclass as rel, c.relkind, n.nspname = 'app' and c.relname in
+             ('merchants', 'merchant_users', 'transactions', 'settlements', 'membership_levels') as operators_read
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname in ('app', 'audit') and c.relkind in ('r', 'p')
+    where n.nspname in ('app', 'audit') and c.relkind in ('r', 'p', 'S')
+    order by c.oid
   loop
-    execute format('alter table %I.%I enable row level security', t.nspname, t.relname);
+    if t.relkind = 'S' then
+      perform app.deploy_grant('sequence', t.rel::text, '', array[]::text[],
+                               array['public', 'anon', 'authenticated', 'service_role']);
+    else
+      perform app.deploy_grant('table', t.rel::text, 'select',
+                               case when t.operators_read then array['authenticated', 'service_role']
+                                    else array['service_role'] end,
+                               array['public', 'anon', 'authenticated', 'service_role']);
+      perform app.deploy_enable_rls(t.rel);
+    end if;
   end loop;
 end $$;
 
@@ -369,8 +624,7 @@ set search_path = ''
 as $$
   select mu.merchant_id from app.merchant_users mu where mu.user_id = auth.uid()
 $$;
-revoke all on function app.my_merchant_ids() from public, anon, authenticated;
-grant execute on function app.my_merchant_ids() to authenticated, service_role;
+select app.deploy_rpc_grant('app.my_merchant_ids()', 'authenticated', 'service_role');
 
 -- Merchant ids where the operator is a manager or owner (sees every transaction, settlements).
 create or replace function app.my_managed_merchant_ids() returns setof uuid
@@ -380,32 +634,26 @@ as $$
   select mu.merchant_id from app.merchant_users mu
   where mu.user_id = auth.uid() and mu.role in ('manager', 'owner')
 $$;
-revoke all on function app.my_managed_merchant_ids() from public, anon, authenticated;
-grant execute on function app.my_managed_merchant_ids() to authenticated, service_role;
+select app.deploy_rpc_grant('app.my_managed_merchant_ids()', 'authenticated', 'service_role');
 
-drop policy if exists merchants_read_own on app.merchants;
-create policy merchants_read_own on app.merchants for select to authenticated
-  using (id in (select app.my_merchant_ids()));
+select app.deploy_policy('app.merchants', 'merchants_read_own', $$for select to authenticated
+  using (id in (select app.my_merchant_ids()))$$);
 
-drop policy if exists merchant_users_read_own on app.merchant_users;
-create policy merchant_users_read_own on app.merchant_users for select to authenticated
-  using (merchant_id in (select app.my_merchant_ids()));
+select app.deploy_policy('app.merchant_users', 'merchant_users_read_own', $$for select to authenticated
+  using (merchant_id in (select app.my_merchant_ids()))$$);
 
 -- A cashier reads only the rows they rang up; managers and owners read the whole merchant.
-drop policy if exists transactions_read_own on app.transactions;
-create policy transactions_read_own on app.transactions for select to authenticated
+select app.deploy_policy('app.transactions', 'transactions_read_own', $$for select to authenticated
   using (
     merchant_id in (select app.my_managed_merchant_ids())
     or (merchant_id in (select app.my_merchant_ids()) and operator_user_id = auth.uid())
-  );
+  )$$);
 
-drop policy if exists settlements_read_own on app.settlements;
-create policy settlements_read_own on app.settlements for select to authenticated
-  using (merchant_id in (select app.my_managed_merchant_ids()));
+select app.deploy_policy('app.settlements', 'settlements_read_own', $$for select to authenticated
+  using (merchant_id in (select app.my_managed_merchant_ids()))$$);
 
-drop policy if exists membership_levels_read on app.membership_levels;
-create policy membership_levels_read on app.membership_levels for select to authenticated
-  using (true);
+select app.deploy_policy('app.membership_levels', 'membership_levels_read', $$for select to authenticated
+  using (true)$$);
 
 -- service_role has BYPASSRLS; this policy states its read access explicitly, and gives every
 -- table a policy (Supabase's linter flags RLS-enabled tables with none). The RPCs run as the
@@ -419,8 +667,8 @@ begin
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname in ('app', 'audit') and c.relkind in ('r', 'p')
   loop
-    execute format('drop policy if exists service_read on %I.%I', t.nspname, t.relname);
-    execute format('create policy service_read on %I.%I for select to service_role using (true)', t.nspname, t.relname);
+    perform app.deploy_policy(format('%I.%I', t.nspname, t.relname), 'service_read',
+                              'for select to service_role using (true)');
   end loop;
 end $$;
 
@@ -490,8 +738,10 @@ $$;
 
 -- The merchant a call acts for, and the caller's role there; raises unless it is at least
 -- p_min_role. The platform (service role) may act for any merchant.
-drop function if exists app.merchant_context(text, app.merchant_role);
-create function app.merchant_context(
+-- Its OUT columns changed after the first release (migration step, convention 1).
+select app.deploy_drop_function('app.merchant_context(text,app.merchant_role)',
+  'merchant_id uuid, merchant_code text, merchant_name text, currency text, timezone text, settlement_mode app.settlement_mode, merchant_role text, user_id uuid');
+create or replace function app.merchant_context(
   p_merchant_code text, p_min_role app.merchant_role,
   out merchant_id uuid, out merchant_code text, out merchant_name text, out currency text,
   out timezone text, out settlement_mode app.settlement_mode, out merchant_role text, out user_id uuid
@@ -1338,7 +1588,8 @@ $$;
 -- Note: cron_rotate_qr_tokens returns the new tokens to its caller only; under pg_cron they are
 -- discarded, so the rotation there just retires shared cards' codes on time, and the member
 -- app fetches a fresh code with rotate_card_qr.
-drop function if exists app.schedule_jobs(text, text, integer);  -- before p_purge_schedule
+-- The overload from before p_purge_schedule (migration step, convention 1).
+select app.deploy_drop_function('app.schedule_jobs(text, text, integer)');
 create or replace function app.schedule_jobs(
   p_settlement_schedule text default '*/10 * * * *',
   p_qr_schedule text default '*/5 * * * *',
@@ -1402,6 +1653,6 @@ begin
     from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'app' and p.proname not in ('my_merchant_ids', 'my_managed_merchant_ids')
   loop
-    execute format('revoke all on function %s from public, anon, authenticated', f.sig);
+    perform app.deploy_grant('function', f.sig::text, '', array[]::text[], array['public', 'anon', 'authenticated']);
   end loop;
 end $$;
