@@ -621,6 +621,10 @@ select app.deploy_rpc_grant('public.recharge_card(uuid, numeric, text, jsonb)', 
 -- for a call with the same key that is still running. Final and repeatable: asking again gives
 -- the same answer. Cashier or above. This is how payment-code flows close an order of unknown
 -- state (Alipay trade.cancel, WeChat Pay reverse), and it lets the POS journal keep no QR token.
+-- A cashier settles only their own attempts: a key whose money another operator moved is
+-- refused (forbidden, nothing of it told), after waiting for it like any running call, so a
+-- cashier can neither read another operator's charge nor void it while it runs. Managers,
+-- owners and the platform settle any key of the merchant. A voided key tells nothing either way.
 create or replace function public.merchant_resolve_attempt(
   p_merchant_code text,
   p_idempotency_key text
@@ -643,6 +647,10 @@ begin
     if v_row.operation = 'void' then
       return v_row.result || jsonb_build_object('replayed', true);
     end if;
+    if v_ctx.merchant_role = 'cashier' and not exists (
+         select 1 from app.transactions t where t.id = v_row.tx_id and t.operator_user_id = v_ctx.user_id) then
+      perform app.fail('forbidden', 'a cashier settles only the attempts they made; ask a manager');
+    end if;
     return jsonb_build_object('outcome', 'succeeded', 'operation', v_row.operation,
                               'idempotency_key', p_idempotency_key,
                               'result', v_row.result || jsonb_build_object('replayed', true),
@@ -654,6 +662,9 @@ begin
    where t.merchant_id = v_ctx.merchant_id and t.idempotency_key = p_idempotency_key
    order by t.created_at desc limit 1;
   if found then
+    if v_ctx.merchant_role = 'cashier' and v_tx.operator_user_id is distinct from v_ctx.user_id then
+      perform app.fail('forbidden', 'a cashier settles only the attempts they made; ask a manager');
+    end if;
     return jsonb_build_object(
       'outcome', 'succeeded',
       'operation', case v_tx.kind when 'payment' then 'charge' else v_tx.kind::text end,
