@@ -28,11 +28,13 @@ create schema if not exists audit;
 --   2. Grants: `select app.deploy_grant(...)` / `app.deploy_rpc_grant(...)`, never bare
 --      grant/revoke: they compare the catalog first and change nothing when it already holds.
 --   3. Anything that locks a table (RLS, policies, triggers, indexes, columns, constraints,
---      comments) goes through its deploy_* helper below, which checks the catalog first and,
---      when there is something to do, runs the DDL through app.deploy_exec: a short
---      lock_timeout and a retry, so a busy table delays the deploy, never the tills.
+--      comments) goes through its deploy_* helper below, which checks the catalog first (a
+--      policy or trigger by comparing it with the wanted one made on a probe table) and, when
+--      there is something to do, runs the DDL through app.deploy_exec: a short lock_timeout
+--      and a retry, so a busy table delays the deploy, never the tills.
 --      `create table if not exists` and `create sequence if not exists` lock nothing when the
---      object exists and may be used as they are. Never `alter table` directly.
+--      object exists and may be used as they are. Never `alter table` directly. A new column
+--      on a busy table is nullable or has a constant default (no rewrite).
 --   4. Lock order: a migration step that must lock several tables locks them all in ONE
 --      app.deploy_exec call (`lock table a, b in ... mode; alter ...`), in the order the tables
 --      are created in mps_schema.sql; the RPCs take the idempotency key's advisory lock, then
@@ -167,41 +169,80 @@ begin
 end
 $$;
 
+-- A scratch copy of a table's columns (a new temporary table, which no till uses), on which a
+-- policy or trigger definition is rendered by PostgreSQL itself to compare with the real one.
+create or replace function app.deploy_probe(p_table regclass) returns regclass
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  drop table if exists pg_temp.mps_deploy_probe;
+  execute format('create temporary table mps_deploy_probe (like %s)', p_table);
+  return 'pg_temp.mps_deploy_probe'::regclass;
+end
+$$;
+
 -- Create or change a policy: p_definition is what follows `create policy <name> on <table>`.
--- The policy's comment keeps a fingerprint of its definition, so an unchanged one is left alone.
+-- The wanted policy is made on a probe and compared with the real one as PostgreSQL renders
+-- both (command, roles, USING, WITH CHECK): an equal policy is left alone, whoever made it; one
+-- that differs (or was edited by hand) is dropped and created again through deploy_exec.
 create or replace function app.deploy_policy(p_table regclass, p_name text, p_definition text) returns void
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
-  v_mark text := 'mps:' || md5(p_definition);
+  v_oid pg_catalog.oid;
+  v_probe regclass;
+  v_same boolean := false;
 begin
-  if exists (select 1 from pg_catalog.pg_policy p
-              where p.polrelid = p_table and p.polname = p_name
-                and pg_catalog.obj_description(p.oid, 'pg_policy') = v_mark) then
-    return;
+  select p.oid into v_oid from pg_catalog.pg_policy p where p.polrelid = p_table and p.polname = p_name;
+  if v_oid is not null then
+    v_probe := app.deploy_probe(p_table);
+    execute format('create policy probe on %s %s', v_probe, p_definition);
+    select a.polcmd = b.polcmd and a.polpermissive = b.polpermissive
+           and array(select unnest(a.polroles) order by 1) = array(select unnest(b.polroles) order by 1)
+           and pg_catalog.pg_get_expr(a.polqual, a.polrelid) is not distinct from pg_catalog.pg_get_expr(b.polqual, b.polrelid)
+           and pg_catalog.pg_get_expr(a.polwithcheck, a.polrelid) is not distinct from pg_catalog.pg_get_expr(b.polwithcheck, b.polrelid)
+      into v_same
+      from pg_catalog.pg_policy a, pg_catalog.pg_policy b
+     where a.oid = v_oid and b.polrelid = v_probe and b.polname = 'probe';
+    execute format('drop table %s', v_probe);
   end if;
-  perform app.deploy_exec(format('drop policy if exists %I on %s; create policy %I on %s %s; comment on policy %I on %s is %L',
-                                 p_name, p_table, p_name, p_table, p_definition, p_name, p_table, v_mark));
+  if not v_same then
+    perform app.deploy_exec(format('drop policy if exists %I on %s; create policy %I on %s %s',
+                                   p_name, p_table, p_name, p_table, p_definition));
+  end if;
 end
 $$;
 
--- Create or change a trigger: p_definition is what follows `create trigger <name>` (it names
--- the table). Fingerprinted in the trigger's comment like a policy.
-create or replace function app.deploy_trigger(p_table regclass, p_name text, p_definition text) returns void
+-- Create or change a trigger: `create trigger <p_name> <p_when> on <p_table> <p_action>`, e.g.
+-- p_when 'before update or delete', p_action 'for each row execute function f()'. Compared on
+-- a probe like a policy (timing and events, function, arguments, columns, WHEN, enabled).
+create or replace function app.deploy_trigger(p_table regclass, p_name text, p_when text, p_action text) returns void
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
-  v_mark text := 'mps:' || md5(p_definition);
+  v_oid pg_catalog.oid;
+  v_probe regclass;
+  v_same boolean := false;
 begin
-  if exists (select 1 from pg_catalog.pg_trigger t
-              where t.tgrelid = p_table and t.tgname = p_name
-                and pg_catalog.obj_description(t.oid, 'pg_trigger') = v_mark) then
-    return;
+  select t.oid into v_oid from pg_catalog.pg_trigger t where t.tgrelid = p_table and t.tgname = p_name;
+  if v_oid is not null then
+    v_probe := app.deploy_probe(p_table);
+    execute format('create trigger probe %s on %s %s', p_when, v_probe, p_action);
+    select a.tgtype = b.tgtype and a.tgfoid = b.tgfoid and a.tgargs = b.tgargs and a.tgenabled = b.tgenabled
+           and a.tgattr::text = b.tgattr::text
+           and pg_catalog.pg_get_expr(a.tgqual, a.tgrelid) is not distinct from pg_catalog.pg_get_expr(b.tgqual, b.tgrelid)
+      into v_same
+      from pg_catalog.pg_trigger a, pg_catalog.pg_trigger b
+     where a.oid = v_oid and b.tgrelid = v_probe and b.tgname = 'probe';
+    execute format('drop table %s', v_probe);
   end if;
-  perform app.deploy_exec(format('drop trigger if exists %I on %s; create trigger %I %s; comment on trigger %I on %s is %L',
-                                 p_name, p_table, p_name, p_definition, p_name, p_table, v_mark));
+  if not v_same then
+    perform app.deploy_exec(format('drop trigger if exists %I on %s; create trigger %I %s on %s %s',
+                                   p_name, p_table, p_name, p_when, p_table, p_action));
+  end if;
 end
 $$;
 
@@ -584,10 +625,10 @@ end
 $$;
 select app.deploy_grant('function', 'audit.reject_change()', '', array[]::text[], array['public', 'anon', 'authenticated']);
 
-select app.deploy_trigger('audit.event_log', 'event_log_append_only',
-  'before update or delete on audit.event_log for each row execute function audit.reject_change()');
-select app.deploy_trigger('audit.event_log', 'event_log_no_truncate',
-  'before truncate on audit.event_log for each statement execute function audit.reject_change()');
+select app.deploy_trigger('audit.event_log', 'event_log_append_only', 'before update or delete',
+                          'for each row execute function audit.reject_change()');
+select app.deploy_trigger('audit.event_log', 'event_log_no_truncate', 'before truncate',
+                          'for each statement execute function audit.reject_change()');
 
 -- Grants and RLS ----------------------------------------------------------------------------
 -- Deny by default: no API role gets any write on any table, ever. service_role reads for
