@@ -647,8 +647,11 @@ begin
     if v_row.operation = 'void' then
       return v_row.result || jsonb_build_object('replayed', true);
     end if;
-    if v_ctx.merchant_role = 'cashier' and not exists (
-         select 1 from app.transactions t where t.id = v_row.tx_id and t.operator_user_id = v_ctx.user_id) then
+    -- Whose attempt: the operator of its transaction; a call that moved no card money (a shift,
+    -- a cash movement) names its operator in its result.
+    if v_ctx.merchant_role = 'cashier' and coalesce(
+         (select t.operator_user_id::text from app.transactions t where t.id = v_row.tx_id),
+         v_row.result ->> 'operator_user_id') is distinct from v_ctx.user_id::text then
       perform app.fail('forbidden', 'a cashier settles only the attempts they made; ask a manager');
     end if;
     return jsonb_build_object('outcome', 'succeeded', 'operation', v_row.operation,
