@@ -23,8 +23,9 @@ create schema if not exists audit;
 --      running (a dropped function fails in-flight calls with XX000 "cache lookup failed").
 --      A signature change (new parameter, changed OUT columns) is a migration step: call
 --      `select app.deploy_drop_function('<old signature>')` right before the new
---      `create or replace function`; it drops the old overload only if it still exists, so a
---      re-apply does nothing. Say so in the comment above the function.
+--      `create or replace function`; it retires the old overload only if it still exists (so a
+--      re-apply does nothing): renamed into schema app_retired, not dropped, so calls running
+--      it finish; a later deploy drops it. Say so in the comment above the function.
 --   2. Grants: `select app.deploy_grant(...)` / `app.deploy_rpc_grant(...)`, never bare
 --      grant/revoke: they compare the catalog first and change nothing when it already holds.
 --   3. Anything that locks a table (RLS, policies, triggers, indexes, columns, constraints,
@@ -130,8 +131,12 @@ as $$
   select app.deploy_grant('function', p_signature, 'execute', p_to, array['public', 'anon', 'authenticated'])
 $$;
 
--- Drop an old overload (a migration step: see convention 1) only if it exists; with
+-- Retire an old overload (a migration step: see convention 1) only if it exists; with
 -- p_unless_outputs, only if its OUT/TABLE columns ('name type, ...') are not already those.
+-- Retiring is not dropping: the function keeps its oid and its catalog row, renamed into schema
+-- app_retired (no API role may use it), so a call still running it when the deploy commits
+-- finishes normally (a dropped one fails it with XX000 "cache lookup failed"), while every new
+-- call finds the new definition by name. app.deploy_purge_retired drops it on a later deploy.
 create or replace function app.deploy_drop_function(p_signature text, p_unless_outputs text default null)
 returns void
 language plpgsql volatile
@@ -140,6 +145,7 @@ as $$
 declare
   v_oid pg_catalog.oid := pg_catalog.to_regprocedure(p_signature);
   v_outputs text;
+  v_name text;
 begin
   if v_oid is null then
     return;
@@ -153,7 +159,40 @@ begin
       return;
     end if;
   end if;
-  perform app.deploy_exec(format('drop function %s', v_oid::regprocedure));
+  create schema if not exists app_retired;
+  revoke all on schema app_retired from public;
+  select p.proname || '_r' || p.oid::text into v_name from pg_catalog.pg_proc p where p.oid = v_oid;
+  perform app.deploy_exec(format('alter function %s rename to %I', v_oid::regprocedure, v_name));
+  perform app.deploy_exec(format('alter function %s set schema app_retired', v_oid::regprocedure));
+  perform app.deploy_exec(format('revoke all on function %s from public, anon, authenticated, service_role',
+                                 v_oid::regprocedure));
+  execute format('comment on function %s is %L', v_oid::regprocedure,
+                 'retired ' || pg_catalog.clock_timestamp()::text || ' from ' || p_signature);
+end
+$$;
+
+-- Drop the functions retired by earlier deploys once no transaction that could still be running
+-- one is left: retired more than ten minutes ago and before every transaction now open began.
+create or replace function app.deploy_purge_retired() returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  f record;
+  v_oldest timestamptz := (select min(a.xact_start) from pg_catalog.pg_stat_activity a
+                            where a.xact_start is not null and a.pid <> pg_catalog.pg_backend_pid());
+begin
+  for f in
+    select p.oid::regprocedure as sig,
+           substring(pg_catalog.obj_description(p.oid, 'pg_proc') from '^retired (.*) from ')::timestamptz as retired_at
+      from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+     where n.nspname = 'app_retired'
+  loop
+    if f.retired_at < pg_catalog.clock_timestamp() - interval '10 minutes'
+       and (v_oldest is null or f.retired_at < v_oldest) then
+      perform app.deploy_exec(format('drop function %s', f.sig));
+    end if;
+  end loop;
 end
 $$;
 
@@ -307,6 +346,9 @@ begin
   end if;
 end
 $$;
+
+-- Functions retired by earlier deploys, once nothing can be running them.
+select app.deploy_purge_retired();
 
 -- Nobody reaches these schemas through the API; the RPCs in `public` are the only door.
 select app.deploy_grant('schema', 'app', 'usage', array['authenticated', 'service_role'],  -- RLS-guarded reads only

@@ -154,3 +154,57 @@ def test_a_reapply_takes_no_lock_a_till_would_wait_on_and_changes_no_acl_policy_
         after = conn.execute(catalog).fetchall(), [r[2] for r in conn.execute(acls)]
     assert strong == []
     assert after == before
+
+
+SIGNATURE_CHANGES = 20
+
+
+def _retire_and_recreate(dsn: str, signature: str) -> None:
+    """A signature-change migration as the files run it, in one transaction: the old overload
+    retired (app.deploy_drop_function), the new definition created (here: the same one again)."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        definition = conn.execute("select pg_get_functiondef(%s::regprocedure)", (signature,)).fetchone()[0]
+        conn.execute(f"select app.deploy_drop_function('{signature}');\n{definition};")  # type: ignore[arg-type]
+
+
+def purge_retired_now(dsn: str) -> None:
+    """Age every retired function past the purge delay and purge (nothing runs them any more)."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for (sig,) in conn.execute("select p.oid::regprocedure::text from pg_proc p join pg_namespace n"
+                                   " on n.oid = p.pronamespace where n.nspname = 'app_retired'").fetchall():
+            conn.execute(f"comment on function {sig} is 'retired 2000-01-01 00:00:00+00 from {sig}'")
+        conn.execute("select app.deploy_purge_retired()")
+
+
+def test_a_signature_change_while_counters_sell_fails_no_call(mps_dsn):
+    """Changing a function's signature replaces it by a new one: calls still running the old one
+    when the deploy commits must finish (a dropped function fails them with XX000)."""
+    code, cashier = make_shop(mps_dsn, "SIGN")
+    manager = make_user(mps_dsn)
+    request(mps_dsn, "service_role", None, "add_merchant_user", p_merchant_code=code,
+            p_user_id=manager, p_role="manager")
+    stop = threading.Event()
+    counters = [Counter(mps_dsn, code, cashier, manager, stop) for _ in range(COUNTERS)]
+    for c in counters:
+        c.start()
+    try:
+        time.sleep(0.3)
+        for i in range(SIGNATURE_CHANGES):
+            # Every RPC calls this helper; it returns a record, checked against its catalog row
+            # when it returns, which is where a dropped function fails the running call.
+            _retire_and_recreate(mps_dsn, "app.merchant_context(text,app.merchant_role)")
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        for c in counters:
+            c.join(timeout=60)
+    failures = [f for c in counters for f in c.failures]
+    print(f"\n{SIGNATURE_CHANGES} signature changes, {sum(c.calls for c in counters)} calls, {len(failures)} failed")
+    assert failures == [], failures[:3]
+    for c in counters:
+        stored, ledger = ledger_balance(mps_dsn, c.card)
+        assert stored == ledger == c.expected
+    purge_retired_now(mps_dsn)
+    with psycopg.connect(mps_dsn, autocommit=True) as conn:
+        assert conn.execute("select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
+                            " where n.nspname = 'app_retired'").fetchone()[0] == 0
