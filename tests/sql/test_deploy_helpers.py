@@ -68,17 +68,29 @@ def test_column_constraint_index_and_comment_are_added_once(scratch, db):
         assert db.one(f"select obj_description('{t}'::regclass, 'pg_class')") == "Scratch."
 
 
-def test_an_old_overload_is_dropped_once_and_a_current_one_kept(scratch, db):
+def test_an_old_overload_is_retired_once_and_a_current_one_kept_and_purged_later(scratch, db):
+    retired = ("select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
+               f" where n.nspname = 'app_retired' and p.proname like 'f\\_r%%'")
     with db.superuser():
         db.q(f"create function {scratch}.f(a int) returns int language sql as 'select a'")
         db.q(f"create function {scratch}.g(a int, out b int, out c text) language sql as 'select a, null::text'")
         db.q(f"select app.deploy_drop_function('{scratch}.f(integer)')")
         db.q(f"select app.deploy_drop_function('{scratch}.f(integer)')")  # gone already: nothing to do
         assert db.one(f"select to_regprocedure('{scratch}.f(integer)')") is None
+        assert db.one(retired) == 1  # kept, out of the way, for calls still running it
+        assert db.one("select has_schema_privilege('authenticated', 'app_retired', 'usage')") is False
         db.q(f"select app.deploy_drop_function('{scratch}.g(integer)', 'b integer, c text')")
         assert db.one(f"select to_regprocedure('{scratch}.g(integer)') is not null") is True
         db.q(f"select app.deploy_drop_function('{scratch}.g(integer)', 'b integer, c text, d date')")
         assert db.one(f"select to_regprocedure('{scratch}.g(integer)')") is None
+
+        db.q("select app.deploy_purge_retired()")
+        assert db.one(retired) == 1  # retired just now: a call may still run it
+        sig = db.one("select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
+                     " where n.nspname = 'app_retired' and p.proname like 'f\\_r%%'")
+        db.q(f"comment on function {sig} is 'retired 2000-01-01 00:00:00+00 from {scratch}.f(integer)'")
+        db.q("select app.deploy_purge_retired()")
+        assert db.one(retired) == 0
 
 
 def test_ddl_on_a_busy_table_retries_and_its_users_do_not_queue_behind_it(mps_dsn, scratch):
