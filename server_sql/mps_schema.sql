@@ -172,7 +172,8 @@ end
 $$;
 
 -- Drop the functions retired by earlier deploys once no transaction that could still be running
--- one is left: retired more than ten minutes ago and before every transaction now open began.
+-- one is left: retired more than ten minutes ago (far longer than any API request may run) and
+-- before every transaction now open that this role can see began.
 create or replace function app.deploy_purge_retired() returns void
 language plpgsql volatile
 set search_path = ''
