@@ -70,7 +70,7 @@ def test_column_constraint_index_and_comment_are_added_once(scratch, db):
 
 def test_an_old_overload_is_retired_once_and_a_current_one_kept_and_purged_later(scratch, db):
     retired = ("select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
-                " where n.nspname = 'app_retired' and p.proname like 'f\\_r%%'")
+               " where n.nspname = 'app_retired' and p.proname like 'f\\_r%%'")
     with db.superuser():
         db.q(f"create function {scratch}.f(a int) returns int language sql as 'select a'")
         db.q(f"create function {scratch}.g(a int, out b int, out c text) language sql as 'select a, null::text'")
