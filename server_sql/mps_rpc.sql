@@ -1656,9 +1656,12 @@ begin
   if v_shift.status = 'closed' then
     perform app.fail('shift_closed', format('shift %s is already closed (Z %s)', p_shift_id, v_shift.z_number));
   end if;
-  insert into app.shift_z_counters as c (merchant_id, last_z_number) values (v_ctx.merchant_id, 1)
-  on conflict (merchant_id) do update set last_z_number = c.last_z_number + 1
-  returning c.last_z_number into v_z;
+  insert into app.shift_z_counters as c (merchant_id, last_z_number, last_closed_at)
+  values (v_ctx.merchant_id, 1, v_now)
+  on conflict (merchant_id) do update
+    set last_z_number = c.last_z_number + 1,
+        last_closed_at = greatest(c.last_closed_at, excluded.last_closed_at)
+  returning c.last_z_number, c.last_closed_at into v_z, v_now;
 
   v_figures := app.shift_figures(p_shift_id);
   v_expected := (v_figures ->> 'expected_cash')::numeric;

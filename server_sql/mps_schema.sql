@@ -1486,10 +1486,12 @@ create index if not exists shifts_opened_by_idx on app.shifts (opened_by, opened
 
 -- The last z number handed out per merchant. Closing takes this row's lock, so closes of one
 -- merchant are numbered in the order they commit, and a close that rolls back gives its number
--- back with it (a sequence would leave a gap).
+-- back with it (a sequence would leave a gap). last_closed_at keeps closed_at in z order too
+-- (app.now() is a transaction's start, and two closes can start in the other order).
 create table if not exists app.shift_z_counters (
   merchant_id uuid primary key references app.merchants (id) on delete restrict,
-  last_z_number integer not null default 0 check (last_z_number >= 0)
+  last_z_number integer not null default 0 check (last_z_number >= 0),
+  last_closed_at timestamptz
 );
 
 -- Cash into or out of a drawer that is not a top-up: pay-ins, pay-outs, drops to the safe, and
