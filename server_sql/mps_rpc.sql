@@ -338,10 +338,10 @@ grant execute on function public.revoke_card_qr(uuid) to service_role;
 
 -- Charge a member's card by its payment code. Cashier or above. Idempotent per merchant and key.
 -- p_shift_id (contract §9): the terminal's open shift the sale belongs to, if any.
--- Migration step (signature change, contract §9): the first release's five-argument function is
--- dropped right before its successor is created, in the same transaction (this file runs as one
--- script), so PostgREST never sees two candidates (PGRST203) and a caller never sees none.
-drop function if exists public.merchant_charge_by_qr(text, text, numeric, text, jsonb);
+-- Migration step (convention 1, a signature change for contract §9): the first release's
+-- five-argument overload is dropped right before its successor is created, in the same
+-- transaction, so PostgREST never sees two candidates (PGRST203); a re-apply does nothing.
+select app.deploy_drop_function('public.merchant_charge_by_qr(text, text, numeric, text, jsonb)');
 create or replace function public.merchant_charge_by_qr(
   p_merchant_code text,
   p_qr_plain text,
@@ -430,14 +430,13 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.merchant_charge_by_qr(text, text, numeric, text, jsonb, uuid) from public, anon, authenticated;
-grant execute on function public.merchant_charge_by_qr(text, text, numeric, text, jsonb, uuid) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_charge_by_qr(text, text, numeric, text, jsonb, uuid)', 'authenticated', 'service_role');
 
 -- Refund all or part of a payment of this merchant. Manager or owner. Idempotent per merchant
 -- and key; many partial refunds per payment until its paid amount is used up.
 -- p_shift_id (contract §9): the open shift of the terminal it is made from, if any; the money
 -- goes back to the card, never out of the drawer. Migration step as for merchant_charge_by_qr.
-drop function if exists public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb);
+select app.deploy_drop_function('public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb)');
 create or replace function public.merchant_refund_tx(
   p_merchant_code text,
   p_tx_id uuid,
@@ -540,14 +539,13 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb, uuid) from public, anon, authenticated;
-grant execute on function public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb, uuid) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb, uuid)', 'authenticated', 'service_role');
 
 -- Cash top-up at the counter: the member shows the payment code, the cashier takes cash.
 -- Cashier or above. Spends a single-use code like a payment does.
 -- p_shift_id (contract §9): the open shift whose drawer takes the cash; required once the
 -- merchant runs shifts (has a terminal). Migration step as for merchant_charge_by_qr.
-drop function if exists public.merchant_recharge_by_qr(text, text, numeric, text, jsonb);
+select app.deploy_drop_function('public.merchant_recharge_by_qr(text, text, numeric, text, jsonb)');
 create or replace function public.merchant_recharge_by_qr(
   p_merchant_code text,
   p_qr_plain text,
@@ -593,8 +591,7 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.merchant_recharge_by_qr(text, text, numeric, text, jsonb, uuid) from public, anon, authenticated;
-grant execute on function public.merchant_recharge_by_qr(text, text, numeric, text, jsonb, uuid) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_recharge_by_qr(text, text, numeric, text, jsonb, uuid)', 'authenticated', 'service_role');
 
 -- Top up a card from the member app (paid through the platform). Service role. Idempotent per
 -- card and key.
@@ -1458,8 +1455,7 @@ begin
                             'updated_at', v_row.updated_at);
 end
 $$;
-revoke all on function public.merchant_register_terminal(text, text, text) from public, anon, authenticated;
-grant execute on function public.merchant_register_terminal(text, text, text) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_register_terminal(text, text, text)', 'authenticated', 'service_role');
 
 -- Open a shift on a terminal with the cash put in the drawer (0 allowed). Cashier or above.
 -- At most one open shift per terminal (shift_conflict); the same key replays the first open.
@@ -1519,8 +1515,7 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.merchant_open_shift(text, text, numeric, text) from public, anon, authenticated;
-grant execute on function public.merchant_open_shift(text, text, numeric, text) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_open_shift(text, text, numeric, text)', 'authenticated', 'service_role');
 
 -- Cash into or out of an open shift's drawer that is not a top-up: pay_in, pay_out (reason
 -- required), drop to the safe (reason required), cash_sale (the cash part of a sale). Cashier or
@@ -1596,8 +1591,7 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.merchant_cash_movement(text, uuid, text, numeric, text, text, jsonb) from public, anon, authenticated;
-grant execute on function public.merchant_cash_movement(text, uuid, text, numeric, text, text, jsonb) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_cash_movement(text, uuid, text, numeric, text, text, jsonb)', 'authenticated', 'service_role');
 
 -- Close a shift with the counted cash: the Z report, final. The cashier who opened it, a
 -- manager or owner; the platform. z_number: 1, 2, 3 ... per merchant in the order closes commit,
@@ -1685,21 +1679,7 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.merchant_close_shift(text, uuid, numeric, text, text) from public, anon, authenticated;
-grant execute on function public.merchant_close_shift(text, uuid, numeric, text, text) to authenticated, service_role;
-
--- May the caller read this shift? Managers, owners and the platform: every shift of the
--- merchant. A cashier: the shifts they opened or rang anything up in.
-create or replace function app.shift_readable(p_ctx_role text, p_user uuid, p_shift app.shifts) returns boolean
-language sql stable
-set search_path = ''
-as $$
-  select p_ctx_role <> 'cashier'
-      or p_shift.opened_by = p_user
-      or exists (select 1 from app.transactions t where t.shift_id = p_shift.id and t.operator_user_id = p_user)
-      or exists (select 1 from app.cash_movements c where c.shift_id = p_shift.id and c.operator_user_id = p_user)
-$$;
-revoke all on function app.shift_readable(text, uuid, app.shifts) from public, anon, authenticated;
+select app.deploy_rpc_grant('public.merchant_close_shift(text, uuid, numeric, text, text)', 'authenticated', 'service_role');
 
 -- One shift: while open, its running figures (the X read-out, generated_at says when); once
 -- closed, the Z report exactly as the close wrote it. Cashier or above (see app.shift_readable).
@@ -1725,8 +1705,7 @@ begin
   return app.shift_json(p_shift_id);
 end
 $$;
-revoke all on function public.merchant_get_shift(text, uuid) from public, anon, authenticated;
-grant execute on function public.merchant_get_shift(text, uuid) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_get_shift(text, uuid)', 'authenticated', 'service_role');
 
 -- The merchant's shifts that were open at some moment of [p_from, p_to) (either end optional),
 -- newest opening first, optionally of one terminal. A cashier gets their own (see
@@ -1772,8 +1751,7 @@ begin
      limit v_limit;
 end
 $$;
-revoke all on function public.merchant_list_shifts(text, timestamptz, timestamptz, text, integer) from public, anon, authenticated;
-grant execute on function public.merchant_list_shifts(text, timestamptz, timestamptz, text, integer) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_list_shifts(text, timestamptz, timestamptz, text, integer)', 'authenticated', 'service_role');
 
 -- Who is paying, before the charge: the card behind a payment code, judged exactly as a charge
 -- judges it (same checks, same order: qr_invalid, qr_not_active, qr_expired, then the card), but
@@ -1807,8 +1785,7 @@ begin
     'qr_single_use', v_state.single_use, 'qr_expires_at', v_state.expires_at);
 end
 $$;
-revoke all on function public.merchant_preview_qr(text, text) from public, anon, authenticated;
-grant execute on function public.merchant_preview_qr(text, text) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_preview_qr(text, text)', 'authenticated', 'service_role');
 
 -- Take an operator off a merchant. Owner; the platform. The last owner cannot be removed
 -- (invalid_argument). Every RPC reads app.merchant_users on each call, so the removed
@@ -1839,8 +1816,7 @@ begin
                             'previous_role', v_prev, 'removed', true);
 end
 $$;
-revoke all on function public.remove_merchant_user(text, uuid) from public, anon, authenticated;
-grant execute on function public.remove_merchant_user(text, uuid) to authenticated, service_role;
+select app.deploy_rpc_grant('public.remove_merchant_user(text, uuid)', 'authenticated', 'service_role');
 
 -- Set or change a card's binding password (it guards the owner binding). Platform only. A card
 -- that has one needs the old one (binding_password_invalid); a card without one takes
@@ -1881,5 +1857,4 @@ begin
                             'changed_at', app.now());
 end
 $$;
-revoke all on function public.set_card_binding_password(uuid, text, text) from public, anon, authenticated;
-grant execute on function public.set_card_binding_password(uuid, text, text) to service_role;
+select app.deploy_rpc_grant('public.set_card_binding_password(uuid, text, text)', 'service_role');

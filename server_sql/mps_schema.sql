@@ -1444,6 +1444,244 @@ end $$;
 -- Added after the first release, so everything here is "if not exists" or "create or replace"
 -- and applies on a database that is selling. A merchant starts running shifts when a manager
 -- registers its first terminal; from then on every counter top-up names an open shift.
+-- Every statement keeps to the re-apply conventions ("Deploying while selling"): tables with
+-- "create table if not exists", everything else that locks a table through app.deploy_*.
+
+-- Bridge to "Deploying while selling" (docs/Architecture.md): this section keeps to its
+-- conventions and uses its app.deploy_* helpers, which that work defines at the top of this file.
+-- Until it is merged they are created here, verbatim, only when missing; once it is, this block
+-- finds them and does nothing (and may be deleted).
+do $shim$
+begin
+  if pg_catalog.to_regprocedure('app.deploy_comment(text, text, text)') is not null then
+    return;
+  end if;
+  execute $helpers$
+-- Run one DDL script (may hold several statements) under a short lock_timeout, retrying when
+-- the lock is busy or a deadlock picked the deploy: each try is a subtransaction, so a failed
+-- try releases what it took. Raises after p_attempts (the deploy fails, no till does).
+create or replace function app.deploy_exec(p_sql text, p_attempts integer default 40) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_try integer := 0;
+  v_old text := pg_catalog.current_setting('lock_timeout');
+begin
+  loop
+    v_try := v_try + 1;
+    begin
+      perform pg_catalog.set_config('lock_timeout', '400ms', true);
+      execute p_sql;
+      perform pg_catalog.set_config('lock_timeout', v_old, true);
+      return;
+    exception when lock_not_available or deadlock_detected then
+      if v_try >= p_attempts then
+        raise;
+      end if;
+    end;
+    perform pg_catalog.pg_sleep(least(0.05 * v_try, 0.5));
+  end loop;
+end
+$$;
+
+-- Grant exactly p_privileges (comma-separated: 'select', 'execute', 'usage'; '' for none) on one
+-- object to each role of p_to, and nothing to the roles of p_from that are not in p_to; compares
+-- the object's ACL first and touches nothing when it already holds. p_kind: table, sequence,
+-- function (p_object a signature), schema.
+create or replace function app.deploy_grant(p_kind text, p_object text, p_privileges text,
+                                            p_to text[], p_from text[]) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_acl pg_catalog.aclitem[];
+  v_privs text[] := array(select upper(btrim(x)) from pg_catalog.regexp_split_to_table(p_privileges, ',') x
+                          where btrim(x) <> '');
+  v_roles text[] := p_to || p_from;
+  v_have text[];
+  v_want text[];
+begin
+  case p_kind
+    when 'table', 'sequence' then
+      select coalesce(c.relacl, pg_catalog.acldefault(case p_kind when 'table' then 'r' else 's' end::"char", c.relowner))
+        into v_acl from pg_catalog.pg_class c where c.oid = p_object::regclass;
+    when 'function' then
+      select coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))
+        into v_acl from pg_catalog.pg_proc p where p.oid = p_object::regprocedure;
+    when 'schema' then
+      select coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))
+        into v_acl from pg_catalog.pg_namespace n where n.nspname = p_object;
+    else
+      raise exception 'deploy_grant: unknown kind %', p_kind;
+  end case;
+  select coalesce(array_agg(distinct g.name || ':' || a.privilege_type order by g.name || ':' || a.privilege_type), '{}') into v_have
+    from pg_catalog.aclexplode(v_acl) a
+    cross join lateral (select case a.grantee when 0 then 'public'
+                                 else (select r.rolname::text from pg_catalog.pg_roles r where r.oid = a.grantee) end as name) g
+   where g.name = any(p_from) or (g.name = any(p_to) and a.privilege_type = any(v_privs));
+  select coalesce(array_agg(distinct r || ':' || x order by r || ':' || x), '{}') into v_want
+    from unnest(p_to) r cross join unnest(v_privs) x;
+  if v_have = v_want then
+    return;
+  end if;
+  perform app.deploy_exec(
+    format('revoke all on %s %s from %s;', p_kind, p_object, array_to_string(p_from, ', '))
+    || case when cardinality(v_privs) > 0 and cardinality(p_to) > 0
+            then format('grant %s on %s %s to %s;', p_privileges, p_kind, p_object, array_to_string(p_to, ', '))
+            else '' end);
+end
+$$;
+
+-- An RPC's grants: execute for the roles named, for no other API role.
+create or replace function app.deploy_rpc_grant(p_signature text, variadic p_to text[]) returns void
+language sql volatile
+set search_path = ''
+as $$
+  select app.deploy_grant('function', p_signature, 'execute', p_to, array['public', 'anon', 'authenticated'])
+$$;
+
+-- Drop an old overload (a migration step: see convention 1) only if it exists; with
+-- p_unless_outputs, only if its OUT/TABLE columns ('name type, ...') are not already those.
+create or replace function app.deploy_drop_function(p_signature text, p_unless_outputs text default null)
+returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_oid pg_catalog.oid := pg_catalog.to_regprocedure(p_signature);
+  v_outputs text;
+begin
+  if v_oid is null then
+    return;
+  end if;
+  if p_unless_outputs is not null then
+    select string_agg(u.n || ' ' || pg_catalog.format_type(u.t, null), ', ' order by u.i) into v_outputs
+      from pg_catalog.pg_proc p,
+           unnest(p.proargnames, p.proallargtypes, p.proargmodes) with ordinality u(n, t, m, i)
+     where p.oid = v_oid and u.m in ('o', 'b', 't');
+    if v_outputs = p_unless_outputs then
+      return;
+    end if;
+  end if;
+  perform app.deploy_exec(format('drop function %s', v_oid::regprocedure));
+end
+$$;
+
+-- Enable row level security on a table unless it already is.
+create or replace function app.deploy_enable_rls(p_table regclass) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if not (select c.relrowsecurity from pg_catalog.pg_class c where c.oid = p_table) then
+    perform app.deploy_exec(format('alter table %s enable row level security', p_table));
+  end if;
+end
+$$;
+
+-- Create or change a policy: p_definition is what follows `create policy <name> on <table>`.
+-- The policy's comment keeps a fingerprint of its definition, so an unchanged one is left alone.
+create or replace function app.deploy_policy(p_table regclass, p_name text, p_definition text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_mark text := 'mps:' || md5(p_definition);
+begin
+  if exists (select 1 from pg_catalog.pg_policy p
+              where p.polrelid = p_table and p.polname = p_name
+                and pg_catalog.obj_description(p.oid, 'pg_policy') = v_mark) then
+    return;
+  end if;
+  perform app.deploy_exec(format('drop policy if exists %I on %s; create policy %I on %s %s; comment on policy %I on %s is %L',
+                                 p_name, p_table, p_name, p_table, p_definition, p_name, p_table, v_mark));
+end
+$$;
+
+-- Create or change a trigger: p_definition is what follows `create trigger <name>` (it names
+-- the table). Fingerprinted in the trigger's comment like a policy.
+create or replace function app.deploy_trigger(p_table regclass, p_name text, p_definition text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_mark text := 'mps:' || md5(p_definition);
+begin
+  if exists (select 1 from pg_catalog.pg_trigger t
+              where t.tgrelid = p_table and t.tgname = p_name
+                and pg_catalog.obj_description(t.oid, 'pg_trigger') = v_mark) then
+    return;
+  end if;
+  perform app.deploy_exec(format('drop trigger if exists %I on %s; create trigger %I %s; comment on trigger %I on %s is %L',
+                                 p_name, p_table, p_name, p_definition, p_name, p_table, v_mark));
+end
+$$;
+
+-- Create an index unless one of that name exists (`create index if not exists` locks the table
+-- before it looks). A changed index gets a new name (and the old one a deploy_exec'd drop).
+create or replace function app.deploy_index(p_name text, p_create text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if pg_catalog.to_regclass(p_name) is null then
+    perform app.deploy_exec(p_create);
+  end if;
+end
+$$;
+
+-- Add a column (p_definition: 'name type ...') unless the table has it.
+create or replace function app.deploy_column(p_table regclass, p_column text, p_definition text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if not exists (select 1 from pg_catalog.pg_attribute a
+                  where a.attrelid = p_table and a.attname = p_column and not a.attisdropped) then
+    perform app.deploy_exec(format('alter table %s add column if not exists %s', p_table, p_definition));
+  end if;
+end
+$$;
+
+-- Add a table constraint (p_definition: what follows `add constraint <name>`) unless it exists.
+create or replace function app.deploy_constraint(p_table regclass, p_name text, p_definition text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if not exists (select 1 from pg_catalog.pg_constraint c where c.conrelid = p_table and c.conname = p_name) then
+    perform app.deploy_exec(format('alter table %s add constraint %I %s', p_table, p_name, p_definition));
+  end if;
+end
+$$;
+
+-- Set a comment unless it already reads so. p_kind: table, column ('schema.table.column'),
+-- function (a signature).
+create or replace function app.deploy_comment(p_kind text, p_object text, p_comment text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_now text;
+begin
+  v_now := case p_kind
+    when 'table' then pg_catalog.obj_description(p_object::regclass, 'pg_class')
+    when 'column' then pg_catalog.col_description(
+      pg_catalog.regexp_replace(p_object, '\.[^.]+$', '')::regclass,
+      (select a.attnum from pg_catalog.pg_attribute a
+        where a.attrelid = pg_catalog.regexp_replace(p_object, '\.[^.]+$', '')::regclass
+          and a.attname = pg_catalog.regexp_replace(p_object, '^.*\.', '')))
+    when 'function' then pg_catalog.obj_description(p_object::regprocedure, 'pg_proc')
+  end;
+  if v_now is distinct from p_comment then
+    perform app.deploy_exec(format('comment on %s %s is %L', p_kind, p_object, p_comment));
+  end if;
+end
+$$;
+  $helpers$;
+end
+$shim$;
 
 create table if not exists app.terminals (
   id uuid primary key default gen_random_uuid(),
@@ -1454,7 +1692,7 @@ create table if not exists app.terminals (
   updated_at timestamptz not null default app.now(),
   unique (merchant_id, code)
 );
-comment on table app.terminals is 'One counter of a merchant; shifts, cash and its money calls are attributed to it.';
+select app.deploy_comment('table', 'app.terminals', 'One counter of a merchant; shifts, cash and its money calls are attributed to it.');
 
 -- A shift: opened with a float, closed once with a count. The closing figures and the report
 -- are written in the same statement that closes it, and a trigger keeps a closed shift as it is.
@@ -1478,11 +1716,11 @@ create table if not exists app.shifts (
                              and z_number is not null and report is not null))
 );
 -- At most one open shift per terminal; z numbers unique per merchant.
-create unique index if not exists shifts_one_open_per_terminal on app.shifts (terminal_id) where status = 'open';
-create unique index if not exists shifts_merchant_z_number_key on app.shifts (merchant_id, z_number) where z_number is not null;
-create index if not exists shifts_terminal_opened_idx on app.shifts (terminal_id, opened_at desc);
-create index if not exists shifts_merchant_opened_idx on app.shifts (merchant_id, opened_at desc);
-create index if not exists shifts_opened_by_idx on app.shifts (opened_by, opened_at desc) where opened_by is not null;
+select app.deploy_index('app.shifts_one_open_per_terminal', $$create unique index if not exists shifts_one_open_per_terminal on app.shifts (terminal_id) where status = 'open'$$);
+select app.deploy_index('app.shifts_merchant_z_number_key', $$create unique index if not exists shifts_merchant_z_number_key on app.shifts (merchant_id, z_number) where z_number is not null$$);
+select app.deploy_index('app.shifts_terminal_opened_idx', $$create index if not exists shifts_terminal_opened_idx on app.shifts (terminal_id, opened_at desc)$$);
+select app.deploy_index('app.shifts_merchant_opened_idx', $$create index if not exists shifts_merchant_opened_idx on app.shifts (merchant_id, opened_at desc)$$);
+select app.deploy_index('app.shifts_opened_by_idx', $$create index if not exists shifts_opened_by_idx on app.shifts (opened_by, opened_at desc) where opened_by is not null$$);
 
 -- The last z number handed out per merchant. Closing takes this row's lock, so closes of one
 -- merchant are numbered in the order they commit, and a close that rolls back gives its number
@@ -1509,12 +1747,12 @@ create table if not exists app.cash_movements (
   created_at timestamptz not null default app.now(),
   check (kind not in ('pay_out', 'drop') or length(btrim(coalesce(reason, ''))) > 0)
 );
-create index if not exists cash_movements_shift_idx on app.cash_movements (shift_id, created_at);
-create index if not exists cash_movements_merchant_idx on app.cash_movements (merchant_id, created_at desc);
+select app.deploy_index('app.cash_movements_shift_idx', $$create index if not exists cash_movements_shift_idx on app.cash_movements (shift_id, created_at)$$);
+select app.deploy_index('app.cash_movements_merchant_idx', $$create index if not exists cash_movements_merchant_idx on app.cash_movements (merchant_id, created_at desc)$$);
 
 -- Money calls made from a terminal name their shift (a counter top-up always does).
-alter table app.transactions add column if not exists shift_id uuid references app.shifts (id) on delete restrict;
-create index if not exists transactions_shift_id_idx on app.transactions (shift_id) where shift_id is not null;
+select app.deploy_column('app.transactions', 'shift_id', 'shift_id uuid references app.shifts (id) on delete restrict');
+select app.deploy_index('app.transactions_shift_id_idx', $$create index if not exists transactions_shift_id_idx on app.transactions (shift_id) where shift_id is not null$$);
 
 -- A closed shift is final: nothing changes it, nothing joins it. The check reads the shift row
 -- FOR SHARE, which waits for a close in progress (it holds the row FOR UPDATE) and then sees it
@@ -1572,19 +1810,15 @@ begin
 end
 $$;
 
-drop trigger if exists shifts_final on app.shifts;
-create trigger shifts_final before update or delete on app.shifts
-  for each row execute function app.shift_guard_final();
-drop trigger if exists cash_movements_in_open_shift on app.cash_movements;
-create trigger cash_movements_in_open_shift before insert or update or delete on app.cash_movements
-  for each row execute function app.shift_guard_row();
+select app.deploy_trigger('app.shifts', 'shifts_final',
+  'before update or delete on app.shifts for each row execute function app.shift_guard_final()');
+select app.deploy_trigger('app.cash_movements', 'cash_movements_in_open_shift',
+  'before insert or update or delete on app.cash_movements for each row execute function app.shift_guard_row()');
 -- On transactions only rows that name a shift pay for the check (a charge without one does not).
-drop trigger if exists transactions_join_open_shift on app.transactions;
-create trigger transactions_join_open_shift before insert on app.transactions
-  for each row when (new.shift_id is not null) execute function app.shift_guard_row();
-drop trigger if exists transactions_keep_closed_shift on app.transactions;
-create trigger transactions_keep_closed_shift before update or delete on app.transactions
-  for each row when (old.shift_id is not null) execute function app.shift_guard_row();
+select app.deploy_trigger('app.transactions', 'transactions_join_open_shift',
+  'before insert on app.transactions for each row when (new.shift_id is not null) execute function app.shift_guard_row()');
+select app.deploy_trigger('app.transactions', 'transactions_keep_closed_shift',
+  'before update or delete on app.transactions for each row when (old.shift_id is not null) execute function app.shift_guard_row()');
 
 -- The shift a money call names: of this merchant (else shift_conflict), open (else
 -- shift_closed). The insert trigger checks "open" again under the row lock.
@@ -1756,38 +1990,32 @@ as $$
   from app.cash_movements c where c.id = p_movement_id
 $$;
 
--- Grants, RLS and policies for the tables of this section (the loops above ran before they
--- existed). Reads: an operator reads its own merchant's terminals; managers every shift and
--- movement, a cashier the shifts they opened and the movements they made.
-revoke all on app.terminals, app.shifts, app.shift_z_counters, app.cash_movements
-  from public, anon, authenticated, service_role;
-grant select on app.terminals, app.shifts, app.shift_z_counters, app.cash_movements to service_role;
-grant select on app.terminals, app.shifts, app.cash_movements to authenticated;
-alter table app.terminals enable row level security;
-alter table app.shifts enable row level security;
-alter table app.shift_z_counters enable row level security;
-alter table app.cash_movements enable row level security;
+-- May the caller read this shift? Managers, owners and the platform: every shift of the
+-- merchant. A cashier: the shifts they opened or rang anything up in.
+create or replace function app.shift_readable(p_ctx_role text, p_user uuid, p_shift app.shifts) returns boolean
+language sql stable
+set search_path = ''
+as $$
+  select p_ctx_role <> 'cashier'
+      or p_shift.opened_by = p_user
+      or exists (select 1 from app.transactions t where t.shift_id = p_shift.id and t.operator_user_id = p_user)
+      or exists (select 1 from app.cash_movements c where c.shift_id = p_shift.id and c.operator_user_id = p_user)
+$$;
+
+-- Grants, RLS and policies for the tables of this section, as for the others (the loops above
+-- ran before these tables existed on a first apply): no API role writes; service_role reads;
+-- operators read shifts and cash only through the RPCs (which apply the cashier/manager rule).
 do $$
 declare
-  t text;
+  t regclass;
 begin
-  foreach t in array array['terminals', 'shifts', 'shift_z_counters', 'cash_movements'] loop
-    execute format('drop policy if exists service_read on app.%I', t);
-    execute format('create policy service_read on app.%I for select to service_role using (true)', t);
+  foreach t in array array['app.terminals', 'app.shifts', 'app.shift_z_counters', 'app.cash_movements']::regclass[] loop
+    perform app.deploy_grant('table', t::text, 'select', array['service_role'],
+                             array['public', 'anon', 'authenticated', 'service_role']);
+    perform app.deploy_enable_rls(t);
+    perform app.deploy_policy(t, 'service_read', 'for select to service_role using (true)');
   end loop;
 end $$;
-
-drop policy if exists terminals_read_own on app.terminals;
-create policy terminals_read_own on app.terminals for select to authenticated
-  using (merchant_id in (select app.my_merchant_ids()));
-drop policy if exists shifts_read_own on app.shifts;
-create policy shifts_read_own on app.shifts for select to authenticated
-  using (merchant_id in (select app.my_managed_merchant_ids())
-         or (merchant_id in (select app.my_merchant_ids()) and opened_by = auth.uid()));
-drop policy if exists cash_movements_read_own on app.cash_movements;
-create policy cash_movements_read_own on app.cash_movements for select to authenticated
-  using (merchant_id in (select app.my_managed_merchant_ids())
-         or (merchant_id in (select app.my_merchant_ids()) and operator_user_id = auth.uid()));
 
 -- Helpers of this section are internal too.
 do $$
@@ -1799,6 +2027,6 @@ begin
     from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'app' and p.proname not in ('my_merchant_ids', 'my_managed_merchant_ids')
   loop
-    execute format('revoke all on function %s from public, anon, authenticated', f.sig);
+    perform app.deploy_grant('function', f.sig::text, '', array[]::text[], array['public', 'anon', 'authenticated']);
   end loop;
 end $$;
