@@ -380,3 +380,15 @@ def test_api_roles_can_neither_write_nor_read_the_new_tables_directly(db, world,
     with db.raises("42501"):
         db.q("update app.shifts set counted_cash = 1")
     assert [str(r["id"]) for r in db.q("select id from app.shifts where merchant_id = %s", (shop.id,))] == [shift]
+
+
+def test_postgrest_sees_one_candidate_per_rpc_name(db):
+    """PGRST203: the first release's signatures of the money RPCs are gone, not left beside."""
+    rows = db.q("""
+        select p.proname, count(*) as n from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'public' group by p.proname having count(*) > 1""")
+    assert rows == []
+    for fn in ("merchant_charge_by_qr", "merchant_refund_tx", "merchant_recharge_by_qr"):
+        args = db.one("select pg_get_function_identity_arguments(p.oid) from pg_proc p"
+                      " where p.proname = %s and p.pronamespace = 'public'::regnamespace", (fn,))
+        assert args.endswith("p_shift_id uuid"), (fn, args)
