@@ -1409,8 +1409,7 @@ begin
      limit v_limit;
 end
 $$;
-revoke all on function public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz) from public, anon, authenticated;
-grant execute on function public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz)', 'authenticated', 'service_role');
 
 -- ===========================================================================================
 -- Shop operations (contract §9): terminals, shifts and cash, who is paying, operators
@@ -1506,7 +1505,7 @@ begin
   values (v_ctx.merchant_id, v_terminal.id, v_ctx.user_id, app.now(), v_float)
   returning id into v_shift;
 
-  v_result := app.shift_json(v_shift) || jsonb_build_object('replayed', false);
+  v_result := app.shift_json(v_shift) || jsonb_build_object('operator_user_id', v_ctx.user_id, 'replayed', false);
   perform app.idempotency_store('merchant', v_ctx.merchant_id, p_idempotency_key, 'open_shift', v_fp,
                                 v_result, null);
   perform app.audit('shift.open', 'shift', v_shift::text, v_ctx.merchant_id, v_ctx.merchant_role,
@@ -1668,7 +1667,7 @@ begin
          expected_cash = v_expected, note = v_note, z_number = v_z, report = v_figures
    where s.id = p_shift_id;
 
-  v_result := app.shift_json(p_shift_id) || jsonb_build_object('replayed', false);
+  v_result := app.shift_json(p_shift_id) || jsonb_build_object('operator_user_id', v_ctx.user_id, 'replayed', false);
   perform app.idempotency_store('merchant', v_ctx.merchant_id, p_idempotency_key, 'close_shift', v_fp,
                                 v_result, null);
   perform app.audit('shift.close', 'shift', p_shift_id::text, v_ctx.merchant_id, v_ctx.merchant_role,

@@ -17,6 +17,11 @@ def shop(world):
     return s
 
 
+def report_of(answer: dict) -> dict:
+    """The Z report in a close's answer, without what belongs to that call (who called, replay)."""
+    return {k: v for k, v in answer.items() if k not in ("replayed", "operator_user_id")}
+
+
 def audit_actions(db, shop):
     with db.superuser():
         return [r["action"] for r in db.q("select action from audit.event_log where merchant_id = %s order by id", (shop.id,))]
@@ -218,7 +223,7 @@ def test_closing_gives_the_final_report_with_expected_counted_difference_and_z_n
     assert "shift.close" in audit_actions(db, shop)
     again = close_shift(db, shop, shift, "152.50", key="close-1")
     assert again["replayed"] is True and again["z_number"] == 1
-    assert {k: v for k, v in again.items() if k != "replayed"} == {k: v for k, v in z.items() if k != "replayed"}
+    assert report_of(again) == report_of(z)
     with db.raises("MP006", "idempotency_conflict"):
         close_shift(db, shop, shift, "152.51", key="close-1")
 
@@ -275,7 +280,7 @@ def test_a_closed_shift_refuses_every_call_naming_it_and_nothing_moves(db, world
         close_shift(db, shop, shift, "20", key="another-close")
     assert world.balance(alice.card_id) == Decimal("90.00")
     assert sale(db, shop, qr, "1")["replayed"] is False  # the refused calls spent no code
-    assert get_shift(db, shop, shift) == {k: v for k, v in z.items() if k != "replayed"}
+    assert get_shift(db, shop, shift) == report_of(z)
 
 
 def test_the_database_itself_keeps_a_closed_shift_final(db, world, shop):
@@ -322,7 +327,7 @@ def test_the_x_read_out_runs_and_the_z_report_never_changes(db, world, shop):
     db.advance_clock(86400)
     later = open_shift(db, shop, "T1")["shift_id"]
     movement(db, shop, later, "pay_in", "99")
-    assert get_shift(db, shop, shift) == {k: v for k, v in z.items() if k != "replayed"}
+    assert get_shift(db, shop, shift) == report_of(z)
 
 
 def test_a_cashier_sees_their_own_shifts_a_manager_all(db, world, shop):
@@ -392,3 +397,22 @@ def test_postgrest_sees_one_candidate_per_rpc_name(db):
         args = db.one("select pg_get_function_identity_arguments(p.oid) from pg_proc p"
                       " where p.proname = %s and p.pronamespace = 'public'::regnamespace", (fn,))
         assert args.endswith("p_shift_id uuid"), (fn, args)
+
+
+def test_a_shift_call_of_unknown_outcome_is_settled_by_its_key(db, shop):
+    """merchant_resolve_attempt settles opens, movements and closes like money calls."""
+    from .conftest import acting
+
+    shift = open_shift(db, shop, "T1", key="open-x")["shift_id"]
+    movement(db, shop, shift, "pay_in", "4.00", key="mv-x")
+    with acting(db, shop.cashier.caller):
+        got = db.call("merchant_resolve_attempt", p_merchant_code=shop.code, p_idempotency_key="mv-x")
+        assert (got["outcome"], got["operation"]) == ("succeeded", "cash_movement")
+        assert got["result"]["operator_user_id"] == str(shop.cashier.user_id)
+        got = db.call("merchant_resolve_attempt", p_merchant_code=shop.code, p_idempotency_key="open-x")
+        assert (got["outcome"], got["result"]["shift_id"]) == ("succeeded", shift)
+        assert db.call("merchant_resolve_attempt", p_merchant_code=shop.code,
+                       p_idempotency_key="mv-lost")["outcome"] == "voided"
+    with db.raises("MP006", "idempotency_conflict"):  # the lost request, arriving late, moves nothing
+        movement(db, shop, shift, "pay_in", "4.00", key="mv-lost")
+    assert money(get_shift(db, shop, shift)["pay_ins_amount"]) == Decimal("4.00")
