@@ -94,10 +94,21 @@ def test_an_unknown_terminal_is_not_found_and_roles_are_checked(db, world, shop)
     stranger = world.user()
     with db.raises("42501", "forbidden"):
         open_shift(db, shop, "T1", op=stranger)
+    mine = open_shift(db, shop, "T1")["shift_id"]
+    with db.raises("42501", "forbidden"):
+        movement(db, shop, mine, "pay_in", "1", op=stranger)
+    with db.raises("42501", "forbidden"):
+        close_shift(db, shop, mine, "0", op=stranger)
+    with db.raises("42501", "forbidden"):
+        get_shift(db, shop, mine, op=stranger)
+    with db.raises("42501", "forbidden"):
+        list_shifts(db, shop, op=stranger)
     db.as_anon()
     with db.raises("42501"):
         db.call("merchant_open_shift", p_merchant_code=shop.code, p_terminal_code="T1",
                 p_opening_float=Decimal("0"), p_idempotency_key="anon")
+    with db.raises("42501"):
+        db.call("merchant_get_shift", p_merchant_code=shop.code, p_shift_id=mine)
 
 
 # -- cash movements ---------------------------------------------------------------------------
