@@ -330,9 +330,10 @@ class MpsClient:
                                                                   "p_qr_plain": qr}, idempotent=True))
 
     def remove_operator(self, user_id: str) -> dict[str, Any]:
-        """Take an operator off this shop (owner role); their next call is refused."""
+        """Take an operator off this shop (owner role); their next call is refused. Not retried
+        after an unknown outcome (a retry of a removal that landed would say not_found)."""
         return self.rpc("remove_merchant_user", {"p_merchant_code": self._merchant_code,
-                                                 "p_user_id": str(user_id)}, idempotent=True)
+                                                 "p_user_id": str(user_id)})
 
 
 def _with_shift(params: dict[str, Any], shift_id: str | None) -> dict[str, Any]:
