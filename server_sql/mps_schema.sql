@@ -1580,41 +1580,80 @@ begin
 end
 $$;
 
+-- A scratch copy of a table's columns (a new temporary table, which no till uses), on which a
+-- policy or trigger definition is rendered by PostgreSQL itself to compare with the real one.
+create or replace function app.deploy_probe(p_table regclass) returns regclass
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  drop table if exists pg_temp.mps_deploy_probe;
+  execute format('create temporary table mps_deploy_probe (like %s)', p_table);
+  return 'pg_temp.mps_deploy_probe'::regclass;
+end
+$$;
+
 -- Create or change a policy: p_definition is what follows `create policy <name> on <table>`.
--- The policy's comment keeps a fingerprint of its definition, so an unchanged one is left alone.
+-- The wanted policy is made on a probe and compared with the real one as PostgreSQL renders
+-- both (command, roles, USING, WITH CHECK): an equal policy is left alone, whoever made it; one
+-- that differs (or was edited by hand) is dropped and created again through deploy_exec.
 create or replace function app.deploy_policy(p_table regclass, p_name text, p_definition text) returns void
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
-  v_mark text := 'mps:' || md5(p_definition);
+  v_oid pg_catalog.oid;
+  v_probe regclass;
+  v_same boolean := false;
 begin
-  if exists (select 1 from pg_catalog.pg_policy p
-              where p.polrelid = p_table and p.polname = p_name
-                and pg_catalog.obj_description(p.oid, 'pg_policy') = v_mark) then
-    return;
+  select p.oid into v_oid from pg_catalog.pg_policy p where p.polrelid = p_table and p.polname = p_name;
+  if v_oid is not null then
+    v_probe := app.deploy_probe(p_table);
+    execute format('create policy probe on %s %s', v_probe, p_definition);
+    select a.polcmd = b.polcmd and a.polpermissive = b.polpermissive
+           and array(select unnest(a.polroles) order by 1) = array(select unnest(b.polroles) order by 1)
+           and pg_catalog.pg_get_expr(a.polqual, a.polrelid) is not distinct from pg_catalog.pg_get_expr(b.polqual, b.polrelid)
+           and pg_catalog.pg_get_expr(a.polwithcheck, a.polrelid) is not distinct from pg_catalog.pg_get_expr(b.polwithcheck, b.polrelid)
+      into v_same
+      from pg_catalog.pg_policy a, pg_catalog.pg_policy b
+     where a.oid = v_oid and b.polrelid = v_probe and b.polname = 'probe';
+    execute format('drop table %s', v_probe);
   end if;
-  perform app.deploy_exec(format('drop policy if exists %I on %s; create policy %I on %s %s; comment on policy %I on %s is %L',
-                                 p_name, p_table, p_name, p_table, p_definition, p_name, p_table, v_mark));
+  if not v_same then
+    perform app.deploy_exec(format('drop policy if exists %I on %s; create policy %I on %s %s',
+                                   p_name, p_table, p_name, p_table, p_definition));
+  end if;
 end
 $$;
 
--- Create or change a trigger: p_definition is what follows `create trigger <name>` (it names
--- the table). Fingerprinted in the trigger's comment like a policy.
-create or replace function app.deploy_trigger(p_table regclass, p_name text, p_definition text) returns void
+-- Create or change a trigger: `create trigger <p_name> <p_when> on <p_table> <p_action>`, e.g.
+-- p_when 'before update or delete', p_action 'for each row execute function f()'. Compared on
+-- a probe like a policy (timing and events, function, arguments, columns, WHEN, enabled).
+create or replace function app.deploy_trigger(p_table regclass, p_name text, p_when text, p_action text) returns void
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
-  v_mark text := 'mps:' || md5(p_definition);
+  v_oid pg_catalog.oid;
+  v_probe regclass;
+  v_same boolean := false;
 begin
-  if exists (select 1 from pg_catalog.pg_trigger t
-              where t.tgrelid = p_table and t.tgname = p_name
-                and pg_catalog.obj_description(t.oid, 'pg_trigger') = v_mark) then
-    return;
+  select t.oid into v_oid from pg_catalog.pg_trigger t where t.tgrelid = p_table and t.tgname = p_name;
+  if v_oid is not null then
+    v_probe := app.deploy_probe(p_table);
+    execute format('create trigger probe %s on %s %s', p_when, v_probe, p_action);
+    select a.tgtype = b.tgtype and a.tgfoid = b.tgfoid and a.tgargs = b.tgargs and a.tgenabled = b.tgenabled
+           and a.tgattr::text = b.tgattr::text
+           and pg_catalog.pg_get_expr(a.tgqual, a.tgrelid) is not distinct from pg_catalog.pg_get_expr(b.tgqual, b.tgrelid)
+      into v_same
+      from pg_catalog.pg_trigger a, pg_catalog.pg_trigger b
+     where a.oid = v_oid and b.tgrelid = v_probe and b.tgname = 'probe';
+    execute format('drop table %s', v_probe);
   end if;
-  perform app.deploy_exec(format('drop trigger if exists %I on %s; create trigger %I %s; comment on trigger %I on %s is %L',
-                                 p_name, p_table, p_name, p_definition, p_name, p_table, v_mark));
+  if not v_same then
+    perform app.deploy_exec(format('drop trigger if exists %I on %s; create trigger %I %s on %s %s',
+                                   p_name, p_table, p_name, p_when, p_table, p_action));
+  end if;
 end
 $$;
 
@@ -1810,15 +1849,14 @@ begin
 end
 $$;
 
-select app.deploy_trigger('app.shifts', 'shifts_final',
-  'before update or delete on app.shifts for each row execute function app.shift_guard_final()');
-select app.deploy_trigger('app.cash_movements', 'cash_movements_in_open_shift',
-  'before insert or update or delete on app.cash_movements for each row execute function app.shift_guard_row()');
--- On transactions only rows that name a shift pay for the check (a charge without one does not).
-select app.deploy_trigger('app.transactions', 'transactions_join_open_shift',
-  'before insert on app.transactions for each row when (new.shift_id is not null) execute function app.shift_guard_row()');
-select app.deploy_trigger('app.transactions', 'transactions_keep_closed_shift',
-  'before update or delete on app.transactions for each row when (old.shift_id is not null) execute function app.shift_guard_row()');
+select app.deploy_trigger('app.shifts', 'shifts_final', 'before update or delete',
+                          'for each row execute function app.shift_guard_final()');
+select app.deploy_trigger('app.cash_movements', 'cash_movements_in_open_shift', 'before insert or update or delete',
+                          'for each row execute function app.shift_guard_row()');
+-- On transactions the function returns at once for a row that names no shift. (No WHEN clause:
+-- app.deploy_trigger compares triggers with pg_get_expr, which cannot render a qual on NEW/OLD.)
+select app.deploy_trigger('app.transactions', 'transactions_in_open_shift', 'before insert or update or delete',
+                          'for each row execute function app.shift_guard_row()');
 
 -- The shift a money call names: of this merchant (else shift_conflict), open (else
 -- shift_closed). The insert trigger checks "open" again under the row lock.
