@@ -755,7 +755,6 @@ language plpgsql volatile
 set search_path = ''
 as $$
 declare
-  v_token record := app.qr_parse(p_plain);
   v_state app.card_qr_state;
   v_now timestamptz := app.now();
 begin
