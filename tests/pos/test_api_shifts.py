@@ -13,6 +13,8 @@ import pytest
 from pos_app.core.api import ApiError, CashMovement, Preview, Shift
 from pos_app.core.messages import message_for
 
+from tests.secrets_seen import remember
+
 from .api_shop import FaultyTransport, new_operator, signed_in
 
 
@@ -107,3 +109,38 @@ def test_a_removed_operator_is_refused_on_the_next_call_with_the_token_it_holds(
     with pytest.raises(ApiError) as err:
         counter.open_shift("T1", "0", key())
     assert (err.value.status, err.value.name, err.value.is_forbidden) == (403, "forbidden", True)
+
+
+def test_the_stand_in_offers_every_shop_operations_rpc_by_name(shop):
+    """The gateway reads its catalog from pg_proc: each §9 RPC (and each money RPC with its new
+    p_shift_id) resolves to exactly one function, neither PGRST202 nor PGRST203."""
+    import httpx
+
+    from .api_shop import service_rpc
+
+    calls = {
+        "merchant_register_terminal": {"p_merchant_code": shop.code, "p_terminal_code": "S1", "p_name": "Side"},
+        "merchant_list_shifts": {"p_merchant_code": shop.code},
+        "merchant_preview_qr": {"p_merchant_code": shop.code, "p_qr_plain": shop.qr()},
+        "set_card_binding_password": {"p_card_id": shop.card_id, "p_old_password": None,
+                                      "p_new_password": remember("stand-in-pass-1")},
+    }
+    for fn, params in calls.items():
+        assert service_rpc(shop.gateway, fn, params) is not None, fn
+    shift = service_rpc(shop.gateway, "merchant_open_shift", {
+        "p_merchant_code": shop.code, "p_terminal_code": "S1", "p_opening_float": "0", "p_idempotency_key": key()})
+    for fn, params in {
+        "merchant_charge_by_qr": lambda: {"p_qr_plain": shop.qr(), "p_raw_amount": "1.00"},
+        "merchant_recharge_by_qr": lambda: {"p_qr_plain": shop.qr(), "p_amount": "1.00"},
+        "merchant_cash_movement": lambda: {"p_kind": "pay_in", "p_amount": "1.00"},
+    }.items():
+        got = service_rpc(shop.gateway, fn, {"p_merchant_code": shop.code, "p_idempotency_key": key(),
+                                             "p_shift_id": shift["shift_id"], **params()})
+        assert got["shift_id"] == shift["shift_id"], fn
+    for fn, params in {"merchant_get_shift": {"p_shift_id": shift["shift_id"]},
+                       "merchant_close_shift": {"p_shift_id": shift["shift_id"], "p_counted_cash": "2.00",
+                                                "p_idempotency_key": key()}}.items():
+        assert service_rpc(shop.gateway, fn, {"p_merchant_code": shop.code, **params})["shift_id"] == shift["shift_id"]
+    r = httpx.post(f"{shop.gateway.url}/rest/v1/rpc/remove_merchant_user", headers=shop.gateway.service_headers(),
+                   json={"p_merchant_code": shop.code, "p_user_id": shop.cashier.user_id}, timeout=30)
+    assert r.status_code == 200 and r.json()["removed"] is True
