@@ -1518,7 +1518,8 @@ select app.deploy_rpc_grant('public.merchant_open_shift(text, text, numeric, tex
 
 -- Cash into or out of an open shift's drawer that is not a top-up: pay_in, pay_out (reason
 -- required), drop to the safe (reason required), cash_sale (the cash part of a sale). Cashier or
--- above. Idempotent per merchant and key (fingerprint: shift, kind, amount).
+-- above. Idempotent per merchant and key (fingerprint: shift, kind, amount). p_terminal_code,
+-- when the counter passes its own, must be the shift's terminal (else shift_conflict).
 create or replace function public.merchant_cash_movement(
   p_merchant_code text,
   p_shift_id uuid,
@@ -1526,7 +1527,8 @@ create or replace function public.merchant_cash_movement(
   p_amount numeric,
   p_idempotency_key text,
   p_reason text default null,
-  p_tag jsonb default '{}'::jsonb
+  p_tag jsonb default '{}'::jsonb,
+  p_terminal_code text default null
 ) returns jsonb
 language plpgsql volatile security definer
 set search_path = ''
@@ -1562,6 +1564,7 @@ begin
   if v_shift.merchant_id <> v_ctx.merchant_id then
     perform app.fail('shift_conflict', 'this shift belongs to another merchant');
   end if;
+  perform app.check_shift_terminal(v_shift, p_terminal_code);
 
   perform app.idempotency_lock('merchant', v_ctx.merchant_id, p_idempotency_key);
   v_fp := jsonb_build_object('shift_id', p_shift_id, 'kind', p_kind, 'amount', v_amount);
@@ -1590,18 +1593,20 @@ begin
   return v_result;
 end
 $$;
-select app.deploy_rpc_grant('public.merchant_cash_movement(text, uuid, text, numeric, text, text, jsonb)', 'authenticated', 'service_role');
+select app.deploy_rpc_grant('public.merchant_cash_movement(text, uuid, text, numeric, text, text, jsonb, text)', 'authenticated', 'service_role');
 
 -- Close a shift with the counted cash: the Z report, final. The cashier who opened it, a
 -- manager or owner; the platform. z_number: 1, 2, 3 ... per merchant in the order closes commit,
 -- without gaps (one counter row per merchant, locked by the close). Idempotent per merchant and
--- key (fingerprint: shift, counted cash; the note is not compared).
+-- key (fingerprint: shift, counted cash; the note is not compared). p_terminal_code as for
+-- merchant_cash_movement.
 create or replace function public.merchant_close_shift(
   p_merchant_code text,
   p_shift_id uuid,
   p_counted_cash numeric,
   p_idempotency_key text,
-  p_note text default null
+  p_note text default null,
+  p_terminal_code text default null
 ) returns jsonb
 language plpgsql volatile security definer
 set search_path = ''
@@ -1632,6 +1637,7 @@ begin
   if v_shift.merchant_id <> v_ctx.merchant_id then
     perform app.fail('shift_conflict', 'this shift belongs to another merchant');
   end if;
+  perform app.check_shift_terminal(v_shift, p_terminal_code);
   if v_ctx.merchant_role = 'cashier' and v_shift.opened_by is distinct from v_ctx.user_id then
     perform app.fail('forbidden', 'a shift is closed by the cashier who opened it, or by a manager');
   end if;
@@ -1678,7 +1684,7 @@ begin
   return v_result;
 end
 $$;
-select app.deploy_rpc_grant('public.merchant_close_shift(text, uuid, numeric, text, text)', 'authenticated', 'service_role');
+select app.deploy_rpc_grant('public.merchant_close_shift(text, uuid, numeric, text, text, text)', 'authenticated', 'service_role');
 
 -- One shift: while open, its running figures (the X read-out, generated_at says when); once
 -- closed, the Z report exactly as the close wrote it. Cashier or above (see app.shift_readable).

@@ -1880,6 +1880,20 @@ begin
 end
 $$;
 
+-- A counter that names its terminal along with a shift (p_terminal_code) is told when the
+-- shift is another terminal's: shift_conflict, before anything is written.
+create or replace function app.check_shift_terminal(p_shift app.shifts, p_terminal_code text) returns void
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  if p_terminal_code is not null and not exists (
+       select 1 from app.terminals t where t.id = p_shift.terminal_id and t.code = p_terminal_code) then
+    perform app.fail('shift_conflict', format('this shift belongs to another terminal than %s', left(p_terminal_code, 40)));
+  end if;
+end
+$$;
+
 -- A counter top-up takes cash into a drawer: once the merchant runs shifts (has a terminal),
 -- it must name an open shift of the merchant. Returns the shift id to record (null otherwise).
 create or replace function app.shift_for_topup(p_merchant_id uuid, p_shift_id uuid) returns uuid

@@ -25,18 +25,19 @@ def open_shift(db, shop, terminal_code: str = "T1", opening_float="100.00", key:
 
 
 def movement(db, shop, shift_id, kind: str, amount, reason: str | None = "float change",
-             key: str | None = None, op=None) -> dict:
+             key: str | None = None, op=None, **kw) -> dict:
     with acting(db, (op or shop.cashier).caller):
         return db.call("merchant_cash_movement", p_merchant_code=shop.code, p_shift_id=shift_id, p_kind=kind,
                        p_amount=amount if amount is None else Decimal(str(amount)),
-                       p_idempotency_key=key or _key(), p_reason=reason)
+                       p_idempotency_key=key or _key(), p_reason=reason, **kw)
 
 
-def close_shift(db, shop, shift_id, counted, key: str | None = None, note: str | None = None, op=None) -> dict:
+def close_shift(db, shop, shift_id, counted, key: str | None = None, note: str | None = None, op=None,
+                **kw) -> dict:
     with acting(db, (op or shop.cashier).caller):
         return db.call("merchant_close_shift", p_merchant_code=shop.code, p_shift_id=shift_id,
                        p_counted_cash=counted if counted is None else Decimal(str(counted)),
-                       p_idempotency_key=key or _key(), p_note=note)
+                       p_idempotency_key=key or _key(), p_note=note, **kw)
 
 
 def get_shift(db, shop, shift_id, op=None) -> dict:

@@ -178,6 +178,16 @@ def test_a_shift_of_another_merchant_is_a_shift_conflict(db, world, shop):
         movement(db, shop, "00000000-0000-0000-0000-000000000000", "pay_in", "1")
 
 
+def test_a_shift_of_another_terminal_than_the_counter_names_is_a_shift_conflict(db, shop):
+    t2 = open_shift(db, shop, "T2")["shift_id"]
+    with db.raises("MP014", "shift_conflict"):
+        movement(db, shop, t2, "pay_in", "1", p_terminal_code="T1")
+    with db.raises("MP014", "shift_conflict"):
+        close_shift(db, shop, t2, "0", op=shop.manager, p_terminal_code="T1")
+    assert movement(db, shop, t2, "pay_in", "1", p_terminal_code="T2")["terminal_code"] == "T2"
+    assert close_shift(db, shop, t2, "1", p_terminal_code="T2")["z_number"] == 1
+
+
 # -- money calls in a shift -------------------------------------------------------------------
 
 def test_sales_refunds_and_top_ups_named_with_a_shift_are_in_its_report(db, world, shop):

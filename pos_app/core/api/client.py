@@ -288,10 +288,10 @@ class MpsClient:
             "p_opening_float": wire.amount(opening_float), "p_idempotency_key": key}, idempotent=True))
 
     def cash_movement(self, shift_id: str, kind: str, amount: Amount, key: str, reason: str | None = None,
-                      tag: dict[str, Any] | None = None) -> CashMovement:
+                      tag: dict[str, Any] | None = None, *, terminal_code: str | None = None) -> CashMovement:
         """A pay-in, pay-out, drop or the cash part of a sale, in an open shift. A kind the
         server does not know, or a pay-out or drop without a reason, raises ValueError here,
-        before anything is sent."""
+        before anything is sent. `terminal_code`: this counter's, checked against the shift's."""
         if kind not in MOVEMENT_KINDS:
             raise ValueError(f"a cash movement is one of {', '.join(MOVEMENT_KINDS)}")
         if kind in NEEDS_REASON and not (reason or "").strip():
@@ -301,14 +301,19 @@ class MpsClient:
                                   "p_tag": tag or {}}
         if reason is not None:
             params["p_reason"] = reason
+        if terminal_code is not None:
+            params["p_terminal_code"] = terminal_code
         return CashMovement.from_json(self.rpc("merchant_cash_movement", params, idempotent=True))
 
-    def close_shift(self, shift_id: str, counted_cash: Amount, key: str, note: str | None = None) -> Shift:
+    def close_shift(self, shift_id: str, counted_cash: Amount, key: str, note: str | None = None, *,
+                    terminal_code: str | None = None) -> Shift:
         """Close the shift with the counted cash: the Z report (final, numbered)."""
         params: dict[str, Any] = {"p_merchant_code": self._merchant_code, "p_shift_id": str(shift_id),
                                   "p_counted_cash": wire.amount(counted_cash), "p_idempotency_key": key}
         if note is not None:
             params["p_note"] = note
+        if terminal_code is not None:
+            params["p_terminal_code"] = terminal_code
         return Shift.from_json(self.rpc("merchant_close_shift", params, idempotent=True))
 
     def get_shift(self, shift_id: str) -> Shift:
