@@ -58,12 +58,17 @@ def read_failure(error: BaseException, lang: str, prefix: str = "") -> str:
     return str(words or _refusal(error, lang, prefix))  # type: ignore[arg-type]
 
 
+_SHOP_DATE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)")
+
+
 def day_failure(error: BaseException, lang: str, day: date, today: date) -> str:
     """The business day `day` could not be read; `today` is today on the shop's clock."""
     words = _common(error, lang)
     if words is None and isinstance(error, ApiError) and error.name == "invalid_argument":
-        # The one argument is the day: the server refuses a day after its today (the shop's).
-        words = filled("day_in_future", lang, day=day.isoformat(), today=today.isoformat())
+        # The one argument is the day: the server refuses a day after its today, which it names
+        # as a date of the shop's (this till's clock may be ahead; the server's decides).
+        named = _SHOP_DATE.search(error.message)
+        words = filled("day_in_future", lang, day=day.isoformat(), today=named.group(1) if named else today.isoformat())
     return str(words or _refusal(error, lang))  # type: ignore[arg-type]
 
 
