@@ -67,7 +67,7 @@ def test_a_negative_net_on_a_day_of_top_ups_is_explained_in_both_languages(qtbot
     view.language.set("zh_CN")
     legend = day.net_legend.text()
     assert legend.startswith("净额 = 实收 ¥30.00 − 退款 ¥0.00 − 柜台充值 ¥100.00 = -¥70.00。")
-    assert "属于平台" in legend and "本店应付平台 ¥70.00" in legend
+    assert "属于平台" in legend and "本店应付平台 ¥70.00" in legend and "。为负数" in legend  # no space in Chinese
 
 
 def test_a_positive_net_is_explained_without_a_debt_and_the_net_columns_say_how_it_is_made(qtbot):
@@ -210,3 +210,5 @@ def test_a_settlement_made_by_hand_names_the_manager_not_their_user_id(qtbot, sh
     assert got.args[0]["created_by_email"] == shop.manager.email
     assert got.args[0]["created_by"] == shop.manager.user_id
     assert panel.model.cell(0, "source") == shop.manager.email
+    # Its net is explained as the day's is.
+    assert panel.net_legend.text().startswith("Net = paid ¥0.00 − refunds ¥0.00 − counter top-ups ¥0.00 = ¥0.00.")

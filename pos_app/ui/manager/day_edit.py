@@ -29,6 +29,8 @@ class DayEdit(QDateEdit):
         self.setDisplayFormat("yyyy-MM-dd")
         self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
         self.setCurrentSection(QDateEdit.Section.DaySection)
+        # Room for the whole date and the popup's arrow at the view's big font, never a cut "2026-12-0".
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("0000-00-00") + 64)
         self._typed_from_start = False
         self._advanced = False  # the last digit filled its section and Qt moved to the next
 

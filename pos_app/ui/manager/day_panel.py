@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.core import business_day, z_report
 from pos_app.core.day_report import DayReport, problems
@@ -24,7 +24,20 @@ from .printing import print_with_dialog, write_pdf
 from .save_dialog import ask_save_path
 from .tables import make_table
 
+# The legend under a net: smaller and quieter than the figures, still easy to read.
+LEGEND_STYLE = "color: #444; font-size: 13px;"
 Z_WIDTH = 40  # columns of the Z report on a page (a roll takes 32, but a page has room)
+
+
+def net_legend(language: Language, paid, refunds, topups, net, money) -> str:
+    """How net is made, with the figures it is made of, and what a net below zero means (the
+    server's formula, app.report_totals: paid − refunds − counter top-ups)."""
+    t = language.t
+    legend = t("mgr.net_legend", paid=money(paid), refunds=money(refunds), topups=money(topups), net=money(net))
+    if net < 0:
+        owed = t("mgr.net_owed_platform", amount=money(-net))
+        legend += owed if language.code.startswith("zh") else f" {owed}"
+    return legend
 
 
 class DayPanel(QWidget):
@@ -52,7 +65,7 @@ class DayPanel(QWidget):
         # How net is made, under it: a negative net on a day of top-ups is right, and says why.
         self.net_legend = QLabel()
         self.net_legend.setWordWrap(True)
-        self.net_legend.setStyleSheet("color: palette(dark);")
+        self.net_legend.setStyleSheet(LEGEND_STYLE)
         self.scope_note = QLabel()
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -71,13 +84,18 @@ class DayPanel(QWidget):
         top.addStretch(1)
         for b in (self.csv_button, self.print_z_button, self.z_pdf_button):
             top.addWidget(b)
-        figures = QGridLayout()
-        figures.addWidget(self.payments, 0, 0)
-        figures.addWidget(self.refunds, 1, 0)
-        figures.addWidget(self.topups, 2, 0)
-        figures.addWidget(self.net, 0, 1, 2, 1)
-        figures.addWidget(self.net_legend, 2, 1, 2, 1)
-        figures.setColumnStretch(1, 1)
+        counts = QVBoxLayout()
+        for label in (self.payments, self.refunds, self.topups):
+            counts.addWidget(label)
+        counts.addStretch(1)
+        net_box = QVBoxLayout()
+        net_box.addWidget(self.net)
+        net_box.addWidget(self.net_legend)
+        net_box.addStretch(1)
+        figures = QHBoxLayout()
+        figures.addLayout(counts)
+        figures.addSpacing(24)
+        figures.addLayout(net_box, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(figures)
@@ -205,10 +223,7 @@ class DayPanel(QWidget):
         self.refunds.setText(t("mgr.day_refunds", count=f.refunds_count, amount=money(f.refunds_amount)))
         self.topups.setText(t("mgr.day_topups", count=f.topups_count, amount=money(f.topups_amount)))
         self.net.setText(t("mgr.day_net", net=money(f.net_amount)))
-        legend = t("mgr.net_legend", paid=money(f.payments_paid), refunds=money(f.refunds_amount),
-                   topups=money(f.topups_amount), net=money(f.net_amount))
-        if f.net_amount < 0:
-            legend += " " + t("mgr.net_owed_platform", amount=money(-f.net_amount))
+        legend = net_legend(self.language, f.payments_paid, f.refunds_amount, f.topups_amount, f.net_amount, money)
         self.net_legend.setText(legend)
         self.net.setToolTip(legend)
         self.scope_note.setText(t("mgr.day_own") if r.scope == "own" else "")

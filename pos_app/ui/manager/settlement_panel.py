@@ -13,6 +13,7 @@ from pos_app.core.money import format_amount, from_api
 
 from ..i18n import Language
 from .day_edit import DayEdit, qdate
+from .day_panel import LEGEND_STYLE, net_legend
 from .failures import Say
 from .models import SettlementsModel, settlement_period
 from .settlement_controller import SettlementController
@@ -47,6 +48,9 @@ class SettlementPanel(QWidget):
         self.figures = QLabel()
         self.figures.setWordWrap(True)
         self.figures.setStyleSheet("font-size: 16px;")
+        self.net_legend = QLabel()  # how its net is made, as on the day screen
+        self.net_legend.setWordWrap(True)
+        self.net_legend.setStyleSheet(LEGEND_STYLE)
         self.list_note = QLabel()
         self.list_note.setWordWrap(True)
         self.list_note.hide()
@@ -62,6 +66,7 @@ class SettlementPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.message)
         layout.addWidget(self.figures)
+        layout.addWidget(self.net_legend)
         layout.addWidget(self.list_note)
         layout.addWidget(self.table, 1)
 
@@ -120,6 +125,7 @@ class SettlementPanel(QWidget):
         s = self.shown
         if s is None:
             self.figures.setText("")
+            self.net_legend.setText("")
             return
         lang = self.language.code
 
@@ -130,6 +136,10 @@ class SettlementPanel(QWidget):
             pcount=s["payments_count"], paid=money("payments_paid"), rcount=s["refunds_count"],
             refunds=money("refunds_amount"), tcount=s["topups_count"], topups=money("topups_amount"),
             net=money("net_amount")))
+        self.net_legend.setText(net_legend(self.language, *(from_api(s[k]) for k in
+                                                            ("payments_paid", "refunds_amount", "topups_amount",
+                                                             "net_amount")),
+                                           lambda v: format_amount(v, s.get("currency") or "", lang)))
 
     def retranslate(self) -> None:
         t = self.language.t
