@@ -1,7 +1,7 @@
 """The day screen and the settlements as a manager reads them: net explained with the day's own
 figures (a negative net on a day of top-ups says why), every hour of the chart named, a business
-day typed or stepped across month ends, files offered in Documents by name, and a settlement
-naming the person who made it."""
+day typed or stepped across month ends, files offered in Documents by name, a settlement naming
+the person who made it, and no mnemonic shared by two things on screen at once."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QPoint, QStandardPaths, Qt
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLineEdit, QToolTip, QVBoxLayout, QWidget
 
 from pos_app.core import business_day
 from pos_app.core.receipt import Counter
@@ -212,3 +212,31 @@ def test_a_settlement_made_by_hand_names_the_manager_not_their_user_id(qtbot, sh
     assert panel.model.cell(0, "source") == shop.manager.email
     # Its net is explained as the day's is.
     assert panel.net_legend.text().startswith("Net = paid ¥0.00 − refunds ¥0.00 − counter top-ups ¥0.00 = ¥0.00.")
+
+
+def mnemonic(text: str) -> str | None:
+    found = [text[i + 1].lower() for i in range(len(text) - 1) if text[i] == "&" and text[i + 1] != "&"]
+    return found[0] if found else None
+
+
+def test_every_mnemonic_is_unique_among_what_shows_at_once_in_both_languages(qtbot):
+    view = loaded_view(qtbot)
+    for code in ("en", "zh_CN"):
+        view.language.set(code)
+        window = [view.language.t(k) for k in ("main.tab_cashier", "main.tab_manager", "main.sign_out")]
+        tabs = [view.tabs.tabText(i) for i in range(view.tabs.count())]
+        for panel in (view.refunds, view.day, view.settlements):
+            buttons = [b.text() for b in panel.findChildren(QAbstractButton) if b.text()]
+            keys = [mnemonic(t) for t in window + tabs + buttons if mnemonic(t)]
+            assert len(keys) == len(set(keys)), (code, type(panel).__name__, sorted(keys))
+
+
+def test_alt_s_goes_to_the_settlements_from_the_day(qtbot):
+    view = loaded_view(qtbot)
+    view.tabs.setCurrentIndex(1)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow, timeout=WAIT)
+    view.day.day.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    assert view.tabs.currentIndex() == 2

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from ..i18n import register
 
+# Mnemonics (&x) are unique among what shows at once: the window's tabs and Sign out (C, M, O),
+# the three tabs here (R, D, S) and the buttons of the tab shown.
 register({
     # tabs
     "mgr.tab_refunds": ("&Refunds", "退款(&R)"),
@@ -31,9 +33,9 @@ register({
     "mgr.voided": ("Refund not carried out.", "退款未执行。"),
     "mgr.manager_must_approve": ("A manager must approve this refund.", "此退款需要店长批准。"),
     "mgr.retry": ("Re&try", "重试(&T)"),
-    "mgr.check": ("&Check", "查询(&C)"),
-    "mgr.print": ("&Print…", "打印(&P)…"),
-    "mgr.save_pdf": ("Save P&DF…", "保存 PDF(&D)…"),
+    "mgr.check": ("C&heck", "查询(&H)"),
+    "mgr.print": ("Pri&nt…", "打印(&N)…"),
+    "mgr.save_pdf": ("Sa&ve PDF…", "保存 PDF(&V)…"),
     "mgr.saved": ("Saved to {path}", "已保存到 {path}"),
     # the refund dialog
     "mgr.dialog_title": ("Refund", "退款"),
@@ -64,7 +66,7 @@ register({
     "mgr.role_owner": ("owner", "店主"),
     # the day
     "mgr.day": ("Business day", "营业日"),
-    "mgr.show": ("&Show", "显示(&S)"),
+    "mgr.show": ("Sho&w", "显示(&W)"),
     "mgr.day_payments": ("Payments: {count} · amount {raw} · discount {discount} · paid {paid}",
                          "支付：{count} 笔 · 消费 {raw} · 优惠 {discount} · 实收 {paid}"),
     "mgr.day_refunds": ("Refunds: {count} · {amount}", "退款：{count} 笔 · {amount}"),
