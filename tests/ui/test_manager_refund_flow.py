@@ -5,10 +5,8 @@ never covers the Reason box, and the refund receipt's PDF is offered in Document
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog
 
 from pos_app.core.codes import receipt_code
@@ -102,6 +100,8 @@ def test_the_refund_dialogs_problem_never_covers_the_reason_box(qtbot, language,
 
 def test_the_refund_receipt_pdf_is_offered_in_documents_with_a_named_file(qtbot, shop, journal, paid, monkeypatch,
                                                                           tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # a fresh account: no Documents folder yet
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     view = view_for(qtbot, shop, shop.manager, journal)
     panel = view.refunds
     find(qtbot, view, paid[0]["tx_id"])
@@ -112,10 +112,10 @@ def test_the_refund_receipt_pdf_is_offered_in_documents_with_a_named_file(qtbot,
                         lambda parent, title, start, filt: asked.append((title, start, filt)) or (str(target), filt))
     panel.pdf_button.click()
     day = panel.receipt.local_time.strftime("%Y-%m-%d")
-    documents = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+    documents = tmp_path / "home" / "Documents"
     expected = documents / f"Refund-{day}-{outcome.result['refund_tx_id'][:8]}.pdf"
     assert asked == [("Save PDF…", str(expected), "PDF (*.pdf)")]
-    assert target.read_bytes().startswith(b"%PDF") and panel.words.text() == f"Saved to {target}"
+    assert documents.is_dir() and target.read_bytes().startswith(b"%PDF") and panel.words.text() == f"Saved to {target}"
 
 
 def test_a_receipt_pdf_that_cannot_be_written_says_why_instead_of_saved(qtbot, shop, journal, paid, tmp_path):
