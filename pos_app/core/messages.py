@@ -172,6 +172,8 @@ CATALOG.update({
                          ("所选日期与已生成的结算单（{period}）重叠。", "请选择不重叠的日期，或在列表中选中该结算单查看。")),
     "settle_overlap_unnamed": _w(("These days overlap a settlement already made.", "Reload the list to see which, and choose days outside it."),
                                  ("所选日期与已生成的结算单重叠。", "请刷新列表查看是哪一张，并选择不重叠的日期。")),
+    "settle_offline": _w(("No connection to the server: no settlement was made.", "Check the network, then press Generate again."),
+                         ("无法连接服务器：未生成结算单。", "请检查网络后再次点击“生成结算单”。")),
     "settle_no_answer": _w(("The server did not answer: the settlement may or may not have been made.", "Press Generate again when the network is back: the same days give back the same settlement, never a second one."),
                            ("服务器没有应答：结算单可能已生成，也可能没有。", "网络恢复后请再次点击“生成结算单”：相同日期只会返回同一张结算单，不会重复生成。")),
     # A refund at the manager's screen: the payment words ("a sale", "pay another way") would mislead.

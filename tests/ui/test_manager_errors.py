@@ -13,7 +13,7 @@ import pytest
 from pos_app.core import business_day
 from pos_app.core.messages import message_for
 from pos_app.ui.i18n import Language
-from tests.pos.api_shop import service_rpc
+from tests.pos.api_shop import FaultyTransport, service_rpc
 
 from .helpers import SwitchableTransport
 from .manager_kit import WAIT, find, journal_fixture, paid_fixture, sales_for, view_for  # noqa: F401 - fixtures
@@ -113,8 +113,7 @@ def test_a_period_ending_before_it_starts_is_said_before_any_request(qtbot, shop
     assert panel.message.text() == str(message_for("settle_bad_period", "zh_CN"))
 
 
-def test_no_answer_while_settling_says_generating_again_is_safe_and_clears_the_figures(qtbot, shop, journal,
-                                                                                       transport):
+def test_no_connection_while_settling_says_none_was_made_and_clears_the_figures(qtbot, shop, journal, transport):
     view = view_for(qtbot, shop, shop.manager, journal, transport=transport)
     panel = view.settlements
     day = yesterday()
@@ -122,12 +121,26 @@ def test_no_answer_while_settling_says_generating_again_is_safe_and_clears_the_f
     assert panel.figures.text()
     transport.down = True
     generate(qtbot, panel, day - timedelta(days=1), day - timedelta(days=1), "failed")
-    assert panel.message.text() == str(message_for("settle_no_answer", "en")) and panel.figures.text() == ""
+    assert panel.message.text() == str(message_for("settle_offline", "en")) and panel.figures.text() == ""
+    assert not panel.figures.isVisibleTo(view) and not panel.net_legend.isVisibleTo(view)
     view.language.set("zh_CN")
     chinese(panel.message.text())
     with qtbot.waitSignal(panel.controller.list_failed, timeout=WAIT):
         panel.controller.refresh()
     assert panel.list_note.text() == str(message_for("mgr_no_answer", "zh_CN"))
+
+
+def test_a_lost_answer_while_settling_says_generating_again_gives_the_same_settlement(qtbot, shop, journal):
+    # session_info passes; every try of the settlement reaches the server and its answer is lost.
+    view = view_for(qtbot, shop, shop.manager, journal, Language("zh_CN"),
+                    transport=FaultyTransport(["pass"] + ["lose_answer"] * 4))
+    panel = view.settlements
+    day = yesterday()
+    generate(qtbot, panel, day, day, "failed")
+    assert panel.message.text() == str(message_for("settle_no_answer", "zh_CN"))
+    chinese(panel.message.text())
+    view.language.set("en")
+    assert "the same days give back the same settlement" in panel.message.text()
 
 
 def test_a_manager_who_lost_the_role_is_told_so_on_settlements_and_refunds(qtbot, shop, journal, paid):

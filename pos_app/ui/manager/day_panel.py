@@ -29,6 +29,13 @@ LEGEND_STYLE = "color: #444; font-size: 13px;"
 Z_WIDTH = 40  # columns of the Z report on a page (a roll takes 32, but a page has room)
 
 
+def shown(label: QLabel, text: str) -> None:
+    """Set a label's words and show it only when it has some: an empty label still takes a
+    line, and a screen of empty lines pushes what is said away from what it is about."""
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
 def net_legend(language: Language, paid, refunds, topups, net, money) -> str:
     """How net is made, with the figures it is made of, and what a net below zero means (the
     server's formula, app.report_totals: paid − refunds − counter top-ups)."""
@@ -195,7 +202,7 @@ class DayPanel(QWidget):
 
     def _message(self, say) -> None:
         self._say = say
-        self.message.setText(say())
+        shown(self.message, say())
 
     def _show(self, report: DayReport) -> None:
         self.report = report
@@ -212,8 +219,11 @@ class DayPanel(QWidget):
         if r is None:
             for label in (self.payments, self.refunds, self.topups, self.net, self.net_legend, self.scope_note):
                 label.setText("")
+                label.hide()  # no empty band between the day and what is said about it
             self.net.setToolTip("")
             return
+        for label in (self.payments, self.refunds, self.topups, self.net, self.net_legend):
+            label.show()
 
         def money(v):
             return format_amount(v, r.currency, self.language.code)
@@ -242,7 +252,7 @@ class DayPanel(QWidget):
         self.csv_button.setText(t("mgr.export_csv"))
         self.print_z_button.setText(t("mgr.print_z"))
         self.z_pdf_button.setText(t("mgr.z_pdf"))
-        self.message.setText(self._say())
+        shown(self.message, self._say())
         self._render_figures()
         self._render_chart()
 

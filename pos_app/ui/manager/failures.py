@@ -28,11 +28,15 @@ Say = Callable[[str], str]
 _CALLER = {"forbidden": "mgr_forbidden", "merchant_inactive": "mgr_merchant_inactive"}
 
 
-def _common(error: BaseException, lang: str, no_answer: str = "mgr_no_answer") -> Words | None:
-    """The words every screen shares (the session, the network, the caller's role), or None."""
+def _common(error: BaseException, lang: str, no_answer: str = "mgr_no_answer",
+            offline: str = "mgr_no_answer") -> Words | None:
+    """The words every screen shares (the session, the network, the caller's role), or None.
+    `offline`: nothing reached the server; `no_answer`: it may have, and the answer was lost."""
     if isinstance(error, NotSignedIn) or (isinstance(error, ApiError) and error.needs_sign_in):
         return message_for("mgr_not_signed_in", lang)
-    if isinstance(error, (Unreachable, OutcomeUnknown)):
+    if isinstance(error, Unreachable):
+        return message_for(offline, lang)
+    if isinstance(error, OutcomeUnknown):
         return message_for(no_answer, lang)
     if isinstance(error, ApiError) and (error.is_forbidden or error.name in _CALLER):
         return message_for(_CALLER.get(error.name, "mgr_forbidden"), lang)
@@ -113,7 +117,7 @@ def settle_failure(error: BaseException, lang: str, *, start: datetime, end: dat
                    today: date, tz: str, listed: Iterable[Mapping[str, Any]] = ()) -> str:
     """Settling [start, end) failed. `today` is the shop's today; `listed` the settlements the
     screen has, to name the one a refused period overlaps (in the shop's dates)."""
-    words = _common(error, lang, no_answer="settle_no_answer")
+    words = _common(error, lang, no_answer="settle_no_answer", offline="settle_offline")
     if words is None and isinstance(error, ApiError) and error.name == "invalid_argument":
         if "overlaps" in error.message:
             other = _overlapped(start, end, listed, error.message, tz)

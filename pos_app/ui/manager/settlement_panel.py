@@ -13,7 +13,7 @@ from pos_app.core.money import format_amount, from_api
 
 from ..i18n import Language
 from .day_edit import DayEdit, qdate
-from .day_panel import LEGEND_STYLE, net_legend
+from .day_panel import LEGEND_STYLE, net_legend, shown
 from .failures import Say
 from .models import SettlementsModel, settlement_period
 from .settlement_controller import SettlementController
@@ -81,6 +81,7 @@ class SettlementPanel(QWidget):
         self.controller.busy_changed.connect(lambda busy: self.generate_button.setEnabled(not busy))
         language.changed.connect(self.retranslate)
         self.retranslate()
+        self._render()
 
     def generate(self, first: date | None = None, last: date | None = None) -> None:
         """Settle the days `first` to `last` (the chosen ones by default)."""
@@ -93,7 +94,7 @@ class SettlementPanel(QWidget):
 
     def _message(self, say) -> None:
         self._say = say
-        self.message.setText(say())
+        shown(self.message, say())
 
     def _failed(self, say: Say) -> None:
         # The figures shown belong to another settlement than the one asked for: they go, so no
@@ -124,9 +125,11 @@ class SettlementPanel(QWidget):
     def _render(self) -> None:
         s = self.shown
         if s is None:
-            self.figures.setText("")
-            self.net_legend.setText("")
+            shown(self.figures, "")
+            shown(self.net_legend, "")
             return
+        self.figures.show()
+        self.net_legend.show()
         lang = self.language.code
 
         def money(key):
@@ -147,7 +150,7 @@ class SettlementPanel(QWidget):
         self.to_label.setText(t("mgr.to"))
         self.generate_button.setText(t("mgr.generate"))
         self.reload_button.setText(t("mgr.reload_settlements"))
-        self.message.setText(self._say())
+        shown(self.message, self._say())
         if self._list_say is not None:
             self.list_note.setText(self._list_say(self.language.code))
         self._render()
