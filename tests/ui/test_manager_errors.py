@@ -264,3 +264,17 @@ def test_a_refund_overtaken_by_another_till_is_refused_in_refund_words(qtbot, sh
     assert (got.args[0].state, got.args[0].error) == ("failed", "refund_exceeds_paid")
     assert panel.words.text() == str(message_for("refund_exceeds_paid", "zh_CN"))
     chinese(panel.words.text())
+
+
+def test_a_session_ended_elsewhere_says_sign_in_again_on_every_screen(qtbot, shop, journal, paid):
+    view = view_for(qtbot, shop, shop.manager, journal, Language("zh_CN"))
+    view.refunds.controller.api.sign_out()  # as on sign-out from another window, or a refresh token gone
+    with qtbot.waitSignal(view.day.controller.load_failed, timeout=WAIT):
+        view.day.load()
+    with qtbot.waitSignal(view.settlements.controller.list_failed, timeout=WAIT):
+        view.settlements.controller.refresh()
+    with qtbot.waitSignal(view.refunds.controller.lookup_failed, timeout=WAIT):
+        view.refunds.find(paid[0]["tx_id"])
+    said = str(message_for("mgr_not_signed_in", "zh_CN"))
+    assert view.day.message.text() == view.settlements.list_note.text() == view.refunds.summary.text() == said
+    chinese(said)
