@@ -25,7 +25,7 @@ register({
     "mgr.refunded_line": ("Already refunded: {total}", "已退款：{total}"),
     "mgr.remaining_line": ("Still refundable: {remaining}", "可退金额：{remaining}"),
     "mgr.refund_all": ("Refund &all", "全额退款(&A)"),
-    "mgr.refund_part": ("Refund &part…", "部分退款(&P)…"),
+    "mgr.refund_part": ("Ref&und part…", "部分退款(&U)…"),
     "mgr.sending": ("Sending the refund…", "正在提交退款…"),
     "mgr.done": ("Refund done.", "退款完成。"),
     "mgr.failed": ("Refund not done.", "退款未完成。"),
@@ -34,7 +34,7 @@ register({
     "mgr.manager_must_approve": ("A manager must approve this refund.", "此退款需要店长批准。"),
     "mgr.retry": ("Re&try", "重试(&T)"),
     "mgr.check": ("C&heck", "查询(&H)"),
-    "mgr.print": ("Pri&nt…", "打印(&N)…"),
+    "mgr.print": ("&Print…", "打印(&P)…"),
     "mgr.save_pdf": ("Sa&ve PDF…", "保存 PDF(&V)…"),
     "mgr.saved": ("Saved to {path}", "已保存到 {path}"),
     # the refund dialog
