@@ -46,7 +46,7 @@ async def handle(request: Request) -> Response:
                                      is_post=request.method == "POST")
             args = _arguments_for(routine, call)
             sent = [] if args.is_positional else [p for p in routine.params if p.name in call.keys]
-            _refuse_what_postgresql_cannot_take(sent, args)
+            _refuse_what_postgresql_cannot_take(sent, args, in_body=request.method == "POST")
             page = statement.Page(shape, rows.offset, rows.limit, prefs.counts_exactly, media.strip_nulls)
             sql, params = statement.build(routine, sent, args, single=media.single, page=page)
             ctx = _context(request, identity, schema, settings, name)
@@ -59,7 +59,8 @@ async def handle(request: Request) -> Response:
     return _respond(request, routine, result, media, rows, prefs)
 
 
-def _refuse_what_postgresql_cannot_take(sent: list[catalog.Param], args: statement.Arguments) -> None:
+def _refuse_what_postgresql_cannot_take(sent: list[catalog.Param], args: statement.Arguments, *,
+                                        in_body: bool) -> None:
     """Text arguments (GET, form bodies) that PostgreSQL's input functions would fail on with a
     5xx-class SQLSTATE (54001 stack depth, 54000 array dimensions): a 400 before they get there."""
     if args.direct is None:
@@ -68,9 +69,9 @@ def _refuse_what_postgresql_cannot_take(sent: list[catalog.Param], args: stateme
         value = args.direct.get(p.name, "")
         deep = nesting.depth(value)
         if deep > nesting.MAX_JSON_DEPTH:
-            raise errors.too_deeply_nested(nesting.MAX_JSON_DEPTH, "arguments")
+            raise errors.too_deeply_nested(nesting.MAX_JSON_DEPTH, "body" if in_body else "query string")
         if p.type.endswith("[]") and deep > _MAX_ARRAY_DIMENSIONS:
-            raise errors.ApiError(400, "PGRST100", f"Array argument {p.name} has more than "
+            raise errors.ApiError(400, "PGRST102" if in_body else "PGRST100", f"Array argument {p.name} has more than "
                                   f"{_MAX_ARRAY_DIMENSIONS} dimensions", None,
                                   "PostgreSQL allows at most 6 (it would fail with 54000)")
 
