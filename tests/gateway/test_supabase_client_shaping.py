@@ -49,3 +49,8 @@ def test_rpc_bad_filter_column_is_api_error_42703(client):
     with pytest.raises(APIError) as e:
         client.rpc("t_items", {"n": 5}).eq("nope", 1).execute()
     assert e.value.code == "42703" and e.value.message == "column t_items.nope does not exist"
+
+
+def test_rpc_strip_nulls(client):
+    res = client.rpc("t_items", {"n": 2}).select("id,tag").strip_nulls().execute()
+    assert res.data == [{"id": 1}, {"id": 2, "tag": "even"}]
