@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-stamp
 
-.PHONY: setup lint test demo bench installer clean
+.PHONY: setup lint test demo bench bench-quick installer clean
 
 setup: $(STAMP)
 
@@ -21,8 +21,12 @@ test: lint
 demo: setup
 	$(VENV)/bin/mps-dev demo
 
+# One table (figure, anchor, ratio, goal, met), also written to bench/results.json.
 bench: setup
 	$(PY) -m bench
+
+bench-quick: setup
+	$(PY) -m bench --quick
 
 # The key goes on the command line: it must be the anon key, which is public (a service_role
 # key is refused before anything is built). Not echoed: a wrong key must not land in a CI log.

@@ -1,18 +1,77 @@
-"""`make bench`: start a throw-away cluster, install the schema, run every benchmark, print."""
+"""`make bench`: every benchmark, one table (figure, anchor, ratio, goal, met), also as JSON.
+
+    python -m bench                 # the full run (several minutes)
+    python -m bench --quick         # a small version, under a minute or so
+    python -m bench --smoke         # tiny sizes, only to prove every figure is measured (make test)
+    python -m bench --only qr,tps   # some of them: qr, tps, money, latency
+
+The table goes to stdout and to bench/results.json (git-ignored). Every figure is a ratio against
+an anchor measured in the same run on the same machine, because the machine is shared: a rerun
+of a noisy figure is the way to confirm it, never a loosened goal.
+"""
 
 from __future__ import annotations
 
+import argparse
+import platform
+import sys
+import time
+from pathlib import Path
+
 from mps_dev import cluster as pgcluster
 
-from . import money_path, qr_decode
+from . import charge_tps, latency, money_path, qr_decode
+from .table import Table
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+SIZES = {
+    #          qr stills per condition, stream frames, pgbench seconds, latency calls
+    "full": dict(per_condition=25, stream_frames=300, seconds=20, calls=400),
+    "quick": dict(per_condition=3, stream_frames=90, seconds=3, calls=60),
+    "smoke": dict(per_condition=1, stream_frames=30, seconds=1, calls=5),
+}
+PARTS = ("qr", "tps", "money", "latency")
 
 
-def main() -> None:
-    with pgcluster.temporary_cluster("mps-bench-") as cl:
-        dsn = pgcluster.create_database(cl, "bench")
-        pgcluster.install_mps(dsn)
-        money_path.run(dsn)
-    qr_decode.run()  # no database; after the cluster is gone so it has the cores to itself
+def run(size: str, only: tuple[str, ...] = PARTS, out: Path | None = RESULTS) -> Table:
+    p = SIZES[size]
+    table = Table()
+    started = time.time()
+    if "money" in only or "latency" in only:
+        with pgcluster.temporary_cluster("mps-bench-") as cl:
+            dsn = pgcluster.create_database(cl, "bench")
+            pgcluster.install_mps(dsn)
+            if "money" in only:
+                money_path.run(table, dsn, n=max(5, p["calls"] // 2))
+        if "latency" in only:
+            latency.run(table, p["calls"])
+    if "tps" in only:
+        charge_tps.run(table, seconds=p["seconds"], profile_tx=max(5, p["calls"] // 4))
+    if "qr" in only:  # no database: last, so it has the cores to itself
+        qr_decode.run(table, per_condition=p["per_condition"], stream_frames=p["stream_frames"])
+    if out is not None:
+        table.write_json(out, {"size": size, "parts": list(only), "seconds": round(time.time() - started, 1),
+                               "python": platform.python_version(), "machine": platform.machine()})
+    return table
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true")
+    mode.add_argument("--smoke", action="store_true")
+    ap.add_argument("--only", default=",".join(PARTS), help=f"comma-separated, of {', '.join(PARTS)}")
+    ap.add_argument("--json", type=Path, default=RESULTS)
+    args = ap.parse_args(argv)
+    only = tuple(x.strip() for x in args.only.split(",") if x.strip())
+    unknown = set(only) - set(PARTS)
+    if unknown:
+        ap.error(f"unknown part(s): {', '.join(sorted(unknown))}")
+    size = "quick" if args.quick else "smoke" if args.smoke else "full"
+    table = run(size, only, args.json)
+    print(table.render())
+    print(f"\n(written to {args.json})", file=sys.stderr)
 
 
 if __name__ == "__main__":
