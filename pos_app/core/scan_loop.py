@@ -13,11 +13,13 @@ import threading
 import time
 from typing import Callable
 
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .camera import CameraUnavailable, FrameSource
-from .qr_decode import StreamDecoder
 from .seen_codes import SeenCodes
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,7 @@ class ScanLoop:
     ) -> None:
         self.source = source
         self.on_code, self.on_frame, self.on_error = on_code, on_frame, on_error
-        self.decode = decode if decode is not None else StreamDecoder()
+        self.decode = decode  # None: a StreamDecoder, made on the worker thread (see _run)
         self.decode_interval = decode_interval
         self.seen = seen or SeenCodes()
         self.miss_limit, self.miss_wait = miss_limit, miss_wait
@@ -96,6 +98,12 @@ class ScanLoop:
             self._report_error(CameraUnavailable(f"the camera could not be opened: {e}"))
             self.finished.set()
             return
+        if self.decode is None:
+            # Here, not at import: OpenCV and the decoders take most of a second to load, which
+            # the app's start and the sign-in would otherwise wait for on the UI thread.
+            from .qr_decode import StreamDecoder
+
+            self.decode = StreamDecoder()
         reset = getattr(self.decode, "reset", None)
         if reset is not None:  # a restarted camera's first frame is news, not the last one seen
             reset()
