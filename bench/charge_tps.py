@@ -173,21 +173,32 @@ def run(table: Table, seconds: int = 20, profile_tx: int = 100) -> None:
             conn.execute("create table bench_secret as select 'AbCdEfGhIjKlMnOpQrStUvWxYz012345'::text as secret,"
                          " crypt('AbCdEfGhIjKlMnOpQrStUvWxYz012345', gen_salt('bf', 4)) as hash")
             conn.execute("checkpoint")
-        common = ["-c", str(CLIENTS), "-j", "2", "-T", str(seconds), "-M", "prepared", "-n"]
+        # The scripts take turns in short rounds, and each keeps its best round: the load other
+        # work puts on a shared machine drifts over minutes, and must not favour one script.
+        rounds = 3 if seconds >= 6 else 1
+        common = ["-c", str(CLIENTS), "-j", "2", "-T", str(max(1, seconds // rounds)), "-M", "prepared", "-n"]
         runs: dict[str, tuple[float, int, float, list[str]]] = {}
+        order = [("TPC-B", "tpcb", None), ("TPC-B + bcrypt", "tpcb", TPCB_BCRYPT),
+                 *((k, "bench", v) for k, v in SCRIPTS.items())]
         with psycopg.connect(cl.dsn(), autocommit=True) as admin:
-            for name, db, script in [("TPC-B", "tpcb", None), ("TPC-B + bcrypt", "tpcb", TPCB_BCRYPT),
-                                     *((k, "bench", v) for k, v in SCRIPTS.items())]:
-                wal0 = _wal(admin)
-                extra = ["-b", "tpcb-like"] if script is None else []
-                tps, n, out = _pgbench(cl, db, common + extra, script)
-                runs[name] = (tps, n, (_wal(admin) - wal0) / max(1, n), _errors(out))
-                admin.execute("checkpoint")  # each run starts from a clean buffer cache state alike
+            for r in range(rounds):
+                for name, db, script in (order if r % 2 == 0 else order[::-1]):
+                    wal0 = _wal(admin)
+                    extra = ["-b", "tpcb-like"] if script is None else []
+                    tps, n, out = _pgbench(cl, db, common + extra, script)
+                    wal = (_wal(admin) - wal0) / max(1, n)
+                    best = runs.get(name)
+                    errors = (best[3] if best else []) + _errors(out)
+                    if best is None or tps > best[0]:
+                        runs[name] = (tps, n, wal, errors)
+                    else:
+                        runs[name] = (*best[:3], errors)
+                    admin.execute("checkpoint")  # each run starts from a clean buffer cache state alike
         statements = _profile(cl, dsn, tpcb, profile_tx)
 
     anchor = runs["TPC-B + bcrypt"][0]
     cmd = "make bench (bench/charge_tps.py)"
-    table.add("TPS: pgbench TPC-B, scale 10, 8 clients", runs["TPC-B"][0], "tx/s", command=cmd,
+    table.add("TPS: pgbench TPC-B, scale 10, 8 clients", runs["TPC-B"][0], "tx/s", command=cmd,  # best of rounds
               note=f"{runs['TPC-B'][2]:.0f} WAL bytes/tx, {ROUND_TRIPS['TPC-B']} round trips, "
                    f"{statements.get('TPC-B', 0):.0f} statements")
     table.add("TPS: TPC-B + one bcrypt check (cost 4)", anchor, "tx/s", "TPC-B", runs["TPC-B"][0], command=cmd,
