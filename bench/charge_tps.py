@@ -8,8 +8,8 @@ Anchors, run in the same cluster one after the other with the same clients:
 
 The charge is `merchant_charge_by_qr` called as PostgREST calls it: a transaction that sets the
 role and the JWT claims locally, then one statement, the RPC. Each pgbench client is a cashier of
-its own merchant charging its own member's card (`:client_id` picks the row of
-`public.bench_clients`). Also: a hot card (every client on one multi-use code), a corporate card
+its own merchant, in an open shift of its own till (every money call names it, contract section 9),
+charging its own member's card (`:client_id` picks the row of `public.bench_clients`). Also: a hot card (every client on one multi-use code), a corporate card
 (one member, one card per client), refunds and top-ups, each against the same anchor.
 
 For each script, WAL bytes per transaction come from pg_current_wal_lsn before and after; the
@@ -56,11 +56,16 @@ def _col(call: str) -> str:
 
 
 SCRIPTS = {
-    "charge": _col("SELECT public.merchant_charge_by_qr({row:merchant}, {row:qr}, 1.00, 'c' || :client_id || '-' || :r);"),
-    "hot card": _col("SELECT public.merchant_charge_by_qr({row:merchant}, {row:hot_qr}, 1.00, 'h' || :client_id || '-' || :r);"),
-    "corporate card": _col("SELECT public.merchant_charge_by_qr({row:merchant}, {row:corp_qr}, 1.00, 'k' || :client_id || '-' || :r);"),
-    "refund": _col("SELECT public.merchant_refund_tx({row:merchant}, {row:pay_tx}, 0.01, 'r' || :client_id || '-' || :r);"),
-    "top-up": _col("SELECT public.merchant_recharge_by_qr({row:merchant}, {row:qr}, 1.00, 't' || :client_id || '-' || :r);"),
+    "charge": _col("SELECT public.merchant_charge_by_qr({row:merchant}, {row:qr}, 1.00, 'c' || :client_id || '-' || :r,"
+                   " p_shift_id := {row:shift});"),
+    "hot card": _col("SELECT public.merchant_charge_by_qr({row:merchant}, {row:hot_qr}, 1.00, 'h' || :client_id || '-' || :r,"
+                     " p_shift_id := {row:shift});"),
+    "corporate card": _col("SELECT public.merchant_charge_by_qr({row:merchant}, {row:corp_qr}, 1.00, 'k' || :client_id"
+                           " || '-' || :r, p_shift_id := {row:shift});"),
+    "refund": _col("SELECT public.merchant_refund_tx({row:merchant}, {row:pay_tx}, 0.01, 'r' || :client_id || '-' || :r,"
+                   " p_shift_id := {row:shift});"),
+    "top-up": _col("SELECT public.merchant_recharge_by_qr({row:merchant}, {row:qr}, 1.00, 't' || :client_id || '-' || :r,"
+                   " p_shift_id := {row:shift});"),
 }
 
 TPCB_BCRYPT = r"""\set aid random(1, 100000 * :scale)
@@ -90,7 +95,7 @@ def _setup_mps(dsn: str, clients: int) -> None:
     a large payment to refund from; one hot card for all; one corporate member with a card each."""
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("create table public.bench_clients (id int primary key, merchant text, claims text, qr text,"
-                     " hot_qr text, corp_qr text, pay_tx uuid)")
+                     " hot_qr text, corp_qr text, pay_tx uuid, shift uuid)")
         conn.execute("grant select, insert on public.bench_clients to authenticated, service_role")
         users = [uuid.uuid4() for _ in range(clients)]
         for i, user in enumerate(users):  # GoTrue's part: the cashiers' sign-up
@@ -115,15 +120,19 @@ def _setup_mps(dsn: str, clients: int) -> None:
             code = f"B{i:03d}"
             conn.execute("select public.create_merchant(%s, %s)", (code, f"Bench shop {i}"))
             conn.execute("select public.add_merchant_user(%s, %s, 'manager')", (code, user))
+            # The counter runs a shift, as a till does: every money call names it (contract section 9).
+            conn.execute("select public.merchant_register_terminal(%s, 'T1', 'Till 1')", (code,))
+            shift = conn.execute("select public.merchant_open_shift(%s, 'T1', 100, %s) ->> 'shift_id'",
+                                 (code, f"open-{i}")).fetchone()[0]
             member = conn.execute("select public.create_member_profile(%s, p_default_card_type := 'prepaid')",
                                   (f"Member {i}",)).fetchone()[0]
             qr = card_with_code(member, "prepaid")
             corp_qr = card_with_code(corp_member, "corporate", new=True)
-            pay = conn.execute("select public.merchant_charge_by_qr(%s, %s, 50000, %s) ->> 'tx_id'",
-                               (code, qr, f"big-{i}")).fetchone()[0]
+            pay = conn.execute("select public.merchant_charge_by_qr(%s, %s, 50000, %s, p_shift_id := %s) ->> 'tx_id'",
+                               (code, qr, f"big-{i}", shift)).fetchone()[0]
             claims = json.dumps({"role": "authenticated", "sub": str(user), "aud": "authenticated"})
-            conn.execute("insert into public.bench_clients values (%s, %s, %s, %s, %s, %s, %s)",
-                         (i, code, claims, qr, hot_qr, corp_qr, pay))
+            conn.execute("insert into public.bench_clients values (%s, %s, %s, %s, %s, %s, %s, %s)",
+                         (i, code, claims, qr, hot_qr, corp_qr, pay, shift))
         conn.execute("reset role")
         conn.execute("checkpoint")
 
