@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO
 
+from pos_app import window_check
 from pos_app.core import settings as pos_settings
 
 from . import seed
@@ -28,6 +29,14 @@ The backend is up with the demo shop. To see the counter:
     (and look at it with a VNC viewer or a screenshot); or
   - run the window itself: MPS_POS_CONFIG_DIR={config} MPS_POS_DATA_DIR={data} .venv/bin/mps-pos --email {email}
 Meanwhile:
+  - a member's payment QR in the terminal:  .venv/bin/mps-dev member-qr {member}
+  - stop everything:                        .venv/bin/mps-dev down
+"""
+
+
+CANNOT_OPEN = """\
+{problem}
+The backend is up with the demo shop; once that is fixed, run `make demo` again. Meanwhile:
   - a member's payment QR in the terminal:  .venv/bin/mps-dev member-qr {member}
   - stop everything:                        .venv/bin/mps-dev down
 """
@@ -64,9 +73,12 @@ def member_qr_command(data_dir: Path, who: str = DEMO_MEMBER) -> list[str]:
 
 
 def open_counter(proj: Project, data_dir: Path, out: IO[str], *, environ: Mapping[str, str] | None = None,
-                 popen: Callable[..., subprocess.Popen] = subprocess.Popen) -> int:
+                 popen: Callable[..., subprocess.Popen] = subprocess.Popen,
+                 window_problem: Callable[[Mapping[str, str]], str | None] = window_check.problem) -> int:
     """Write the demo POS settings, then run the cashier (and the member's QR window beside it)
-    until the cashier is closed. Without a display, say what to do instead."""
+    until the cashier is closed. Without a display, say what to do instead (exit 0: the backend
+    is up, as asked). With a display no window can use (libraries Qt needs are missing, or the
+    display does not answer), say what to install and exit `window_check.EXIT_NO_WINDOW`."""
     env = dict(os.environ if environ is None else environ)
     paths = demo_dirs(data_dir)
     pos_settings.save(demo_settings(proj), paths)
@@ -74,6 +86,10 @@ def open_counter(proj: Project, data_dir: Path, out: IO[str], *, environ: Mappin
         print(NO_DISPLAY.format(config=paths.config_dir, data=paths.data_dir, email=DEMO_EMAIL, member=DEMO_MEMBER),
               file=out)
         return 0
+    problem = window_problem(env)
+    if problem is not None:
+        print(CANNOT_OPEN.format(problem=problem, member=DEMO_MEMBER), file=out)
+        return window_check.EXIT_NO_WINDOW
     print(f"Opening the cashier (sign in as {DEMO_EMAIL}; its password is above) and the payment QR "
           f"of member {DEMO_MEMBER}. Close the cashier window to finish; `mps-dev down` stops the backend.",
           file=out, flush=True)
