@@ -36,6 +36,8 @@ class MainWindow(QMainWindow):
         self.sign_out_button = QPushButton(objectName="signOut", minimumHeight=BIG, minimumWidth=160)
         for button in (self.language_button, self.sign_out_button):
             button.setStyleSheet("font-size: 13pt;")
+            # A click must not take the keyboard from the amount field; Tab still reaches them.
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.language_button.clicked.connect(self.language_toggled)
         self.sign_out_button.clicked.connect(self.sign_out_requested)
         top = QHBoxLayout()
@@ -72,7 +74,7 @@ class MainWindow(QMainWindow):
         self.status.set_operator(operator)
         self.setStatusBar(self.status)
 
-        # Every action by keyboard too: Alt+C / Alt+M through the tab mnemonics, and these.
+        # Every action by keyboard too: Alt+I / Alt+M through the tab mnemonics, and these.
         self.shortcuts = {
             "language": QShortcut(QKeySequence(Qt.Key_F12), self, activated=self.language_toggled.emit),
             "sign_out": QShortcut(QKeySequence("Ctrl+Shift+Q"), self, activated=self.sign_out_requested.emit),

@@ -124,6 +124,8 @@ class Shell(QObject):
         dialog.settings_requested.connect(self.open_settings)
         dialog.rejected.connect(self.finished)
         dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()  # typing goes straight into it, no click first
 
     def _sign_in(self, email: str, password: str) -> None:
         self.sign_in_dialog.set_busy("signin.busy")
@@ -165,6 +167,8 @@ class Shell(QObject):
             "main.recover_failed", words=lambda code: str(message_for(name, code))))
         self.watch.came_back.connect(recovery.run)  # settle what the outage left open
         window.show()
+        window.raise_()
+        window.activateWindow()  # the sign-in dialog had the keyboard: hand it to the counter
         recovery.run()
         self.entered.emit(window)
 

@@ -32,7 +32,7 @@ register({
     "signin.need_both": ("Enter your email and password.", "请输入邮箱和密码。"),
     # Main window
     "main.title": ("MPS cashier — {merchant}", "MPS 收银 — {merchant}"),
-    "main.tab_cashier": ("&Cashier", "收银(&C)"),
+    "main.tab_cashier": ("Cash&ier", "收银(&I)"),
     "main.tab_manager": ("&Manager", "店长(&M)"),
     "main.sign_out": ("Sign &out", "退出登录(&O)"),
     "main.language_to": ("中文", "English"),
