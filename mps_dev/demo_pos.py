@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import replace
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -47,10 +48,18 @@ def demo_dirs(data_dir: Path) -> pos_settings.Paths:
     return pos_settings.Paths(config_dir=base / "config", data_dir=base / "data", log_dir=base / "data" / "logs")
 
 
-def demo_settings(proj: Project) -> pos_settings.Settings:
-    """The POS settings for the local stack's demo shop."""
-    return pos_settings.Settings(supabase_url=proj.url, api_key=proj.anon_key, merchant_code=seed.MERCHANT,
-                                 terminal_name=DEMO_TERMINAL)
+def demo_settings(proj: Project, kept_from: pos_settings.Paths | None = None) -> pos_settings.Settings:
+    """The POS settings for the local stack's demo shop. With `kept_from`, what the person chose
+    in an earlier demo run (the language above all, then camera and printers) is kept: only the
+    connection to the stack is rewritten, since its port or keys may have changed."""
+    connection = dict(supabase_url=proj.url, api_key=proj.anon_key, merchant_code=seed.MERCHANT,
+                      terminal_name=DEMO_TERMINAL)
+    if kept_from is not None and kept_from.settings_file.exists():
+        try:
+            return replace(pos_settings.load(kept_from, defaults={}), **connection)
+        except pos_settings.SettingsError:
+            pass  # a broken file: start from the demo's own
+    return pos_settings.Settings(**connection)
 
 
 def pos_environment(paths: pos_settings.Paths, environ: Mapping[str, str]) -> dict[str, str]:
@@ -81,7 +90,7 @@ def open_counter(proj: Project, data_dir: Path, out: IO[str], *, environ: Mappin
     display does not answer), say what to install and exit `window_check.EXIT_NO_WINDOW`."""
     env = dict(os.environ if environ is None else environ)
     paths = demo_dirs(data_dir)
-    pos_settings.save(demo_settings(proj), paths)
+    pos_settings.save(demo_settings(proj, kept_from=paths), paths)
     if not display_available(env):
         print(NO_DISPLAY.format(config=paths.config_dir, data=paths.data_dir, email=DEMO_EMAIL, member=DEMO_MEMBER),
               file=out)
