@@ -70,6 +70,7 @@ class Shell(QObject):
         self.recovery: Recovery | None = None
         self.operator: signin.Operator | None = None
         self._email = email
+        self._keyring_told = False
 
     # -- start -----------------------------------------------------------------------------
 
@@ -154,7 +155,10 @@ class Shell(QObject):
                                           cashier=cashier_view(svc, operator, self.language),
                                           manager=manager_view(svc, operator, self.language))
         window.status.set_status(svc.monitor.status)
-        window.status.set_keyring_reason("" if svc.store.persistent else svc.store.reason)
+        if not svc.store.persistent and not self._keyring_told:
+            # Said once a run: the next cashier signing in on this counter has been told already.
+            window.status.set_keyring_reason(svc.store.reason)
+            self._keyring_told = True
         self.watch.status.connect(window.status.set_status)
         window.language_toggled.connect(self.toggle_language)
         window.sign_out_requested.connect(self.sign_out)

@@ -58,11 +58,19 @@ def test_the_connection_state_goes_offline_and_back(qtbot, make_shell, shop, tra
     qtbot.waitUntil(lambda: bar.link_state is Link.ONLINE, timeout=WAIT)
 
 
-def test_the_keyring_notice_shows_when_the_session_is_kept_in_memory_only(qtbot, make_shell, shop, store):
-    window = sign_in(qtbot, make_shell(shop_settings(shop)), shop.cashier.email, shop.cashier.password)
-    assert window.status.keyring.text() == store.reason
+def test_the_keyring_notice_says_in_cashier_words_that_closing_signs_out_once_a_run(qtbot, make_shell, shop,
+                                                                                     store):
+    shell = make_shell(shop_settings(shop))
+    window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
+    assert window.status.keyring.text() == "Closing the app signs you out: sign in again next time"
+    assert window.status.keyring.toolTip() == store.reason  # the developer's words, for whoever sets it up
+    assert "keyring" not in window.status.keyring.text()
     window.shortcuts["language"].activated.emit()
-    assert window.status.keyring.text() == "登录信息未保存：重启后需重新登录"
+    assert window.status.keyring.text() == "关闭程序即退出登录：下次打开需重新登录"
+    with qtbot.waitSignal(shell.signed_out, timeout=WAIT):
+        window.shortcuts["sign_out"].activated.emit()
+    again = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
+    assert again.status.keyring.isHidden()  # told once this run
 
 
 def test_sign_out_ends_the_session_and_forgets_it(qtbot, make_shell, shop, store):

@@ -21,6 +21,7 @@ from pos_app.core.scanner import KeystrokeScannerDetector, ScannerTiming
 from pos_app.ui.i18n import Language
 
 from . import text  # noqa: F401 - registers the labels
+from .amount_validator import AmountValidator
 from .camera_panel import CameraPanel
 from .code_field import CodeField
 from .controller import CashierController, GetTx, ListTransactions
@@ -68,6 +69,7 @@ class CashierView(QWidget):
         self.amount_field.setFont(big)
         self.amount_field.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.amount_field.setMinimumHeight(76)
+        self.amount_field.setValidator(AmountValidator(self.amount_field))
         self.keypad = Keypad(language)
         self.charge_button = QPushButton()
         self.charge_button.setMinimumHeight(72)
@@ -91,6 +93,7 @@ class CashierView(QWidget):
         # -- middle: the card, scanning, what happened
         self.card_status = QLabel()
         self.card_status.setMinimumHeight(48)
+        self.card_status.setWordWrap(True)
         self.camera = CameraPanel(language, camera)
         self.code_label = QLabel()
         self.code_field = CodeField()
@@ -102,7 +105,10 @@ class CashierView(QWidget):
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setMinimumHeight(60)
-        self.notice.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        # Words that come and go (the card banner, a sale's outcome) wrap in the column's width
+        # instead of widening it: the columns must not jump while the cashier reads them.
+        for label in (self.card_status, self.notice):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.pending_panel = PendingPanel(language)
         middle = QVBoxLayout()
         middle.addWidget(self.card_status)
