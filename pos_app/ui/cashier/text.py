@@ -57,3 +57,7 @@ register({
     "cashier.state.voided": ("not charged", "未扣款"),
     "cashier.state.failed": ("refused", "被拒绝"),
 })
+
+register({
+    "cashier.balance_left": ("Balance on the card: {amount}.", "卡内余额：{amount}。"),
+})
