@@ -170,7 +170,7 @@ class Shell(QObject):
         recovery.failed.connect(lambda name: window.add_notice(
             "main.recover_failed", words=lambda code: str(message_for(name, code))))
         self.watch.came_back.connect(recovery.run)  # settle what the outage left open
-        window.show()
+        window.show_fitted()
         window.raise_()
         window.activateWindow()  # the sign-in dialog had the keyboard: hand it to the counter
         recovery.run()

@@ -106,3 +106,23 @@ def test_closing_the_window_ends_the_app(qtbot, make_shell, shop):
     window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
     with qtbot.waitSignal(shell.finished, timeout=WAIT):
         window.close()
+
+
+def test_the_window_fits_a_screen_smaller_than_its_layout(qtbot, make_shell, shop):
+    window = sign_in(qtbot, make_shell(shop_settings(shop)), shop.cashier.email, shop.cashier.password)
+    screen = window.screen().availableGeometry()  # offscreen: 800x800, less than 1280x800 and a title bar
+    qtbot.waitUntil(window.isMaximized, timeout=WAIT)
+    # The status bar (connection state, who is signed in) ends on the screen, not below it.
+    qtbot.waitUntil(lambda: window.frameGeometry().bottom() <= screen.bottom(), timeout=WAIT)
+    assert window.statusBar().isVisible()
+
+
+def test_switching_tabs_hands_the_keyboard_to_the_pages_first_field(qtbot, make_shell, shop):
+    from PySide6.QtWidgets import QApplication
+
+    window = sign_in(qtbot, make_shell(shop_settings(shop)), shop.manager.email, shop.manager.password)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.cashier.amount_field, timeout=WAIT)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.manager.refunds.code, timeout=WAIT)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.cashier.amount_field, timeout=WAIT)
