@@ -116,8 +116,11 @@ def window(proj: Project, who: str, *, ttl: int) -> int:
 
     app = QApplication.instance() or QApplication([])
     # The demo member pays at the demo shop: its clock is the one the cashier's receipts use.
+    # As large as the screen allows with the words and buttons below it (a 1280x800 screen has
+    # room for about 480 px of code; 560 on a bigger one).
+    room = app.primaryScreen().availableGeometry().height() - 320
     win = MemberQrWindow(next_code, f"Member {who} — payment code", still_live=history.still_live,
-                         timezone_name=TIMEZONE)
+                         timezone_name=TIMEZONE, size=max(240, min(560, room)))
     win.show()
     win.renew()
     try:

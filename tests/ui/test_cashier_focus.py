@@ -76,3 +76,13 @@ def test_after_a_dialog_closes_the_amount_field_has_the_keyboard(kit):
     dialog.exec()  # a print or save dialog: modal, then back to the counter
     kit.view.activateWindow()  # what the window manager does when the dialog is gone (offscreen has none)
     _amount_has_the_keyboard(kit.qtbot, kit.view)
+
+
+def test_after_a_sale_charged_from_the_code_field_the_amount_field_has_the_keyboard(kit):
+    kit.view.amount_field.setText("2.00")
+    kit.paste_code(kit.api.card("50.00"))  # paste, Enter: the code is taken, the cursor stays
+    kit.qtbot.waitUntil(lambda: kit.view.controller.checkout.armed is not None, timeout=WAIT)
+    kit.clock.now += 1.0
+    kit.qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # the second Enter charges
+    kit.wait_receipt()
+    _amount_has_the_keyboard(kit.qtbot, kit.view)

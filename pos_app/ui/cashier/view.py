@@ -191,7 +191,7 @@ class CashierView(QWidget):
         c.settled.connect(self.pending_panel.settle)
         c.receipt.connect(self._show_receipt)
         c.sale_done.connect(self.amount_field.clear)
-        c.sale_done.connect(self._focus_amount_soon)
+        c.sale_done.connect(lambda: self._focus_amount_soon(even_from_the_code=True))  # the next sale
         c.today_rows.connect(self.today_model.set_rows)
 
     def _shortcuts(self) -> None:
