@@ -134,6 +134,19 @@ class Cluster:
             "-c shared_buffers=128MB",
             # Timestamps in UTC unless a test or a merchant's zone says otherwise.
             "-c timezone=UTC",
+            # Secrets stay out of the server log. A failing call's error goes back to its caller
+            # (the gateway answers it) and is not logged: its message may quote the bad value
+            # (`invalid input syntax for type uuid: "MPSQR1..."`), its CONTEXT the JSON around it
+            # (a QR token or password next to a NUL included), its STATEMENT literals. What is
+            # logged (the server's own LOG, FATAL, PANIC lines) carries no statement, detail,
+            # context or bind parameter, and no statement is logged for being slow or DDL.
+            "-c log_min_messages=log",
+            "-c log_min_error_statement=panic",
+            "-c log_error_verbosity=terse",
+            "-c log_parameter_max_length_on_error=0",
+            "-c log_parameter_max_length=0",
+            "-c log_statement=none",
+            "-c log_min_duration_statement=-1",
         ]
         if not fsync:
             # Throw-away test clusters: durability buys nothing and costs seconds.

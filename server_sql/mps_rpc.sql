@@ -1,12 +1,21 @@
 -- Member Payment System: the RPCs (schema public, exposed by PostgREST).
 --
--- Apply after mps_schema.sql. Safe to re-run: every function is created or replaced and its
--- grants restated right under it. Each RPC is thin: check the caller, check the input, then do
+-- Apply after mps_schema.sql. Safe to re-run, also while the shop is selling: every function is
+-- created or replaced (never dropped) and its grants stated right under it with
+-- app.deploy_rpc_grant, which changes the catalog only when they differ. Keep to the re-apply
+-- conventions at the top of mps_schema.sql ("Deploying while selling"): a changed signature is
+-- an app.deploy_drop_function('<old signature>') right before the new create or replace; no bare
+-- drop, grant, revoke, alter or comment here. Each RPC is thin: check the caller, check the input, then do
 -- the work with the helpers in schema app. All are SECURITY DEFINER with search_path = '' and
 -- name everything with its schema. Errors: contract §4 (app.fail).
 --
 -- Who may call (contract §2): service_role = platform and member-app backend; authenticated =
 -- merchant operators, limited by their role in app.merchant_users. anon calls nothing.
+
+-- Deploys are serialized (the same lock as mps_schema.sql), and a statement that would still wait
+-- on a lock fails the deploy after 2 s instead of holding the tills behind it.
+select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.deploy', 0));
+select pg_catalog.set_config('lock_timeout', '2s', true);
 
 -- ===========================================================================================
 -- Platform
@@ -59,8 +68,7 @@ begin
   return v_id;
 end
 $$;
-revoke all on function public.create_merchant(text, text, text, text, text) from public, anon, authenticated;
-grant execute on function public.create_merchant(text, text, text, text, text) to service_role;
+select app.deploy_rpc_grant('public.create_merchant(text, text, text, text, text)', 'service_role');
 
 -- Give a Supabase Auth user a role at a merchant, or change it. Service role, or the merchant's
 -- owner. A merchant always keeps at least one owner.
@@ -102,8 +110,7 @@ begin
                             'role', p_role, 'previous_role', v_prev);
 end
 $$;
-revoke all on function public.add_merchant_user(text, uuid, text) from public, anon, authenticated;
-grant execute on function public.add_merchant_user(text, uuid, text) to authenticated, service_role;
+select app.deploy_rpc_grant('public.add_merchant_user(text, uuid, text)', 'authenticated', 'service_role');
 
 -- ===========================================================================================
 -- Members and cards (member-app backend: service role)
@@ -155,8 +162,7 @@ begin
   return v_member;
 end
 $$;
-revoke all on function public.create_member_profile(text, text, text, text, text, text) from public, anon, authenticated;
-grant execute on function public.create_member_profile(text, text, text, text, text, text) to service_role;
+select app.deploy_rpc_grant('public.create_member_profile(text, text, text, text, text, text)', 'service_role');
 
 -- Issue a new card to a member (the owner). A binding password, if given, guards the owner
 -- binding of a shared card. A voucher is loaded once here with p_initial_amount (it cannot be
@@ -215,8 +221,7 @@ begin
   return v_card;
 end
 $$;
-revoke all on function public.issue_card(uuid, text, text, numeric, text) from public, anon, authenticated;
-grant execute on function public.issue_card(uuid, text, text, numeric, text) to service_role;
+select app.deploy_rpc_grant('public.issue_card(uuid, text, text, numeric, text)', 'service_role');
 
 -- One card: balance, type, status, and its owner's points and level.
 create or replace function public.get_card_summary(p_card_id uuid) returns jsonb
@@ -234,8 +239,7 @@ begin
   return v_summary;
 end
 $$;
-revoke all on function public.get_card_summary(uuid) from public, anon, authenticated;
-grant execute on function public.get_card_summary(uuid) to service_role;
+select app.deploy_rpc_grant('public.get_card_summary(uuid)', 'service_role');
 
 -- Every card a member is bound to, with the member's role on it.
 create or replace function public.list_member_cards(p_member_id uuid) returns setof jsonb
@@ -255,8 +259,7 @@ begin
      order by c.created_at, c.card_no;
 end
 $$;
-revoke all on function public.list_member_cards(uuid) from public, anon, authenticated;
-grant execute on function public.list_member_cards(uuid) to service_role;
+select app.deploy_rpc_grant('public.list_member_cards(uuid)', 'service_role');
 
 -- ===========================================================================================
 -- QR tokens
@@ -307,8 +310,7 @@ begin
   return next;
 end
 $$;
-revoke all on function public.rotate_card_qr(uuid, integer, boolean, uuid) from public, anon, authenticated;
-grant execute on function public.rotate_card_qr(uuid, integer, boolean, uuid) to service_role;
+select app.deploy_rpc_grant('public.rotate_card_qr(uuid, integer, boolean, uuid)', 'service_role');
 
 -- End a card's live payment code now. Returns whether there was one.
 create or replace function public.revoke_card_qr(p_card_id uuid) returns boolean
@@ -329,20 +331,25 @@ begin
   return v_revoked;
 end
 $$;
-revoke all on function public.revoke_card_qr(uuid) from public, anon, authenticated;
-grant execute on function public.revoke_card_qr(uuid) to service_role;
+select app.deploy_rpc_grant('public.revoke_card_qr(uuid)', 'service_role');
 
 -- ===========================================================================================
 -- Money
 -- ===========================================================================================
 
 -- Charge a member's card by its payment code. Cashier or above. Idempotent per merchant and key.
+-- p_shift_id (contract §9): the terminal's open shift the sale belongs to, if any.
+-- Migration step (convention 1, a signature change for contract §9): the first release's
+-- five-argument overload is dropped right before its successor is created, in the same
+-- transaction, so PostgREST never sees two candidates (PGRST203); a re-apply does nothing.
+select app.deploy_drop_function('public.merchant_charge_by_qr(text, text, numeric, text, jsonb)');
 create or replace function public.merchant_charge_by_qr(
   p_merchant_code text,
   p_qr_plain text,
   p_raw_amount numeric,
   p_idempotency_key text,
-  p_tag jsonb default '{}'::jsonb
+  p_tag jsonb default '{}'::jsonb,
+  p_shift_id uuid default null
 ) returns jsonb
 language plpgsql volatile security definer
 set search_path = ''
@@ -377,6 +384,9 @@ begin
   if v_replay is not null then
     return v_replay;
   end if;
+  if p_shift_id is not null then
+    perform app.shift_for_call(v_ctx.merchant_id, p_shift_id);
+  end if;
 
   perform app.lock_card(v_card_id);
   perform app.qr_consume(p_qr_plain, v_card_id);
@@ -402,10 +412,10 @@ begin
    where c.id = v_card_id returning * into v_card;
   insert into app.transactions (id, kind, card_id, member_id, merchant_id, operator_user_id,
                                 raw_amount, discount_amount, amount, balance_after, points_delta,
-                                level_code, tag, idempotency_key, created_at)
+                                level_code, tag, idempotency_key, created_at, shift_id)
   values (v_tx, 'payment', v_card_id, v_owner, v_ctx.merchant_id, v_ctx.user_id,
           v_amount, v_discount, v_paid, v_card.balance, v_points,
-          v_level.level_code, v_tag, p_idempotency_key, v_now);
+          v_level.level_code, v_tag, p_idempotency_key, v_now, p_shift_id);
   v_new_level := app.apply_points(v_owner, v_card_id, v_tx, v_points, 'payment');
 
   v_result := jsonb_build_object(
@@ -414,7 +424,8 @@ begin
     'card_type', v_card.card_type, 'member_id', v_owner, 'operator_user_id', v_ctx.user_id,
     'raw_amount', v_amount, 'discount_rate', v_level.discount_rate,
     'discount_amount', v_discount, 'paid_amount', v_paid, 'balance_after', v_card.balance,
-    'points_earned', v_points, 'level_code', v_new_level, 'created_at', v_now, 'replayed', false);
+    'points_earned', v_points, 'level_code', v_new_level, 'shift_id', p_shift_id,
+    'created_at', v_now, 'replayed', false);
   perform app.idempotency_store('merchant', v_ctx.merchant_id, p_idempotency_key, 'charge', v_fp, v_result, v_tx);
   perform app.audit('tx.payment', 'transaction', v_tx::text, v_ctx.merchant_id, v_ctx.merchant_role,
                     v_card_id, v_paid,
@@ -424,18 +435,21 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.merchant_charge_by_qr(text, text, numeric, text, jsonb) from public, anon, authenticated;
-grant execute on function public.merchant_charge_by_qr(text, text, numeric, text, jsonb) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_charge_by_qr(text, text, numeric, text, jsonb, uuid)', 'authenticated', 'service_role');
 
 -- Refund all or part of a payment of this merchant. Manager or owner. Idempotent per merchant
 -- and key; many partial refunds per payment until its paid amount is used up.
+-- p_shift_id (contract §9): the open shift of the terminal it is made from, if any; the money
+-- goes back to the card, never out of the drawer. Migration step as for merchant_charge_by_qr.
+select app.deploy_drop_function('public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb)');
 create or replace function public.merchant_refund_tx(
   p_merchant_code text,
   p_tx_id uuid,
   p_refund_amount numeric,
   p_idempotency_key text,
   p_reason text default null,
-  p_tag jsonb default '{}'::jsonb
+  p_tag jsonb default '{}'::jsonb,
+  p_shift_id uuid default null
 ) returns jsonb
 language plpgsql volatile security definer
 set search_path = ''
@@ -482,6 +496,9 @@ begin
   if v_orig.created_at < v_now - make_interval(days => v_window::integer) then
     perform app.fail('tx_not_refundable', format('payments older than %s days cannot be refunded', v_window));
   end if;
+  if p_shift_id is not null then
+    perform app.shift_for_call(v_ctx.merchant_id, p_shift_id);
+  end if;
 
   perform app.lock_card(v_orig.card_id);
   select coalesce(sum(r.amount), 0), coalesce(sum(-r.points_delta), 0) into v_refunded, v_reversed
@@ -504,10 +521,10 @@ begin
    where c.id = v_card.id returning * into v_card;
   insert into app.transactions (id, kind, card_id, member_id, merchant_id, operator_user_id,
                                 raw_amount, discount_amount, amount, balance_after, points_delta,
-                                level_code, original_tx_id, reason, tag, idempotency_key, created_at)
+                                level_code, original_tx_id, reason, tag, idempotency_key, created_at, shift_id)
   values (v_tx, 'refund', v_card.id, v_orig.member_id, v_ctx.merchant_id, v_ctx.user_id,
           v_amount, 0, v_amount, v_card.balance, -v_points,
-          v_orig.level_code, p_tx_id, p_reason, v_tag, p_idempotency_key, v_now);
+          v_orig.level_code, p_tx_id, p_reason, v_tag, p_idempotency_key, v_now, p_shift_id);
   v_new_level := app.apply_points(v_orig.member_id, v_card.id, v_tx, -v_points, 'refund');
 
   v_result := jsonb_build_object(
@@ -517,7 +534,7 @@ begin
     'refund_amount', v_amount, 'refunded_total', v_refunded + v_amount,
     'refundable_remaining', v_orig.amount - v_refunded - v_amount,
     'balance_after', v_card.balance, 'points_reversed', v_points, 'level_code', v_new_level,
-    'reason', p_reason, 'created_at', v_now, 'replayed', false);
+    'reason', p_reason, 'shift_id', p_shift_id, 'created_at', v_now, 'replayed', false);
   perform app.idempotency_store('merchant', v_ctx.merchant_id, p_idempotency_key, 'refund', v_fp, v_result, v_tx);
   perform app.audit('tx.refund', 'transaction', v_tx::text, v_ctx.merchant_id, v_ctx.merchant_role,
                     v_card.id, v_amount,
@@ -527,17 +544,20 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb) from public, anon, authenticated;
-grant execute on function public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb, uuid)', 'authenticated', 'service_role');
 
 -- Cash top-up at the counter: the member shows the payment code, the cashier takes cash.
 -- Cashier or above. Spends a single-use code like a payment does.
+-- p_shift_id (contract §9): the open shift whose drawer takes the cash; required once the
+-- merchant runs shifts (has a terminal). Migration step as for merchant_charge_by_qr.
+select app.deploy_drop_function('public.merchant_recharge_by_qr(text, text, numeric, text, jsonb)');
 create or replace function public.merchant_recharge_by_qr(
   p_merchant_code text,
   p_qr_plain text,
   p_amount numeric,
   p_idempotency_key text,
-  p_tag jsonb default '{}'::jsonb
+  p_tag jsonb default '{}'::jsonb,
+  p_shift_id uuid default null
 ) returns jsonb
 language plpgsql volatile security definer
 set search_path = ''
@@ -550,6 +570,7 @@ declare
   v_fp jsonb;
   v_replay jsonb;
   v_result jsonb;
+  v_shift uuid;
 begin
   select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
   v_amount := app.check_amount(p_amount);
@@ -563,19 +584,19 @@ begin
   if v_replay is not null then
     return v_replay;
   end if;
+  v_shift := app.shift_for_topup(v_ctx.merchant_id, p_shift_id);
 
   perform app.lock_card(v_card_id);
   perform app.qr_consume(p_qr_plain, v_card_id);
-  v_result := app.credit_card(v_card_id, v_amount, v_ctx.merchant_id, v_ctx.user_id,
-                              v_ctx.merchant_role, v_tag, p_idempotency_key)
+  v_result := app.credit_card_at(v_card_id, v_amount, v_ctx.merchant_id, v_ctx.user_id,
+                                 v_ctx.merchant_role, v_tag, p_idempotency_key, false, v_shift)
               || jsonb_build_object('merchant_code', v_ctx.merchant_code, 'currency', v_ctx.currency);
   perform app.idempotency_store('merchant', v_ctx.merchant_id, p_idempotency_key, 'recharge', v_fp,
                                 v_result, (v_result ->> 'tx_id')::uuid);
   return v_result;
 end
 $$;
-revoke all on function public.merchant_recharge_by_qr(text, text, numeric, text, jsonb) from public, anon, authenticated;
-grant execute on function public.merchant_recharge_by_qr(text, text, numeric, text, jsonb) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_recharge_by_qr(text, text, numeric, text, jsonb, uuid)', 'authenticated', 'service_role');
 
 -- Top up a card from the member app (paid through the platform). Service role. Idempotent per
 -- card and key.
@@ -617,8 +638,7 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.recharge_card(uuid, numeric, text, jsonb) from public, anon, authenticated;
-grant execute on function public.recharge_card(uuid, numeric, text, jsonb) to service_role;
+select app.deploy_rpc_grant('public.recharge_card(uuid, numeric, text, jsonb)', 'service_role');
 
 -- Settle an attempt whose outcome the POS does not know (a timeout, a lost connection, a crash
 -- before the answer was saved): a charge, refund or counter top-up of this merchant made with
@@ -628,6 +648,10 @@ grant execute on function public.recharge_card(uuid, numeric, text, jsonb) to se
 -- for a call with the same key that is still running. Final and repeatable: asking again gives
 -- the same answer. Cashier or above. This is how payment-code flows close an order of unknown
 -- state (Alipay trade.cancel, WeChat Pay reverse), and it lets the POS journal keep no QR token.
+-- A cashier settles only their own attempts: a key whose money another operator moved is
+-- refused (forbidden, nothing of it told), after waiting for it like any running call, so a
+-- cashier can neither read another operator's charge nor void it while it runs. Managers,
+-- owners and the platform settle any key of the merchant. A voided key tells nothing either way.
 create or replace function public.merchant_resolve_attempt(
   p_merchant_code text,
   p_idempotency_key text
@@ -650,6 +674,13 @@ begin
     if v_row.operation = 'void' then
       return v_row.result || jsonb_build_object('replayed', true);
     end if;
+    -- Whose attempt: the operator of its transaction; a call that moved no card money (a shift,
+    -- a cash movement) names its operator in its result.
+    if v_ctx.merchant_role = 'cashier' and coalesce(
+         (select t.operator_user_id::text from app.transactions t where t.id = v_row.tx_id),
+         v_row.result ->> 'operator_user_id') is distinct from v_ctx.user_id::text then
+      perform app.fail('forbidden', 'a cashier settles only the attempts they made; ask a manager');
+    end if;
     return jsonb_build_object('outcome', 'succeeded', 'operation', v_row.operation,
                               'idempotency_key', p_idempotency_key,
                               'result', v_row.result || jsonb_build_object('replayed', true),
@@ -661,6 +692,9 @@ begin
    where t.merchant_id = v_ctx.merchant_id and t.idempotency_key = p_idempotency_key
    order by t.created_at desc limit 1;
   if found then
+    if v_ctx.merchant_role = 'cashier' and v_tx.operator_user_id is distinct from v_ctx.user_id then
+      perform app.fail('forbidden', 'a cashier settles only the attempts they made; ask a manager');
+    end if;
     return jsonb_build_object(
       'outcome', 'succeeded',
       'operation', case v_tx.kind when 'payment' then 'charge' else v_tx.kind::text end,
@@ -677,8 +711,7 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.merchant_resolve_attempt(text, text) from public, anon, authenticated;
-grant execute on function public.merchant_resolve_attempt(text, text) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_resolve_attempt(text, text)', 'authenticated', 'service_role');
 
 -- Forget idempotency keys older than the retention (setting idempotency_retention_days, never
 -- less than 30 days, as the contract promises). Returns how many were removed. Service role;
@@ -701,8 +734,7 @@ begin
   return v_count;
 end
 $$;
-revoke all on function public.purge_idempotency_keys() from public, anon, authenticated;
-grant execute on function public.purge_idempotency_keys() to service_role;
+select app.deploy_rpc_grant('public.purge_idempotency_keys()', 'service_role');
 
 -- ===========================================================================================
 -- Merchant reads (POS)
@@ -726,8 +758,7 @@ begin
     'business_day', (v_now at time zone v_ctx.timezone)::date, 'server_time', v_now);
 end
 $$;
-revoke all on function public.merchant_session_info(text) from public, anon, authenticated;
-grant execute on function public.merchant_session_info(text) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_session_info(text)', 'authenticated', 'service_role');
 
 -- One transaction of this merchant, with its refunds and what is still refundable (for a
 -- payment). A cashier may read only the transactions they rang up.
@@ -752,8 +783,7 @@ begin
                                                     'currency', v_ctx.currency);
 end
 $$;
-revoke all on function public.merchant_get_tx(text, uuid) from public, anon, authenticated;
-grant execute on function public.merchant_get_tx(text, uuid) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_get_tx(text, uuid)', 'authenticated', 'service_role');
 
 -- ===========================================================================================
 -- Levels, shared cards, identities, QR cron
@@ -825,8 +855,7 @@ begin
                                                  'members_relevelled', v_moved);
 end
 $$;
-revoke all on function public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric) from public, anon, authenticated;
-grant execute on function public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric) to service_role;
+select app.deploy_rpc_grant('public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric)', 'service_role');
 
 -- Bind a member to a card with a role, or change their role (shared cards, contract §7).
 -- Service role (the member-app backend). Roles: owner, admin, member, viewer.
@@ -939,8 +968,7 @@ begin
                             'qr_revoked', v_qr_revoked);
 end
 $$;
-revoke all on function public.bind_card_member(uuid, uuid, text, text, uuid, text) from public, anon, authenticated;
-grant execute on function public.bind_card_member(uuid, uuid, text, text, uuid, text) to service_role;
+select app.deploy_rpc_grant('public.bind_card_member(uuid, uuid, text, text, uuid, text)', 'service_role');
 
 -- Remove a member from a card. Service role (the member-app backend). The owner cannot be
 -- unbound (hand ownership to another member with bind_card_member first). p_acting_member_id
@@ -992,8 +1020,7 @@ begin
                             'qr_revoked', v_qr_revoked);
 end
 $$;
-revoke all on function public.unbind_card_member(uuid, uuid, uuid) from public, anon, authenticated;
-grant execute on function public.unbind_card_member(uuid, uuid, uuid) to service_role;
+select app.deploy_rpc_grant('public.unbind_card_member(uuid, uuid, uuid)', 'service_role');
 
 -- Bind a provider identity (wechat, alipay, line, ...) to a member. Service role. An identity
 -- belongs to one member per provider: binding it again to the same member changes nothing and
@@ -1026,8 +1053,7 @@ begin
             from app.member_external_identities i where i.id = v_id);
 end
 $$;
-revoke all on function public.bind_external_identity(uuid, text, text) from public, anon, authenticated;
-grant execute on function public.bind_external_identity(uuid, text, text) to service_role;
+select app.deploy_rpc_grant('public.bind_external_identity(uuid, text, text)', 'service_role');
 
 -- Find the member an identity is bound to (sign-in with WeChat, Alipay, ...). Service role.
 -- Returns the member (id, name, points, level) or null when the identity is not bound: an
@@ -1053,8 +1079,7 @@ begin
            where i.provider = lower(btrim(p_provider)) and i.external_id = p_external_id);
 end
 $$;
-revoke all on function public.find_member_by_identity(text, text) from public, anon, authenticated;
-grant execute on function public.find_member_by_identity(text, text) to service_role;
+select app.deploy_rpc_grant('public.find_member_by_identity(text, text)', 'service_role');
 
 -- The scheduled rotation of shared-card payment codes (contract §6). Service role, called by
 -- an outside scheduler every few minutes (pg_cron could run it, but the plain tokens it returns
@@ -1108,8 +1133,7 @@ begin
                     jsonb_build_object('ttl_seconds', p_ttl_seconds, 'cards_rotated', v_count));
 end
 $$;
-revoke all on function public.cron_rotate_qr_tokens(integer) from public, anon, authenticated;
-grant execute on function public.cron_rotate_qr_tokens(integer) to service_role;
+select app.deploy_rpc_grant('public.cron_rotate_qr_tokens(integer)', 'service_role');
 
 -- ===========================================================================================
 -- Reports and settlements
@@ -1190,8 +1214,7 @@ begin
      limit v_limit;
 end
 $$;
-revoke all on function public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text) from public, anon, authenticated;
-grant execute on function public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text)', 'authenticated', 'service_role');
 
 -- One business day of a merchant, cut at midnight in the merchant's time zone: [period_start,
 -- period_end), 23 or 25 hours long on a daylight-saving change. p_day defaults to today there;
@@ -1263,8 +1286,7 @@ begin
   return v_result;
 end
 $$;
-revoke all on function public.merchant_daily_summary(text, date) from public, anon, authenticated;
-grant execute on function public.merchant_daily_summary(text, date) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_daily_summary(text, date)', 'authenticated', 'service_role');
 
 -- Settle one period [p_period_start, p_period_end) of a merchant (contract §8). The platform
 -- (service role) for any merchant, also a suspended one (its last periods still need paying
@@ -1299,8 +1321,7 @@ begin
   return app.settle_period(v_merchant_id, p_period_start, p_period_end, 'manual', v_role);
 end
 $$;
-revoke all on function public.generate_settlement(text, timestamptz, timestamptz) from public, anon, authenticated;
-grant execute on function public.generate_settlement(text, timestamptz, timestamptz) to authenticated, service_role;
+select app.deploy_rpc_grant('public.generate_settlement(text, timestamptz, timestamptz)', 'authenticated', 'service_role');
 
 -- The scheduler's job (service role; pg_cron or any outside scheduler, every few minutes):
 -- for every active merchant, settle each period that is due, oldest first, per the merchant's
@@ -1355,8 +1376,7 @@ begin
   end loop;
 end
 $$;
-revoke all on function public.run_due_settlements() from public, anon, authenticated;
-grant execute on function public.run_due_settlements() to service_role;
+select app.deploy_rpc_grant('public.run_due_settlements()', 'service_role');
 
 -- A merchant's settlements, newest period first: the POS's settlement screen. Manager, owner
 -- or the platform. Optional [p_from, p_to) keeps those whose period starts in it; p_limit 1 to
@@ -1393,5 +1413,457 @@ begin
      limit v_limit;
 end
 $$;
-revoke all on function public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz) from public, anon, authenticated;
-grant execute on function public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz) to authenticated, service_role;
+select app.deploy_rpc_grant('public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz)', 'authenticated', 'service_role');
+
+-- ===========================================================================================
+-- Shop operations (contract §9): terminals, shifts and cash, who is paying, operators
+-- ===========================================================================================
+
+-- Register a counter of the merchant, or rename it (same code again). Manager or owner; the
+-- platform. Registering the first terminal switches the merchant to shifts: from then on every
+-- counter top-up names an open shift.
+create or replace function public.merchant_register_terminal(
+  p_merchant_code text,
+  p_terminal_code text,
+  p_name text
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_prev text;
+  v_row app.terminals;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'manager');
+  if p_terminal_code is null or p_terminal_code !~ '^[A-Za-z0-9_-]{1,32}$' then
+    perform app.fail('invalid_argument', 'p_terminal_code must be 1 to 32 letters, digits, _ or -');
+  end if;
+  if p_name is null or length(btrim(p_name)) not between 1 and 200 then
+    perform app.fail('invalid_argument', 'p_name must be 1 to 200 characters');
+  end if;
+  select t.name into v_prev from app.terminals t
+   where t.merchant_id = v_ctx.merchant_id and t.code = p_terminal_code;
+  insert into app.terminals (merchant_id, code, name)
+  values (v_ctx.merchant_id, p_terminal_code, btrim(p_name))
+  on conflict (merchant_id, code) do update set name = excluded.name, updated_at = app.now()
+  returning * into v_row;
+  perform app.audit(case when v_prev is null then 'terminal.register' else 'terminal.rename' end,
+                    'terminal', v_row.id::text, v_ctx.merchant_id, v_ctx.merchant_role, null, null,
+                    jsonb_build_object('terminal_code', p_terminal_code, 'name', v_row.name,
+                                       'previous_name', v_prev));
+  return jsonb_build_object('terminal_id', v_row.id, 'merchant_code', v_ctx.merchant_code,
+                            'terminal_code', v_row.code, 'name', v_row.name,
+                            'previous_name', v_prev, 'created_at', v_row.created_at,
+                            'updated_at', v_row.updated_at);
+end
+$$;
+select app.deploy_rpc_grant('public.merchant_register_terminal(text, text, text)', 'authenticated', 'service_role');
+
+-- Open a shift on a terminal with the cash put in the drawer (0 allowed). Cashier or above.
+-- At most one open shift per terminal (shift_conflict); the same key replays the first open.
+create or replace function public.merchant_open_shift(
+  p_merchant_code text,
+  p_terminal_code text,
+  p_opening_float numeric,
+  p_idempotency_key text
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_float numeric;
+  v_terminal app.terminals;
+  v_fp jsonb;
+  v_replay jsonb;
+  v_open uuid;
+  v_shift uuid;
+  v_result jsonb;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  v_float := app.check_cash_amount(p_opening_float, 'the opening float');
+  perform app.check_idempotency_key(p_idempotency_key);
+  select t.* into v_terminal from app.terminals t
+   where t.merchant_id = v_ctx.merchant_id and t.code = p_terminal_code;
+  if not found then
+    perform app.fail('not_found', format('no terminal %s at this merchant; a manager registers it first',
+                                         coalesce(left(p_terminal_code, 40), 'null')));
+  end if;
+
+  perform app.idempotency_lock('merchant', v_ctx.merchant_id, p_idempotency_key);
+  v_fp := jsonb_build_object('terminal_id', v_terminal.id, 'opening_float', v_float);
+  v_replay := app.idempotency_replay('merchant', v_ctx.merchant_id, p_idempotency_key, 'open_shift', v_fp);
+  if v_replay is not null then
+    return v_replay;
+  end if;
+
+  -- One open at a time per terminal; the partial unique index backs this up.
+  perform app.advisory_xact_lock('terminal:' || v_terminal.id::text);
+  select s.id into v_open from app.shifts s where s.terminal_id = v_terminal.id and s.status = 'open';
+  if v_open is not null then
+    perform app.fail('shift_conflict', format(
+      'terminal %s already has an open shift (%s); close it first', v_terminal.code, v_open));
+  end if;
+  insert into app.shifts (merchant_id, terminal_id, opened_by, opened_at, opening_float)
+  values (v_ctx.merchant_id, v_terminal.id, v_ctx.user_id, app.now(), v_float)
+  returning id into v_shift;
+
+  v_result := app.shift_json(v_shift) || jsonb_build_object('operator_user_id', v_ctx.user_id, 'replayed', false);
+  perform app.idempotency_store('merchant', v_ctx.merchant_id, p_idempotency_key, 'open_shift', v_fp,
+                                v_result, null);
+  perform app.audit('shift.open', 'shift', v_shift::text, v_ctx.merchant_id, v_ctx.merchant_role,
+                    null, v_float,
+                    jsonb_build_object('terminal_code', v_terminal.code, 'idempotency_key', p_idempotency_key));
+  return v_result;
+end
+$$;
+select app.deploy_rpc_grant('public.merchant_open_shift(text, text, numeric, text)', 'authenticated', 'service_role');
+
+-- Cash into or out of an open shift's drawer that is not a top-up: pay_in, pay_out (reason
+-- required), drop to the safe (reason required), cash_sale (the cash part of a sale). Cashier or
+-- above. Idempotent per merchant and key (fingerprint: shift, kind, amount). p_terminal_code,
+-- when the counter passes its own, must be the shift's terminal (else shift_conflict).
+create or replace function public.merchant_cash_movement(
+  p_merchant_code text,
+  p_shift_id uuid,
+  p_kind text,
+  p_amount numeric,
+  p_idempotency_key text,
+  p_reason text default null,
+  p_tag jsonb default '{}'::jsonb,
+  p_terminal_code text default null
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_amount numeric;
+  v_tag jsonb;
+  v_reason text := nullif(btrim(p_reason), '');
+  v_shift app.shifts;
+  v_fp jsonb;
+  v_replay jsonb;
+  v_id uuid;
+  v_result jsonb;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  if coalesce(p_kind, '') not in ('pay_in', 'pay_out', 'drop', 'cash_sale') then
+    perform app.fail('invalid_argument', 'p_kind must be pay_in, pay_out, drop or cash_sale');
+  end if;
+  v_amount := app.check_amount(p_amount);
+  perform app.check_idempotency_key(p_idempotency_key);
+  v_tag := app.check_tag(p_tag);
+  if length(v_reason) > 500 then
+    perform app.fail('invalid_argument', 'p_reason must be at most 500 characters');
+  end if;
+  if p_kind in ('pay_out', 'drop') and v_reason is null then
+    perform app.fail('invalid_argument', format('a %s needs a reason (p_reason)', replace(p_kind, '_', '-')));
+  end if;
+  select s.* into v_shift from app.shifts s where s.id = p_shift_id;
+  if not found then
+    perform app.fail('not_found', 'no such shift');
+  end if;
+  if v_shift.merchant_id <> v_ctx.merchant_id then
+    perform app.fail('shift_conflict', 'this shift belongs to another merchant');
+  end if;
+  perform app.check_shift_terminal(v_shift, p_terminal_code);
+
+  perform app.idempotency_lock('merchant', v_ctx.merchant_id, p_idempotency_key);
+  v_fp := jsonb_build_object('shift_id', p_shift_id, 'kind', p_kind, 'amount', v_amount);
+  v_replay := app.idempotency_replay('merchant', v_ctx.merchant_id, p_idempotency_key, 'cash_movement', v_fp);
+  if v_replay is not null then
+    return v_replay;
+  end if;
+  perform app.shift_for_call(v_ctx.merchant_id, p_shift_id);  -- closed: shift_closed
+
+  -- The insert trigger re-checks the shift under its row lock (a close may be under way).
+  insert into app.cash_movements (shift_id, merchant_id, kind, amount, reason, tag, operator_user_id,
+                                  idempotency_key, created_at)
+  values (p_shift_id, v_ctx.merchant_id, p_kind, v_amount, v_reason, v_tag, v_ctx.user_id,
+          p_idempotency_key, app.now())
+  returning id into v_id;
+  v_result := app.cash_movement_json(v_id)
+              || jsonb_build_object('merchant_code', v_ctx.merchant_code, 'currency', v_ctx.currency,
+                                    'terminal_code', (select t.code from app.terminals t where t.id = v_shift.terminal_id),
+                                    'replayed', false);
+  perform app.idempotency_store('merchant', v_ctx.merchant_id, p_idempotency_key, 'cash_movement', v_fp,
+                                v_result, null);
+  perform app.audit('cash.' || p_kind, 'cash_movement', v_id::text, v_ctx.merchant_id, v_ctx.merchant_role,
+                    null, v_amount,
+                    jsonb_build_object('shift_id', p_shift_id, 'reason', v_reason,
+                                       'idempotency_key', p_idempotency_key));
+  return v_result;
+end
+$$;
+select app.deploy_rpc_grant('public.merchant_cash_movement(text, uuid, text, numeric, text, text, jsonb, text)', 'authenticated', 'service_role');
+
+-- Close a shift with the counted cash: the Z report, final. The cashier who opened it, a
+-- manager or owner; the platform. z_number: 1, 2, 3 ... per merchant in the order closes commit,
+-- without gaps (one counter row per merchant, locked by the close). Idempotent per merchant and
+-- key (fingerprint: shift, counted cash; the note is not compared). p_terminal_code as for
+-- merchant_cash_movement.
+create or replace function public.merchant_close_shift(
+  p_merchant_code text,
+  p_shift_id uuid,
+  p_counted_cash numeric,
+  p_idempotency_key text,
+  p_note text default null,
+  p_terminal_code text default null
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_counted numeric;
+  v_note text := nullif(btrim(p_note), '');
+  v_shift app.shifts;
+  v_fp jsonb;
+  v_replay jsonb;
+  v_z integer;
+  v_now timestamptz := app.now();
+  v_figures jsonb;
+  v_expected numeric;
+  v_result jsonb;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  v_counted := app.check_cash_amount(p_counted_cash, 'the counted cash');
+  perform app.check_idempotency_key(p_idempotency_key);
+  if length(v_note) > 500 then
+    perform app.fail('invalid_argument', 'p_note must be at most 500 characters');
+  end if;
+  select s.* into v_shift from app.shifts s where s.id = p_shift_id;
+  if not found then
+    perform app.fail('not_found', 'no such shift');
+  end if;
+  if v_shift.merchant_id <> v_ctx.merchant_id then
+    perform app.fail('shift_conflict', 'this shift belongs to another merchant');
+  end if;
+  perform app.check_shift_terminal(v_shift, p_terminal_code);
+  if v_ctx.merchant_role = 'cashier' and v_shift.opened_by is distinct from v_ctx.user_id then
+    perform app.fail('forbidden', 'a shift is closed by the cashier who opened it, or by a manager');
+  end if;
+
+  perform app.idempotency_lock('merchant', v_ctx.merchant_id, p_idempotency_key);
+  v_fp := jsonb_build_object('shift_id', p_shift_id, 'counted_cash', v_counted);
+  v_replay := app.idempotency_replay('merchant', v_ctx.merchant_id, p_idempotency_key, 'close_shift', v_fp);
+  if v_replay is not null then
+    return v_replay;
+  end if;
+
+  -- FOR UPDATE waits for money calls and movements joining the shift right now (they hold it
+  -- FOR SHARE) and keeps new ones out until we commit; then they find it closed.
+  select s.* into v_shift from app.shifts s where s.id = p_shift_id for update;
+  if v_shift.status = 'closed' then
+    perform app.fail('shift_closed', format('shift %s is already closed (Z %s)', p_shift_id, v_shift.z_number));
+  end if;
+  insert into app.shift_z_counters as c (merchant_id, last_z_number, last_closed_at)
+  values (v_ctx.merchant_id, 1, v_now)
+  on conflict (merchant_id) do update
+    set last_z_number = c.last_z_number + 1,
+        last_closed_at = greatest(c.last_closed_at, excluded.last_closed_at)
+  returning c.last_z_number, c.last_closed_at into v_z, v_now;
+
+  v_figures := app.shift_figures(p_shift_id);
+  v_expected := (v_figures ->> 'expected_cash')::numeric;
+  v_figures := v_figures || jsonb_build_object(
+    'z_number', v_z, 'closed_at', v_now, 'closed_by', v_ctx.user_id,
+    'closed_by_email', (select u.email from auth.users u where u.id = v_ctx.user_id),
+    'counted_cash', v_counted, 'difference', (v_counted - v_expected)::numeric(16, 2), 'note', v_note);
+  update app.shifts s
+     set status = 'closed', closed_by = v_ctx.user_id, closed_at = v_now, counted_cash = v_counted,
+         expected_cash = v_expected, note = v_note, z_number = v_z, report = v_figures
+   where s.id = p_shift_id;
+
+  v_result := app.shift_json(p_shift_id) || jsonb_build_object('operator_user_id', v_ctx.user_id, 'replayed', false);
+  perform app.idempotency_store('merchant', v_ctx.merchant_id, p_idempotency_key, 'close_shift', v_fp,
+                                v_result, null);
+  perform app.audit('shift.close', 'shift', p_shift_id::text, v_ctx.merchant_id, v_ctx.merchant_role,
+                    null, v_counted,
+                    jsonb_build_object('z_number', v_z, 'expected_cash', v_expected,
+                                       'difference', v_counted - v_expected,
+                                       'idempotency_key', p_idempotency_key));
+  return v_result;
+end
+$$;
+select app.deploy_rpc_grant('public.merchant_close_shift(text, uuid, numeric, text, text, text)', 'authenticated', 'service_role');
+
+-- One shift: while open, its running figures (the X read-out, generated_at says when); once
+-- closed, the Z report exactly as the close wrote it. Cashier or above (see app.shift_readable).
+create or replace function public.merchant_get_shift(p_merchant_code text, p_shift_id uuid) returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_shift app.shifts;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  select s.* into v_shift from app.shifts s where s.id = p_shift_id;
+  if not found then
+    perform app.fail('not_found', 'no such shift');
+  end if;
+  if v_shift.merchant_id <> v_ctx.merchant_id then
+    perform app.fail('shift_conflict', 'this shift belongs to another merchant');
+  end if;
+  if not app.shift_readable(v_ctx.merchant_role, v_ctx.user_id, v_shift) then
+    perform app.fail('forbidden', 'a cashier sees only their own shifts');
+  end if;
+  return app.shift_json(p_shift_id);
+end
+$$;
+select app.deploy_rpc_grant('public.merchant_get_shift(text, uuid)', 'authenticated', 'service_role');
+
+-- The merchant's shifts that were open at some moment of [p_from, p_to) (either end optional),
+-- newest opening first, optionally of one terminal. A cashier gets their own (see
+-- app.shift_readable); managers, owners and the platform every one. p_limit 1 to 500.
+create or replace function public.merchant_list_shifts(
+  p_merchant_code text,
+  p_from timestamptz default null,
+  p_to timestamptz default null,
+  p_terminal_code text default null,
+  p_limit integer default 100
+) returns setof jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_terminal uuid;
+  v_limit integer := coalesce(p_limit, 100);
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  if v_limit < 1 or v_limit > 500 then
+    perform app.fail('invalid_argument', 'p_limit must be between 1 and 500');
+  end if;
+  if p_from is not null and p_to is not null and p_to <= p_from then
+    perform app.fail('invalid_argument', 'p_to must be after p_from');
+  end if;
+  if p_terminal_code is not null then
+    select t.id into v_terminal from app.terminals t
+     where t.merchant_id = v_ctx.merchant_id and t.code = p_terminal_code;
+    if v_terminal is null then
+      perform app.fail('not_found', format('no terminal %s at this merchant', left(p_terminal_code, 40)));
+    end if;
+  end if;
+  return query
+    select app.shift_json(s.id)
+      from app.shifts s
+     where s.merchant_id = v_ctx.merchant_id
+       and (v_terminal is null or s.terminal_id = v_terminal)
+       and (p_to is null or s.opened_at < p_to)
+       and (p_from is null or s.closed_at is null or s.closed_at >= p_from)
+       and app.shift_readable(v_ctx.merchant_role, v_ctx.user_id, s)
+     order by s.opened_at desc, s.id desc
+     limit v_limit;
+end
+$$;
+select app.deploy_rpc_grant('public.merchant_list_shifts(text, timestamptz, timestamptz, text, integer)', 'authenticated', 'service_role');
+
+-- Who is paying, before the charge: the card behind a payment code, judged exactly as a charge
+-- judges it (same checks, same order: qr_invalid, qr_not_active, qr_expired, then the card), but
+-- nothing is spent (a single-use code still pays afterwards) and no money row is written.
+-- Cashier or above. Shows a masked name, never the phone or email. Audited (qr.preview).
+create or replace function public.merchant_preview_qr(p_merchant_code text, p_qr_plain text) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_card_id uuid;
+  v_state app.card_qr_state;
+  v_card app.cards;
+  v_member app.member_profiles;
+  v_level app.membership_levels;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  v_card_id := app.qr_resolve(p_qr_plain);
+  v_state := app.qr_live(p_qr_plain, v_card_id);
+  v_card := app.card_for_use(v_card_id);
+  select m.* into v_member from app.member_profiles m where m.id = app.card_owner(v_card_id);
+  select l.* into v_level from app.membership_levels l where l.level_code = v_member.level_code;
+  perform app.audit('qr.preview', 'card', v_card_id::text, v_ctx.merchant_id, v_ctx.merchant_role,
+                    v_card_id, null, '{}'::jsonb);
+  return jsonb_build_object(
+    'card_last4', right(v_card.card_no, 4), 'card_type', v_card.card_type,
+    'member_display', app.mask_name(v_member.name), 'level_code', v_member.level_code,
+    'level_name', v_level.name, 'discount_rate', v_level.discount_rate,
+    'balance', v_card.balance, 'points', v_member.points, 'currency', v_ctx.currency,
+    'qr_single_use', v_state.single_use, 'qr_expires_at', v_state.expires_at);
+end
+$$;
+select app.deploy_rpc_grant('public.merchant_preview_qr(text, text)', 'authenticated', 'service_role');
+
+-- Take an operator off a merchant. Owner; the platform. The last owner cannot be removed
+-- (invalid_argument). Every RPC reads app.merchant_users on each call, so the removed
+-- operator's next call is forbidden whatever token it still holds.
+create or replace function public.remove_merchant_user(p_merchant_code text, p_user_id uuid) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_prev app.merchant_role;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'owner');
+  perform app.advisory_xact_lock('merchant_users:' || v_ctx.merchant_id::text);
+  select mu.role into v_prev from app.merchant_users mu
+   where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
+  if v_prev is null then
+    perform app.fail('not_found', 'this user is not an operator of this merchant');
+  end if;
+  if v_prev = 'owner' and (select count(*) from app.merchant_users mu
+                            where mu.merchant_id = v_ctx.merchant_id and mu.role = 'owner') = 1 then
+    perform app.fail('invalid_argument', 'a merchant must keep at least one owner');
+  end if;
+  delete from app.merchant_users mu where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
+  perform app.audit('merchant_user.remove', 'merchant_user', p_user_id::text, v_ctx.merchant_id,
+                    v_ctx.merchant_role, null, null, jsonb_build_object('previous_role', v_prev));
+  return jsonb_build_object('merchant_code', v_ctx.merchant_code, 'user_id', p_user_id,
+                            'previous_role', v_prev, 'removed', true);
+end
+$$;
+select app.deploy_rpc_grant('public.remove_merchant_user(text, uuid)', 'authenticated', 'service_role');
+
+-- Set or change a card's binding password (it guards the owner binding). Platform only. A card
+-- that has one needs the old one (binding_password_invalid); a card without one takes
+-- p_old_password null (anything else is binding_password_invalid too: it cannot match). The new
+-- one is 6 to 72 characters, kept only as a bcrypt hash at cost 10.
+create or replace function public.set_card_binding_password(
+  p_card_id uuid,
+  p_old_password text,
+  p_new_password text
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_hash text;
+begin
+  perform app.require_service();
+  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
+    perform app.fail('not_found', 'no such card');
+  end if;
+  if p_new_password is null or length(p_new_password) not between 6 and 72 then
+    perform app.fail('invalid_argument', 'a binding password must be 6 to 72 characters');
+  end if;
+  perform app.lock_card(p_card_id);
+  select c.binding_password_hash into v_hash from app.cards c where c.id = p_card_id;
+  if v_hash is not null then
+    perform app.check_binding_password(p_card_id, p_old_password);
+  elsif p_old_password is not null then
+    perform app.fail('binding_password_invalid', 'this card has no binding password yet; pass no old password');
+  end if;
+  update app.cards c
+     set binding_password_hash = extensions.crypt(p_new_password, extensions.gen_salt('bf', 10)),
+         updated_at = app.now()
+   where c.id = p_card_id;
+  perform app.audit('card.set_binding_password', 'card', p_card_id::text, null, null, p_card_id, null,
+                    jsonb_build_object('had_password', v_hash is not null));
+  return jsonb_build_object('card_id', p_card_id, 'had_password', v_hash is not null,
+                            'changed_at', app.now());
+end
+$$;
+select app.deploy_rpc_grant('public.set_card_binding_password(uuid, text, text)', 'service_role');

@@ -2,7 +2,9 @@
 --
 -- Runs unchanged on a Supabase project (SQL editor) and on plain PostgreSQL 15+ after
 -- server_sql/local/bootstrap.sql. Safe to re-run on a database that already holds members, cards
--- and money: nothing is dropped or reset; new objects are created, helpers are replaced.
+-- and money, also while it is selling: nothing is dropped or reset; new objects are created,
+-- helpers are replaced, and nothing takes a lock a till would wait on when nothing changed. Every
+-- statement keeps to the re-apply conventions below ("Deploying while selling").
 -- Apply mps_rpc.sql after this file.
 
 create extension if not exists pgcrypto with schema extensions;
@@ -10,10 +12,349 @@ create extension if not exists pgcrypto with schema extensions;
 create schema if not exists app;
 create schema if not exists audit;
 
+-- ===========================================================================================
+-- Deploying while selling (docs/Architecture.md, "Deploying while selling")
+-- ===========================================================================================
+-- Both files are re-applied to a live database on every deploy (Supabase SQL editor: each
+-- paste runs as ONE transaction, so every lock a statement takes is held until the file ends).
+-- A re-apply must fail no payment and make none wait, so every statement of both files keeps
+-- to these conventions (the shifts, terminals and every later section too):
+--   1. Functions: `create or replace function` only, never drop one that callers may be
+--      running (a dropped function fails in-flight calls with XX000 "cache lookup failed").
+--      A signature change (new parameter, changed OUT columns) is a migration step: call
+--      `select app.deploy_drop_function('<old signature>')` right before the new
+--      `create or replace function`; it retires the old overload only if it still exists (so a
+--      re-apply does nothing): renamed into schema app_retired, not dropped, so calls running
+--      it finish; a later deploy drops it. Say so in the comment above the function.
+--   2. Grants: `select app.deploy_grant(...)` / `app.deploy_rpc_grant(...)`, never bare
+--      grant/revoke: they compare the catalog first and change nothing when it already holds.
+--   3. Anything that locks a table (RLS, policies, triggers, indexes, columns, constraints,
+--      comments) goes through its deploy_* helper below, which checks the catalog first (a
+--      policy or trigger by comparing it with the wanted one made on a probe table) and, when
+--      there is something to do, runs the DDL through app.deploy_exec: a short lock_timeout
+--      and a retry, so a busy table delays the deploy, never the tills.
+--      `create table if not exists` and `create sequence if not exists` lock nothing when the
+--      object exists and may be used as they are. Never `alter table` directly. A new column
+--      on a busy table is nullable or has a constant default (no rewrite).
+--   4. Lock order: a migration step that must lock several tables locks them all in ONE
+--      app.deploy_exec call (`lock table a, b in ... mode; alter ...`), in the order the tables
+--      are created in mps_schema.sql; the RPCs take the idempotency key's advisory lock, then
+--      the card's, then rows. No step waits on one table while holding another a till needs.
+--   5. Data: seed rows with `insert ... on conflict do nothing`; never update or delete live
+--      rows from these files.
+-- Deploys are serialized by an advisory lock, held until the end of each file's transaction.
+select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.deploy', 0));
+-- A safety net for any statement that still waits on a lock: fail the deploy, not the tills.
+select pg_catalog.set_config('lock_timeout', '2s', true);
+
+-- Run one DDL script (may hold several statements) under a short lock_timeout, retrying when
+-- the lock is busy or a deadlock picked the deploy: each try is a subtransaction, so a failed
+-- try releases what it took. Raises after p_attempts (the deploy fails, no till does).
+create or replace function app.deploy_exec(p_sql text, p_attempts integer default 40) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_try integer := 0;
+  v_old text := pg_catalog.current_setting('lock_timeout');
+begin
+  loop
+    v_try := v_try + 1;
+    begin
+      perform pg_catalog.set_config('lock_timeout', '400ms', true);
+      execute p_sql;
+      perform pg_catalog.set_config('lock_timeout', v_old, true);
+      return;
+    exception when lock_not_available or deadlock_detected then
+      if v_try >= p_attempts then
+        raise;
+      end if;
+    end;
+    perform pg_catalog.pg_sleep(least(0.05 * v_try, 0.5));
+  end loop;
+end
+$$;
+
+-- Grant exactly p_privileges (comma-separated: 'select', 'execute', 'usage'; '' for none) on one
+-- object to each role of p_to, and nothing to the roles of p_from that are not in p_to; compares
+-- the object's ACL first and touches nothing when it already holds. p_kind: table, sequence,
+-- function (p_object a signature), schema.
+create or replace function app.deploy_grant(p_kind text, p_object text, p_privileges text,
+                                            p_to text[], p_from text[]) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_acl pg_catalog.aclitem[];
+  v_privs text[] := array(select upper(btrim(x)) from pg_catalog.regexp_split_to_table(p_privileges, ',') x
+                          where btrim(x) <> '');
+  v_roles text[] := p_to || p_from;
+  v_have text[];
+  v_want text[];
+begin
+  case p_kind
+    when 'table', 'sequence' then
+      select coalesce(c.relacl, pg_catalog.acldefault(case p_kind when 'table' then 'r' else 's' end::"char", c.relowner))
+        into v_acl from pg_catalog.pg_class c where c.oid = p_object::regclass;
+    when 'function' then
+      select coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))
+        into v_acl from pg_catalog.pg_proc p where p.oid = p_object::regprocedure;
+    when 'schema' then
+      select coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))
+        into v_acl from pg_catalog.pg_namespace n where n.nspname = p_object;
+    else
+      raise exception 'deploy_grant: unknown kind %', p_kind;
+  end case;
+  select coalesce(array_agg(distinct g.name || ':' || a.privilege_type order by g.name || ':' || a.privilege_type), '{}') into v_have
+    from pg_catalog.aclexplode(v_acl) a
+    cross join lateral (select case a.grantee when 0 then 'public'
+                                 else (select r.rolname::text from pg_catalog.pg_roles r where r.oid = a.grantee) end as name) g
+   where g.name = any(p_from) or (g.name = any(p_to) and a.privilege_type = any(v_privs));
+  select coalesce(array_agg(distinct r || ':' || x order by r || ':' || x), '{}') into v_want
+    from unnest(p_to) r cross join unnest(v_privs) x;
+  if v_have = v_want then
+    return;
+  end if;
+  perform app.deploy_exec(
+    format('revoke all on %s %s from %s;', p_kind, p_object, array_to_string(p_from, ', '))
+    || case when cardinality(v_privs) > 0 and cardinality(p_to) > 0
+            then format('grant %s on %s %s to %s;', p_privileges, p_kind, p_object, array_to_string(p_to, ', '))
+            else '' end);
+end
+$$;
+
+-- An RPC's grants: execute for the roles named, for no other API role.
+create or replace function app.deploy_rpc_grant(p_signature text, variadic p_to text[]) returns void
+language sql volatile
+set search_path = ''
+as $$
+  select app.deploy_grant('function', p_signature, 'execute', p_to, array['public', 'anon', 'authenticated'])
+$$;
+
+-- Retire an old overload (a migration step: see convention 1) only if it exists; with
+-- p_unless_outputs, only if its OUT/TABLE columns ('name type, ...') are not already those.
+-- Retiring is not dropping: the function keeps its oid and its catalog row, renamed into schema
+-- app_retired (no API role may use it), so a call still running it when the deploy commits
+-- finishes normally (a dropped one fails it with XX000 "cache lookup failed"), while every new
+-- call finds the new definition by name. app.deploy_purge_retired drops it on a later deploy.
+create or replace function app.deploy_drop_function(p_signature text, p_unless_outputs text default null)
+returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_oid pg_catalog.oid := pg_catalog.to_regprocedure(p_signature);
+  v_outputs text;
+  v_name text;
+begin
+  if v_oid is null then
+    return;
+  end if;
+  if p_unless_outputs is not null then
+    select string_agg(u.n || ' ' || pg_catalog.format_type(u.t, null), ', ' order by u.i) into v_outputs
+      from pg_catalog.pg_proc p,
+           unnest(p.proargnames, p.proallargtypes, p.proargmodes) with ordinality u(n, t, m, i)
+     where p.oid = v_oid and u.m in ('o', 'b', 't');
+    if v_outputs = p_unless_outputs then
+      return;
+    end if;
+  end if;
+  create schema if not exists app_retired;
+  revoke all on schema app_retired from public;
+  select p.proname || '_r' || p.oid::text into v_name from pg_catalog.pg_proc p where p.oid = v_oid;
+  perform app.deploy_exec(format('alter function %s rename to %I', v_oid::regprocedure, v_name));
+  perform app.deploy_exec(format('alter function %s set schema app_retired', v_oid::regprocedure));
+  perform app.deploy_exec(format('revoke all on function %s from public, anon, authenticated, service_role',
+                                 v_oid::regprocedure));
+  execute format('comment on function %s is %L', v_oid::regprocedure,
+                 'retired ' || pg_catalog.clock_timestamp()::text || ' from ' || p_signature);
+end
+$$;
+
+-- Drop the functions retired by earlier deploys once no transaction that could still be running
+-- one is left: retired more than ten minutes ago (far longer than any API request may run) and
+-- before every transaction now open that this role can see began.
+create or replace function app.deploy_purge_retired() returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  f record;
+  v_oldest timestamptz := (select min(a.xact_start) from pg_catalog.pg_stat_activity a
+                            where a.xact_start is not null and a.pid <> pg_catalog.pg_backend_pid());
+begin
+  for f in
+    select p.oid::regprocedure as sig,
+           substring(pg_catalog.obj_description(p.oid, 'pg_proc') from '^retired (.*) from ')::timestamptz as retired_at
+      from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+     where n.nspname = 'app_retired'
+  loop
+    if f.retired_at < pg_catalog.clock_timestamp() - interval '10 minutes'
+       and (v_oldest is null or f.retired_at < v_oldest) then
+      perform app.deploy_exec(format('drop function %s', f.sig));
+    end if;
+  end loop;
+end
+$$;
+
+-- Enable row level security on a table unless it already is.
+create or replace function app.deploy_enable_rls(p_table regclass) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if not (select c.relrowsecurity from pg_catalog.pg_class c where c.oid = p_table) then
+    perform app.deploy_exec(format('alter table %s enable row level security', p_table));
+  end if;
+end
+$$;
+
+-- A scratch copy of a table's columns (a new temporary table, which no till uses), on which a
+-- policy or trigger definition is rendered by PostgreSQL itself to compare with the real one.
+create or replace function app.deploy_probe(p_table regclass) returns regclass
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  drop table if exists pg_temp.mps_deploy_probe;
+  execute format('create temporary table mps_deploy_probe (like %s)', p_table);
+  return 'pg_temp.mps_deploy_probe'::regclass;
+end
+$$;
+
+-- Create or change a policy: p_definition is what follows `create policy <name> on <table>`.
+-- The wanted policy is made on a probe and compared with the real one as PostgreSQL renders
+-- both (command, roles, USING, WITH CHECK): an equal policy is left alone, whoever made it; one
+-- that differs (or was edited by hand) is dropped and created again through deploy_exec.
+create or replace function app.deploy_policy(p_table regclass, p_name text, p_definition text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_oid pg_catalog.oid;
+  v_probe regclass;
+  v_same boolean := false;
+begin
+  select p.oid into v_oid from pg_catalog.pg_policy p where p.polrelid = p_table and p.polname = p_name;
+  if v_oid is not null then
+    v_probe := app.deploy_probe(p_table);
+    execute format('create policy probe on %s %s', v_probe, p_definition);
+    select a.polcmd = b.polcmd and a.polpermissive = b.polpermissive
+           and array(select unnest(a.polroles) order by 1) = array(select unnest(b.polroles) order by 1)
+           and pg_catalog.pg_get_expr(a.polqual, a.polrelid) is not distinct from pg_catalog.pg_get_expr(b.polqual, b.polrelid)
+           and pg_catalog.pg_get_expr(a.polwithcheck, a.polrelid) is not distinct from pg_catalog.pg_get_expr(b.polwithcheck, b.polrelid)
+      into v_same
+      from pg_catalog.pg_policy a, pg_catalog.pg_policy b
+     where a.oid = v_oid and b.polrelid = v_probe and b.polname = 'probe';
+    execute format('drop table %s', v_probe);
+  end if;
+  if not v_same then
+    perform app.deploy_exec(format('drop policy if exists %I on %s; create policy %I on %s %s',
+                                   p_name, p_table, p_name, p_table, p_definition));
+  end if;
+end
+$$;
+
+-- Create or change a trigger: `create trigger <p_name> <p_when> on <p_table> <p_action>`, e.g.
+-- p_when 'before update or delete', p_action 'for each row execute function f()'. Compared on
+-- a probe like a policy (timing and events, function, arguments, columns, WHEN, enabled).
+create or replace function app.deploy_trigger(p_table regclass, p_name text, p_when text, p_action text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_oid pg_catalog.oid;
+  v_probe regclass;
+  v_same boolean := false;
+begin
+  select t.oid into v_oid from pg_catalog.pg_trigger t where t.tgrelid = p_table and t.tgname = p_name;
+  if v_oid is not null then
+    v_probe := app.deploy_probe(p_table);
+    execute format('create trigger probe %s on %s %s', p_when, v_probe, p_action);
+    select a.tgtype = b.tgtype and a.tgfoid = b.tgfoid and a.tgargs = b.tgargs and a.tgenabled = b.tgenabled
+           and a.tgattr::text = b.tgattr::text
+           and pg_catalog.pg_get_expr(a.tgqual, a.tgrelid) is not distinct from pg_catalog.pg_get_expr(b.tgqual, b.tgrelid)
+      into v_same
+      from pg_catalog.pg_trigger a, pg_catalog.pg_trigger b
+     where a.oid = v_oid and b.tgrelid = v_probe and b.tgname = 'probe';
+    execute format('drop table %s', v_probe);
+  end if;
+  if not v_same then
+    perform app.deploy_exec(format('drop trigger if exists %I on %s; create trigger %I %s on %s %s',
+                                   p_name, p_table, p_name, p_when, p_table, p_action));
+  end if;
+end
+$$;
+
+-- Create an index unless one of that name exists (`create index if not exists` locks the table
+-- before it looks). A changed index gets a new name (and the old one a deploy_exec'd drop).
+create or replace function app.deploy_index(p_name text, p_create text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if pg_catalog.to_regclass(p_name) is null then
+    perform app.deploy_exec(p_create);
+  end if;
+end
+$$;
+
+-- Add a column (p_definition: 'name type ...') unless the table has it.
+create or replace function app.deploy_column(p_table regclass, p_column text, p_definition text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if not exists (select 1 from pg_catalog.pg_attribute a
+                  where a.attrelid = p_table and a.attname = p_column and not a.attisdropped) then
+    perform app.deploy_exec(format('alter table %s add column if not exists %s', p_table, p_definition));
+  end if;
+end
+$$;
+
+-- Add a table constraint (p_definition: what follows `add constraint <name>`) unless it exists.
+create or replace function app.deploy_constraint(p_table regclass, p_name text, p_definition text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if not exists (select 1 from pg_catalog.pg_constraint c where c.conrelid = p_table and c.conname = p_name) then
+    perform app.deploy_exec(format('alter table %s add constraint %I %s', p_table, p_name, p_definition));
+  end if;
+end
+$$;
+
+-- Set a comment unless it already reads so. p_kind: table, column ('schema.table.column'),
+-- function (a signature).
+create or replace function app.deploy_comment(p_kind text, p_object text, p_comment text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_now text;
+begin
+  v_now := case p_kind
+    when 'table' then pg_catalog.obj_description(p_object::regclass, 'pg_class')
+    when 'column' then pg_catalog.col_description(
+      pg_catalog.regexp_replace(p_object, '\.[^.]+$', '')::regclass,
+      (select a.attnum from pg_catalog.pg_attribute a
+        where a.attrelid = pg_catalog.regexp_replace(p_object, '\.[^.]+$', '')::regclass
+          and a.attname = pg_catalog.regexp_replace(p_object, '^.*\.', '')))
+    when 'function' then pg_catalog.obj_description(p_object::regprocedure, 'pg_proc')
+  end;
+  if v_now is distinct from p_comment then
+    perform app.deploy_exec(format('comment on %s %s is %L', p_kind, p_object, p_comment));
+  end if;
+end
+$$;
+
+-- Functions retired by earlier deploys, once nothing can be running them.
+select app.deploy_purge_retired();
+
 -- Nobody reaches these schemas through the API; the RPCs in `public` are the only door.
-revoke all on schema app, audit from public, anon, authenticated;
-grant usage on schema app to authenticated, service_role;   -- RLS-guarded reads only
-grant usage on schema audit to service_role;
+select app.deploy_grant('schema', 'app', 'usage', array['authenticated', 'service_role'],  -- RLS-guarded reads only
+                        array['public', 'anon', 'authenticated']);
+select app.deploy_grant('schema', 'audit', 'usage', array['service_role'], array['public', 'anon', 'authenticated']);
 
 -- Types -------------------------------------------------------------------------------------
 do $$
@@ -68,7 +409,7 @@ create table if not exists app.settings (
   description text not null default '',
   updated_at timestamptz not null default app.now()
 );
-comment on table app.settings is 'Operator-tunable limits; read by the RPCs, changed by SQL only.';
+select app.deploy_comment('table', 'app.settings', 'Operator-tunable limits; read by the RPCs, changed by SQL only.');
 
 insert into app.settings (key, value, description) values
   ('max_transaction_amount', '100000.00', 'Largest amount one payment, refund or top-up may move.'),
@@ -89,8 +430,8 @@ create table if not exists app.membership_levels (
   updated_at timestamptz not null default app.now(),
   unique (min_points)
 );
-comment on column app.membership_levels.points_per_unit is
-  'Points earned per whole currency unit paid (after discount), rounded down.';
+select app.deploy_comment('column', 'app.membership_levels.points_per_unit',
+  'Points earned per whole currency unit paid (after discount), rounded down.');
 
 -- Seeded once; later edits (upsert_membership_level) are never overwritten by a re-run.
 insert into app.membership_levels (level_code, name, min_points, max_points, discount_rate, points_per_unit) values
@@ -111,8 +452,8 @@ create table if not exists app.member_profiles (
   created_at timestamptz not null default app.now(),
   updated_at timestamptz not null default app.now()
 );
-create unique index if not exists member_profiles_phone_key on app.member_profiles (phone) where phone is not null;
-create index if not exists member_profiles_level_code_idx on app.member_profiles (level_code);
+select app.deploy_index('app.member_profiles_phone_key', $$create unique index if not exists member_profiles_phone_key on app.member_profiles (phone) where phone is not null$$);
+select app.deploy_index('app.member_profiles_level_code_idx', $$create index if not exists member_profiles_level_code_idx on app.member_profiles (level_code)$$);
 
 create table if not exists app.member_external_identities (
   id uuid primary key default gen_random_uuid(),
@@ -122,7 +463,7 @@ create table if not exists app.member_external_identities (
   created_at timestamptz not null default app.now(),
   unique (provider, external_id)
 );
-create index if not exists member_external_identities_member_id_idx on app.member_external_identities (member_id);
+select app.deploy_index('app.member_external_identities_member_id_idx', $$create index if not exists member_external_identities_member_id_idx on app.member_external_identities (member_id)$$);
 
 -- Cards -------------------------------------------------------------------------------------
 create sequence if not exists app.card_no_seq start 10000001;
@@ -139,7 +480,7 @@ create table if not exists app.cards (
   created_at timestamptz not null default app.now(),
   updated_at timestamptz not null default app.now()
 );
-create index if not exists cards_type_status_idx on app.cards (card_type, status);
+select app.deploy_index('app.cards_type_status_idx', $$create index if not exists cards_type_status_idx on app.cards (card_type, status)$$);
 
 create table if not exists app.card_bindings (
   card_id uuid not null references app.cards (id) on delete cascade,
@@ -149,8 +490,8 @@ create table if not exists app.card_bindings (
   primary key (card_id, member_id)
 );
 -- Exactly one owner per card: at most one here, at least one kept by the RPCs.
-create unique index if not exists card_bindings_one_owner on app.card_bindings (card_id) where role = 'owner';
-create index if not exists card_bindings_member_id_idx on app.card_bindings (member_id);
+select app.deploy_index('app.card_bindings_one_owner', $$create unique index if not exists card_bindings_one_owner on app.card_bindings (card_id) where role = 'owner'$$);
+select app.deploy_index('app.card_bindings_member_id_idx', $$create index if not exists card_bindings_member_id_idx on app.card_bindings (member_id)$$);
 
 -- QR tokens: `MPSQR1.<lookup_id>.<secret>`; only bcrypt hashes of the secret are stored.
 create table if not exists app.card_qr_history (
@@ -165,7 +506,7 @@ create table if not exists app.card_qr_history (
   ended_at timestamptz,
   end_reason text check (end_reason in ('used', 'revoked', 'replaced'))
 );
-create index if not exists card_qr_history_card_id_idx on app.card_qr_history (card_id, issued_at desc);
+select app.deploy_index('app.card_qr_history_card_id_idx', $$create index if not exists card_qr_history_card_id_idx on app.card_qr_history (card_id, issued_at desc)$$);
 
 create table if not exists app.card_qr_state (
   card_id uuid primary key references app.cards (id) on delete cascade,
@@ -175,7 +516,7 @@ create table if not exists app.card_qr_state (
   issued_at timestamptz not null,
   expires_at timestamptz not null
 );
-comment on table app.card_qr_state is 'The one live QR token of a card; a used, revoked or replaced token has no row here.';
+select app.deploy_comment('table', 'app.card_qr_state', 'The one live QR token of a card; a used, revoked or replaced token has no row here.');
 
 -- Merchants ---------------------------------------------------------------------------------
 create table if not exists app.merchants (
@@ -199,7 +540,7 @@ create table if not exists app.merchant_users (
   updated_at timestamptz not null default app.now(),
   primary key (merchant_id, user_id)
 );
-create index if not exists merchant_users_user_id_idx on app.merchant_users (user_id);
+select app.deploy_index('app.merchant_users_user_id_idx', $$create index if not exists merchant_users_user_id_idx on app.merchant_users (user_id)$$);
 
 -- Transactions ------------------------------------------------------------------------------
 -- One row per money movement. `amount` is what moved the card's balance (paid for a payment,
@@ -227,13 +568,13 @@ create table if not exists app.transactions (
   check ((kind = 'refund') = (original_tx_id is not null)),
   check (kind <> 'payment' or merchant_id is not null)
 );
-create index if not exists transactions_merchant_created_idx on app.transactions (merchant_id, created_at desc, id desc);
-create index if not exists transactions_operator_created_idx on app.transactions (operator_user_id, created_at desc, id desc) where operator_user_id is not null;
-create index if not exists transactions_card_id_idx on app.transactions (card_id, created_at desc);
-create index if not exists transactions_member_id_idx on app.transactions (member_id);
-create index if not exists transactions_original_tx_id_idx on app.transactions (original_tx_id) where original_tx_id is not null;
+select app.deploy_index('app.transactions_merchant_created_idx', $$create index if not exists transactions_merchant_created_idx on app.transactions (merchant_id, created_at desc, id desc)$$);
+select app.deploy_index('app.transactions_operator_created_idx', $$create index if not exists transactions_operator_created_idx on app.transactions (operator_user_id, created_at desc, id desc) where operator_user_id is not null$$);
+select app.deploy_index('app.transactions_card_id_idx', $$create index if not exists transactions_card_id_idx on app.transactions (card_id, created_at desc)$$);
+select app.deploy_index('app.transactions_member_id_idx', $$create index if not exists transactions_member_id_idx on app.transactions (member_id)$$);
+select app.deploy_index('app.transactions_original_tx_id_idx', $$create index if not exists transactions_original_tx_id_idx on app.transactions (original_tx_id) where original_tx_id is not null$$);
 -- merchant_resolve_attempt finds a money call by its key here once the registry has forgotten it.
-create index if not exists transactions_merchant_key_idx on app.transactions (merchant_id, idempotency_key) where idempotency_key is not null;
+select app.deploy_index('app.transactions_merchant_key_idx', $$create index if not exists transactions_merchant_key_idx on app.transactions (merchant_id, idempotency_key) where idempotency_key is not null$$);
 
 create table if not exists app.point_ledger (
   id bigint generated always as identity primary key,
@@ -244,9 +585,9 @@ create table if not exists app.point_ledger (
   reason text not null,
   created_at timestamptz not null default app.now()
 );
-create index if not exists point_ledger_member_id_idx on app.point_ledger (member_id, created_at desc);
-create index if not exists point_ledger_card_id_idx on app.point_ledger (card_id);
-create index if not exists point_ledger_tx_id_idx on app.point_ledger (tx_id);
+select app.deploy_index('app.point_ledger_member_id_idx', $$create index if not exists point_ledger_member_id_idx on app.point_ledger (member_id, created_at desc)$$);
+select app.deploy_index('app.point_ledger_card_id_idx', $$create index if not exists point_ledger_card_id_idx on app.point_ledger (card_id)$$);
+select app.deploy_index('app.point_ledger_tx_id_idx', $$create index if not exists point_ledger_tx_id_idx on app.point_ledger (tx_id)$$);
 
 -- Idempotency: one registry for every money-moving call. The key is scoped to the merchant
 -- (charges, refunds, counter top-ups) or to the card (recharge_card) or to the member (a voucher's
@@ -264,8 +605,8 @@ create table if not exists app.idempotency_registry (
   created_at timestamptz not null default app.now(),
   primary key (scope, scope_id, idempotency_key)
 );
-create index if not exists idempotency_registry_created_at_idx on app.idempotency_registry (created_at);
-create index if not exists idempotency_registry_tx_id_idx on app.idempotency_registry (tx_id);
+select app.deploy_index('app.idempotency_registry_created_at_idx', $$create index if not exists idempotency_registry_created_at_idx on app.idempotency_registry (created_at)$$);
+select app.deploy_index('app.idempotency_registry_tx_id_idx', $$create index if not exists idempotency_registry_tx_id_idx on app.idempotency_registry (tx_id)$$);
 
 -- Settlements -------------------------------------------------------------------------------
 create table if not exists app.settlements (
@@ -289,17 +630,13 @@ create table if not exists app.settlements (
   check (period_end > period_start),
   unique (merchant_id, period_start, period_end)
 );
-create index if not exists settlements_merchant_period_idx on app.settlements (merchant_id, period_start);
+select app.deploy_index('app.settlements_merchant_period_idx', $$create index if not exists settlements_merchant_period_idx on app.settlements (merchant_id, period_start)$$);
 -- Added after the first release (hence alter ... if not exists): the time zone the period was
 -- cut in (a merchant's zone may change later) and whether the scheduler or a person made it.
-alter table app.settlements add column if not exists timezone text;
-alter table app.settlements add column if not exists source text not null default 'manual';
-do $$
-begin
-  alter table app.settlements add constraint settlements_source_check check (source in ('manual', 'scheduled'));
-exception when duplicate_object then null;
-end $$;
-create index if not exists settlements_merchant_period_end_idx on app.settlements (merchant_id, period_end);
+select app.deploy_column('app.settlements', 'timezone', 'timezone text');
+select app.deploy_column('app.settlements', 'source', $$source text not null default 'manual'$$);
+select app.deploy_constraint('app.settlements', 'settlements_source_check', $$check (source in ('manual', 'scheduled'))$$);
+select app.deploy_index('app.settlements_merchant_period_end_idx', $$create index if not exists settlements_merchant_period_end_idx on app.settlements (merchant_id, period_end)$$);
 
 -- Audit -------------------------------------------------------------------------------------
 create table if not exists audit.event_log (
@@ -316,9 +653,9 @@ create table if not exists audit.event_log (
   amount numeric(14, 2),
   details jsonb not null default '{}'::jsonb
 );
-create index if not exists event_log_occurred_at_idx on audit.event_log (occurred_at);
-create index if not exists event_log_merchant_id_idx on audit.event_log (merchant_id, occurred_at) where merchant_id is not null;
-create index if not exists event_log_entity_idx on audit.event_log (entity_type, entity_id);
+select app.deploy_index('audit.event_log_occurred_at_idx', $$create index if not exists event_log_occurred_at_idx on audit.event_log (occurred_at)$$);
+select app.deploy_index('audit.event_log_merchant_id_idx', $$create index if not exists event_log_merchant_id_idx on audit.event_log (merchant_id, occurred_at) where merchant_id is not null$$);
+select app.deploy_index('audit.event_log_entity_idx', $$create index if not exists event_log_entity_idx on audit.event_log (entity_type, entity_id)$$);
 
 -- Append-only, even for the table's owner: rows are never updated or deleted.
 create or replace function audit.reject_change() returns trigger
@@ -329,35 +666,37 @@ begin
   raise exception using errcode = '42501', message = 'forbidden: audit.event_log is append-only';
 end
 $$;
-revoke all on function audit.reject_change() from public, anon, authenticated;
+select app.deploy_grant('function', 'audit.reject_change()', '', array[]::text[], array['public', 'anon', 'authenticated']);
 
-drop trigger if exists event_log_append_only on audit.event_log;
-create trigger event_log_append_only before update or delete on audit.event_log
-  for each row execute function audit.reject_change();
-drop trigger if exists event_log_no_truncate on audit.event_log;
-create trigger event_log_no_truncate before truncate on audit.event_log
-  for each statement execute function audit.reject_change();
+select app.deploy_trigger('audit.event_log', 'event_log_append_only', 'before update or delete',
+                          'for each row execute function audit.reject_change()');
+select app.deploy_trigger('audit.event_log', 'event_log_no_truncate', 'before truncate',
+                          'for each statement execute function audit.reject_change()');
 
 -- Grants and RLS ----------------------------------------------------------------------------
 -- Deny by default: no API role gets any write on any table, ever. service_role reads for
 -- support tooling; operators read their own merchant's rows under the policies below.
-revoke all on all tables in schema app from public, anon, authenticated, service_role;
-revoke all on all tables in schema audit from public, anon, authenticated, service_role;
-revoke all on all sequences in schema app from public, anon, authenticated, service_role;
-grant select on all tables in schema app to service_role;
-grant select on all tables in schema audit to service_role;
-grant select on app.merchants, app.merchant_users, app.transactions, app.settlements, app.membership_levels to authenticated;
-
 do $$
 declare
   t record;
 begin
   for t in
-    select n.nspname, c.relname
+    select c.oid::regclass as rel, c.relkind, n.nspname = 'app' and c.relname in
+             ('merchants', 'merchant_users', 'transactions', 'settlements', 'membership_levels') as operators_read
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname in ('app', 'audit') and c.relkind in ('r', 'p')
+    where n.nspname in ('app', 'audit') and c.relkind in ('r', 'p', 'S')
+    order by c.oid
   loop
-    execute format('alter table %I.%I enable row level security', t.nspname, t.relname);
+    if t.relkind = 'S' then
+      perform app.deploy_grant('sequence', t.rel::text, '', array[]::text[],
+                               array['public', 'anon', 'authenticated', 'service_role']);
+    else
+      perform app.deploy_grant('table', t.rel::text, 'select',
+                               case when t.operators_read then array['authenticated', 'service_role']
+                                    else array['service_role'] end,
+                               array['public', 'anon', 'authenticated', 'service_role']);
+      perform app.deploy_enable_rls(t.rel);
+    end if;
   end loop;
 end $$;
 
@@ -369,8 +708,7 @@ set search_path = ''
 as $$
   select mu.merchant_id from app.merchant_users mu where mu.user_id = auth.uid()
 $$;
-revoke all on function app.my_merchant_ids() from public, anon, authenticated;
-grant execute on function app.my_merchant_ids() to authenticated, service_role;
+select app.deploy_rpc_grant('app.my_merchant_ids()', 'authenticated', 'service_role');
 
 -- Merchant ids where the operator is a manager or owner (sees every transaction, settlements).
 create or replace function app.my_managed_merchant_ids() returns setof uuid
@@ -380,32 +718,26 @@ as $$
   select mu.merchant_id from app.merchant_users mu
   where mu.user_id = auth.uid() and mu.role in ('manager', 'owner')
 $$;
-revoke all on function app.my_managed_merchant_ids() from public, anon, authenticated;
-grant execute on function app.my_managed_merchant_ids() to authenticated, service_role;
+select app.deploy_rpc_grant('app.my_managed_merchant_ids()', 'authenticated', 'service_role');
 
-drop policy if exists merchants_read_own on app.merchants;
-create policy merchants_read_own on app.merchants for select to authenticated
-  using (id in (select app.my_merchant_ids()));
+select app.deploy_policy('app.merchants', 'merchants_read_own', $$for select to authenticated
+  using (id in (select app.my_merchant_ids()))$$);
 
-drop policy if exists merchant_users_read_own on app.merchant_users;
-create policy merchant_users_read_own on app.merchant_users for select to authenticated
-  using (merchant_id in (select app.my_merchant_ids()));
+select app.deploy_policy('app.merchant_users', 'merchant_users_read_own', $$for select to authenticated
+  using (merchant_id in (select app.my_merchant_ids()))$$);
 
 -- A cashier reads only the rows they rang up; managers and owners read the whole merchant.
-drop policy if exists transactions_read_own on app.transactions;
-create policy transactions_read_own on app.transactions for select to authenticated
+select app.deploy_policy('app.transactions', 'transactions_read_own', $$for select to authenticated
   using (
     merchant_id in (select app.my_managed_merchant_ids())
     or (merchant_id in (select app.my_merchant_ids()) and operator_user_id = auth.uid())
-  );
+  )$$);
 
-drop policy if exists settlements_read_own on app.settlements;
-create policy settlements_read_own on app.settlements for select to authenticated
-  using (merchant_id in (select app.my_managed_merchant_ids()));
+select app.deploy_policy('app.settlements', 'settlements_read_own', $$for select to authenticated
+  using (merchant_id in (select app.my_managed_merchant_ids()))$$);
 
-drop policy if exists membership_levels_read on app.membership_levels;
-create policy membership_levels_read on app.membership_levels for select to authenticated
-  using (true);
+select app.deploy_policy('app.membership_levels', 'membership_levels_read', $$for select to authenticated
+  using (true)$$);
 
 -- service_role has BYPASSRLS; this policy states its read access explicitly, and gives every
 -- table a policy (Supabase's linter flags RLS-enabled tables with none). The RPCs run as the
@@ -419,8 +751,8 @@ begin
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname in ('app', 'audit') and c.relkind in ('r', 'p')
   loop
-    execute format('drop policy if exists service_read on %I.%I', t.nspname, t.relname);
-    execute format('create policy service_read on %I.%I for select to service_role using (true)', t.nspname, t.relname);
+    perform app.deploy_policy(format('%I.%I', t.nspname, t.relname), 'service_read',
+                              'for select to service_role using (true)');
   end loop;
 end $$;
 
@@ -448,6 +780,8 @@ declare
     when 'binding_password_invalid' then 'MP011'
     when 'not_found' then 'MP012'
     when 'invalid_argument' then 'MP013'
+    when 'shift_conflict' then 'MP014'  -- contract §9
+    when 'shift_closed' then 'MP015'    -- contract §9
     when 'forbidden' then '42501'
   end;
 begin
@@ -490,8 +824,10 @@ $$;
 
 -- The merchant a call acts for, and the caller's role there; raises unless it is at least
 -- p_min_role. The platform (service role) may act for any merchant.
-drop function if exists app.merchant_context(text, app.merchant_role);
-create function app.merchant_context(
+-- Its OUT columns changed after the first release (migration step, convention 1).
+select app.deploy_drop_function('app.merchant_context(text,app.merchant_role)',
+  'merchant_id uuid, merchant_code text, merchant_name text, currency text, timezone text, settlement_mode app.settlement_mode, merchant_role text, user_id uuid');
+create or replace function app.merchant_context(
   p_merchant_code text, p_min_role app.merchant_role,
   out merchant_id uuid, out merchant_code text, out merchant_name text, out currency text,
   out timezone text, out settlement_mode app.settlement_mode, out merchant_role text, out user_id uuid
@@ -724,6 +1060,28 @@ begin
 end
 $$;
 
+-- Is this (resolved) token the card's live unused one, and not expired? qr_not_active, then
+-- qr_expired, as contract §4 orders them. Shared by a charge (qr_consume) and merchant_preview_qr,
+-- so a preview judges a code exactly as a charge would.
+create or replace function app.qr_live(p_plain text, p_card_id uuid) returns app.card_qr_state
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_token record := app.qr_parse(p_plain);
+  v_state app.card_qr_state;
+begin
+  select s.* into v_state from app.card_qr_state s where s.card_id = p_card_id;
+  if not found or v_state.lookup_id <> v_token.lookup_id then
+    perform app.fail('qr_not_active', 'this payment code was already used or replaced; ask the member to refresh it');
+  end if;
+  if v_state.expires_at <= app.now() then
+    perform app.fail('qr_expired', 'this payment code has expired; ask the member to refresh it');
+  end if;
+  return v_state;
+end
+$$;
+
 -- Spend a token for a payment or top-up. The caller holds the card lock and has resolved the
 -- token (secret checked); here: is it the live unused token, then has it expired.
 create or replace function app.qr_consume(p_plain text, p_card_id uuid) returns void
@@ -731,17 +1089,10 @@ language plpgsql volatile
 set search_path = ''
 as $$
 declare
-  v_token record := app.qr_parse(p_plain);
   v_state app.card_qr_state;
   v_now timestamptz := app.now();
 begin
-  select s.* into v_state from app.card_qr_state s where s.card_id = p_card_id;
-  if not found or v_state.lookup_id <> v_token.lookup_id then
-    perform app.fail('qr_not_active', 'this payment code was already used or replaced; ask the member to refresh it');
-  end if;
-  if v_state.expires_at <= v_now then
-    perform app.fail('qr_expired', 'this payment code has expired; ask the member to refresh it');
-  end if;
+  v_state := app.qr_live(p_plain, p_card_id);  -- the same judgement merchant_preview_qr makes
   update app.card_qr_history h
      set use_count = h.use_count + 1, last_used_at = v_now,
          ended_at = case when v_state.single_use then v_now end,
@@ -954,9 +1305,10 @@ $$;
 
 -- Put money on a card (a top-up, or a card's initial load). The caller holds the card lock
 -- and the idempotency key lock. Vouchers are loaded once at issue and never topped up.
-create or replace function app.credit_card(
+-- p_shift_id: the open shift whose drawer took the cash (a counter top-up), else null.
+create or replace function app.credit_card_at(
   p_card_id uuid, p_amount numeric, p_merchant_id uuid, p_operator uuid, p_merchant_role text,
-  p_tag jsonb, p_idempotency_key text, p_initial_load boolean default false
+  p_tag jsonb, p_idempotency_key text, p_initial_load boolean, p_shift_id uuid
 ) returns jsonb
 language plpgsql volatile
 set search_path = ''
@@ -973,9 +1325,9 @@ begin
   update app.cards c set balance = c.balance + p_amount, updated_at = v_now
    where c.id = p_card_id returning * into v_card;
   insert into app.transactions (id, kind, card_id, member_id, merchant_id, operator_user_id,
-                                raw_amount, amount, balance_after, tag, idempotency_key, created_at)
+                                raw_amount, amount, balance_after, tag, idempotency_key, created_at, shift_id)
   values (v_tx, 'recharge', p_card_id, v_owner, p_merchant_id, p_operator,
-          p_amount, p_amount, v_card.balance, coalesce(p_tag, '{}'::jsonb), p_idempotency_key, v_now);
+          p_amount, p_amount, v_card.balance, coalesce(p_tag, '{}'::jsonb), p_idempotency_key, v_now, p_shift_id);
   perform app.audit('tx.recharge', 'transaction', v_tx::text, p_merchant_id, p_merchant_role,
                     p_card_id, p_amount,
                     jsonb_build_object('balance_after', v_card.balance, 'initial_load', p_initial_load,
@@ -983,8 +1335,21 @@ begin
   return jsonb_build_object(
     'tx_id', v_tx, 'kind', 'recharge', 'card_id', p_card_id, 'card_last4', right(v_card.card_no, 4),
     'card_type', v_card.card_type, 'member_id', v_owner, 'operator_user_id', p_operator,
-    'amount', p_amount, 'balance_after', v_card.balance, 'created_at', v_now, 'replayed', false);
+    'amount', p_amount, 'balance_after', v_card.balance, 'shift_id', p_shift_id,
+    'created_at', v_now, 'replayed', false);
 end
+$$;
+
+-- The same without a shift (loads and platform top-ups; kept for callers of the first release).
+create or replace function app.credit_card(
+  p_card_id uuid, p_amount numeric, p_merchant_id uuid, p_operator uuid, p_merchant_role text,
+  p_tag jsonb, p_idempotency_key text, p_initial_load boolean default false
+) returns jsonb
+language sql volatile
+set search_path = ''
+as $$
+  select app.credit_card_at(p_card_id, p_amount, p_merchant_id, p_operator, p_merchant_role,
+                            p_tag, p_idempotency_key, p_initial_load, null)
 $$;
 
 -- A transaction as the POS shows it; a payment also lists its refunds and what is left.
@@ -1338,7 +1703,8 @@ $$;
 -- Note: cron_rotate_qr_tokens returns the new tokens to its caller only; under pg_cron they are
 -- discarded, so the rotation there just retires shared cards' codes on time, and the member
 -- app fetches a fresh code with rotate_card_qr.
-drop function if exists app.schedule_jobs(text, text, integer);  -- before p_purge_schedule
+-- The overload from before p_purge_schedule (migration step, convention 1).
+select app.deploy_drop_function('app.schedule_jobs(text, text, integer)');
 create or replace function app.schedule_jobs(
   p_settlement_schedule text default '*/10 * * * *',
   p_qr_schedule text default '*/5 * * * *',
@@ -1402,6 +1768,651 @@ begin
     from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'app' and p.proname not in ('my_merchant_ids', 'my_managed_merchant_ids')
   loop
-    execute format('revoke all on function %s from public, anon, authenticated', f.sig);
+    perform app.deploy_grant('function', f.sig::text, '', array[]::text[], array['public', 'anon', 'authenticated']);
+  end loop;
+end $$;
+
+-- ===========================================================================================
+-- Shop operations (contract §9): terminals, shifts and the cash drawer
+-- ===========================================================================================
+-- Added after the first release, so everything here is "if not exists" or "create or replace"
+-- and applies on a database that is selling. A merchant starts running shifts when a manager
+-- registers its first terminal; from then on every counter top-up names an open shift.
+-- Every statement keeps to the re-apply conventions ("Deploying while selling"): tables with
+-- "create table if not exists", everything else that locks a table through app.deploy_*.
+
+-- Bridge to "Deploying while selling" (docs/Architecture.md): this section keeps to its
+-- conventions and uses its app.deploy_* helpers, which that work defines at the top of this file.
+-- Until it is merged they are created here, verbatim, only when missing; once it is, this block
+-- finds them and does nothing (and may be deleted).
+do $shim$
+begin
+  if pg_catalog.to_regprocedure('app.deploy_comment(text, text, text)') is not null then
+    return;
+  end if;
+  execute $helpers$
+-- Run one DDL script (may hold several statements) under a short lock_timeout, retrying when
+-- the lock is busy or a deadlock picked the deploy: each try is a subtransaction, so a failed
+-- try releases what it took. Raises after p_attempts (the deploy fails, no till does).
+create or replace function app.deploy_exec(p_sql text, p_attempts integer default 40) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_try integer := 0;
+  v_old text := pg_catalog.current_setting('lock_timeout');
+begin
+  loop
+    v_try := v_try + 1;
+    begin
+      perform pg_catalog.set_config('lock_timeout', '400ms', true);
+      execute p_sql;
+      perform pg_catalog.set_config('lock_timeout', v_old, true);
+      return;
+    exception when lock_not_available or deadlock_detected then
+      if v_try >= p_attempts then
+        raise;
+      end if;
+    end;
+    perform pg_catalog.pg_sleep(least(0.05 * v_try, 0.5));
+  end loop;
+end
+$$;
+
+-- Grant exactly p_privileges (comma-separated: 'select', 'execute', 'usage'; '' for none) on one
+-- object to each role of p_to, and nothing to the roles of p_from that are not in p_to; compares
+-- the object's ACL first and touches nothing when it already holds. p_kind: table, sequence,
+-- function (p_object a signature), schema.
+create or replace function app.deploy_grant(p_kind text, p_object text, p_privileges text,
+                                            p_to text[], p_from text[]) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_acl pg_catalog.aclitem[];
+  v_privs text[] := array(select upper(btrim(x)) from pg_catalog.regexp_split_to_table(p_privileges, ',') x
+                          where btrim(x) <> '');
+  v_roles text[] := p_to || p_from;
+  v_have text[];
+  v_want text[];
+begin
+  case p_kind
+    when 'table', 'sequence' then
+      select coalesce(c.relacl, pg_catalog.acldefault(case p_kind when 'table' then 'r' else 's' end::"char", c.relowner))
+        into v_acl from pg_catalog.pg_class c where c.oid = p_object::regclass;
+    when 'function' then
+      select coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))
+        into v_acl from pg_catalog.pg_proc p where p.oid = p_object::regprocedure;
+    when 'schema' then
+      select coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))
+        into v_acl from pg_catalog.pg_namespace n where n.nspname = p_object;
+    else
+      raise exception 'deploy_grant: unknown kind %', p_kind;
+  end case;
+  select coalesce(array_agg(distinct g.name || ':' || a.privilege_type order by g.name || ':' || a.privilege_type), '{}') into v_have
+    from pg_catalog.aclexplode(v_acl) a
+    cross join lateral (select case a.grantee when 0 then 'public'
+                                 else (select r.rolname::text from pg_catalog.pg_roles r where r.oid = a.grantee) end as name) g
+   where g.name = any(p_from) or (g.name = any(p_to) and a.privilege_type = any(v_privs));
+  select coalesce(array_agg(distinct r || ':' || x order by r || ':' || x), '{}') into v_want
+    from unnest(p_to) r cross join unnest(v_privs) x;
+  if v_have = v_want then
+    return;
+  end if;
+  perform app.deploy_exec(
+    format('revoke all on %s %s from %s;', p_kind, p_object, array_to_string(p_from, ', '))
+    || case when cardinality(v_privs) > 0 and cardinality(p_to) > 0
+            then format('grant %s on %s %s to %s;', p_privileges, p_kind, p_object, array_to_string(p_to, ', '))
+            else '' end);
+end
+$$;
+
+-- An RPC's grants: execute for the roles named, for no other API role.
+create or replace function app.deploy_rpc_grant(p_signature text, variadic p_to text[]) returns void
+language sql volatile
+set search_path = ''
+as $$
+  select app.deploy_grant('function', p_signature, 'execute', p_to, array['public', 'anon', 'authenticated'])
+$$;
+
+-- Drop an old overload (a migration step: see convention 1) only if it exists; with
+-- p_unless_outputs, only if its OUT/TABLE columns ('name type, ...') are not already those.
+create or replace function app.deploy_drop_function(p_signature text, p_unless_outputs text default null)
+returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_oid pg_catalog.oid := pg_catalog.to_regprocedure(p_signature);
+  v_outputs text;
+begin
+  if v_oid is null then
+    return;
+  end if;
+  if p_unless_outputs is not null then
+    select string_agg(u.n || ' ' || pg_catalog.format_type(u.t, null), ', ' order by u.i) into v_outputs
+      from pg_catalog.pg_proc p,
+           unnest(p.proargnames, p.proallargtypes, p.proargmodes) with ordinality u(n, t, m, i)
+     where p.oid = v_oid and u.m in ('o', 'b', 't');
+    if v_outputs = p_unless_outputs then
+      return;
+    end if;
+  end if;
+  perform app.deploy_exec(format('drop function %s', v_oid::regprocedure));
+end
+$$;
+
+-- Enable row level security on a table unless it already is.
+create or replace function app.deploy_enable_rls(p_table regclass) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if not (select c.relrowsecurity from pg_catalog.pg_class c where c.oid = p_table) then
+    perform app.deploy_exec(format('alter table %s enable row level security', p_table));
+  end if;
+end
+$$;
+
+-- A scratch copy of a table's columns (a new temporary table, which no till uses), on which a
+-- policy or trigger definition is rendered by PostgreSQL itself to compare with the real one.
+create or replace function app.deploy_probe(p_table regclass) returns regclass
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  drop table if exists pg_temp.mps_deploy_probe;
+  execute format('create temporary table mps_deploy_probe (like %s)', p_table);
+  return 'pg_temp.mps_deploy_probe'::regclass;
+end
+$$;
+
+-- Create or change a policy: p_definition is what follows `create policy <name> on <table>`.
+-- The wanted policy is made on a probe and compared with the real one as PostgreSQL renders
+-- both (command, roles, USING, WITH CHECK): an equal policy is left alone, whoever made it; one
+-- that differs (or was edited by hand) is dropped and created again through deploy_exec.
+create or replace function app.deploy_policy(p_table regclass, p_name text, p_definition text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_oid pg_catalog.oid;
+  v_probe regclass;
+  v_same boolean := false;
+begin
+  select p.oid into v_oid from pg_catalog.pg_policy p where p.polrelid = p_table and p.polname = p_name;
+  if v_oid is not null then
+    v_probe := app.deploy_probe(p_table);
+    execute format('create policy probe on %s %s', v_probe, p_definition);
+    select a.polcmd = b.polcmd and a.polpermissive = b.polpermissive
+           and array(select unnest(a.polroles) order by 1) = array(select unnest(b.polroles) order by 1)
+           and pg_catalog.pg_get_expr(a.polqual, a.polrelid) is not distinct from pg_catalog.pg_get_expr(b.polqual, b.polrelid)
+           and pg_catalog.pg_get_expr(a.polwithcheck, a.polrelid) is not distinct from pg_catalog.pg_get_expr(b.polwithcheck, b.polrelid)
+      into v_same
+      from pg_catalog.pg_policy a, pg_catalog.pg_policy b
+     where a.oid = v_oid and b.polrelid = v_probe and b.polname = 'probe';
+    execute format('drop table %s', v_probe);
+  end if;
+  if not v_same then
+    perform app.deploy_exec(format('drop policy if exists %I on %s; create policy %I on %s %s',
+                                   p_name, p_table, p_name, p_table, p_definition));
+  end if;
+end
+$$;
+
+-- Create or change a trigger: `create trigger <p_name> <p_when> on <p_table> <p_action>`, e.g.
+-- p_when 'before update or delete', p_action 'for each row execute function f()'. Compared on
+-- a probe like a policy (timing and events, function, arguments, columns, WHEN, enabled).
+create or replace function app.deploy_trigger(p_table regclass, p_name text, p_when text, p_action text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_oid pg_catalog.oid;
+  v_probe regclass;
+  v_same boolean := false;
+begin
+  select t.oid into v_oid from pg_catalog.pg_trigger t where t.tgrelid = p_table and t.tgname = p_name;
+  if v_oid is not null then
+    v_probe := app.deploy_probe(p_table);
+    execute format('create trigger probe %s on %s %s', p_when, v_probe, p_action);
+    select a.tgtype = b.tgtype and a.tgfoid = b.tgfoid and a.tgargs = b.tgargs and a.tgenabled = b.tgenabled
+           and a.tgattr::text = b.tgattr::text
+           and pg_catalog.pg_get_expr(a.tgqual, a.tgrelid) is not distinct from pg_catalog.pg_get_expr(b.tgqual, b.tgrelid)
+      into v_same
+      from pg_catalog.pg_trigger a, pg_catalog.pg_trigger b
+     where a.oid = v_oid and b.tgrelid = v_probe and b.tgname = 'probe';
+    execute format('drop table %s', v_probe);
+  end if;
+  if not v_same then
+    perform app.deploy_exec(format('drop trigger if exists %I on %s; create trigger %I %s on %s %s',
+                                   p_name, p_table, p_name, p_when, p_table, p_action));
+  end if;
+end
+$$;
+
+-- Create an index unless one of that name exists (`create index if not exists` locks the table
+-- before it looks). A changed index gets a new name (and the old one a deploy_exec'd drop).
+create or replace function app.deploy_index(p_name text, p_create text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if pg_catalog.to_regclass(p_name) is null then
+    perform app.deploy_exec(p_create);
+  end if;
+end
+$$;
+
+-- Add a column (p_definition: 'name type ...') unless the table has it.
+create or replace function app.deploy_column(p_table regclass, p_column text, p_definition text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if not exists (select 1 from pg_catalog.pg_attribute a
+                  where a.attrelid = p_table and a.attname = p_column and not a.attisdropped) then
+    perform app.deploy_exec(format('alter table %s add column if not exists %s', p_table, p_definition));
+  end if;
+end
+$$;
+
+-- Add a table constraint (p_definition: what follows `add constraint <name>`) unless it exists.
+create or replace function app.deploy_constraint(p_table regclass, p_name text, p_definition text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if not exists (select 1 from pg_catalog.pg_constraint c where c.conrelid = p_table and c.conname = p_name) then
+    perform app.deploy_exec(format('alter table %s add constraint %I %s', p_table, p_name, p_definition));
+  end if;
+end
+$$;
+
+-- Set a comment unless it already reads so. p_kind: table, column ('schema.table.column'),
+-- function (a signature).
+create or replace function app.deploy_comment(p_kind text, p_object text, p_comment text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_now text;
+begin
+  v_now := case p_kind
+    when 'table' then pg_catalog.obj_description(p_object::regclass, 'pg_class')
+    when 'column' then pg_catalog.col_description(
+      pg_catalog.regexp_replace(p_object, '\.[^.]+$', '')::regclass,
+      (select a.attnum from pg_catalog.pg_attribute a
+        where a.attrelid = pg_catalog.regexp_replace(p_object, '\.[^.]+$', '')::regclass
+          and a.attname = pg_catalog.regexp_replace(p_object, '^.*\.', '')))
+    when 'function' then pg_catalog.obj_description(p_object::regprocedure, 'pg_proc')
+  end;
+  if v_now is distinct from p_comment then
+    perform app.deploy_exec(format('comment on %s %s is %L', p_kind, p_object, p_comment));
+  end if;
+end
+$$;
+  $helpers$;
+end
+$shim$;
+
+create table if not exists app.terminals (
+  id uuid primary key default gen_random_uuid(),
+  merchant_id uuid not null references app.merchants (id) on delete restrict,
+  code text not null check (code ~ '^[A-Za-z0-9_-]{1,32}$'),
+  name text not null check (length(btrim(name)) between 1 and 200),
+  created_at timestamptz not null default app.now(),
+  updated_at timestamptz not null default app.now(),
+  unique (merchant_id, code)
+);
+select app.deploy_comment('table', 'app.terminals', 'One counter of a merchant; shifts, cash and its money calls are attributed to it.');
+
+-- A shift: opened with a float, closed once with a count. The closing figures and the report
+-- are written in the same statement that closes it, and a trigger keeps a closed shift as it is.
+create table if not exists app.shifts (
+  id uuid primary key default gen_random_uuid(),
+  merchant_id uuid not null references app.merchants (id) on delete restrict,
+  terminal_id uuid not null references app.terminals (id) on delete restrict,
+  status text not null default 'open' check (status in ('open', 'closed')),
+  opened_by uuid,
+  opened_at timestamptz not null default app.now(),
+  opening_float numeric(14, 2) not null check (opening_float >= 0),
+  closed_by uuid,
+  closed_at timestamptz,
+  counted_cash numeric(14, 2) check (counted_cash >= 0),
+  expected_cash numeric(14, 2),
+  note text check (length(note) <= 500),
+  z_number integer check (z_number >= 1),
+  report jsonb,
+  check ((status = 'closed') = (closed_at is not null)),
+  check (status = 'open' or (counted_cash is not null and expected_cash is not null
+                             and z_number is not null and report is not null))
+);
+-- At most one open shift per terminal; z numbers unique per merchant.
+select app.deploy_index('app.shifts_one_open_per_terminal', $$create unique index if not exists shifts_one_open_per_terminal on app.shifts (terminal_id) where status = 'open'$$);
+select app.deploy_index('app.shifts_merchant_z_number_key', $$create unique index if not exists shifts_merchant_z_number_key on app.shifts (merchant_id, z_number) where z_number is not null$$);
+select app.deploy_index('app.shifts_terminal_opened_idx', $$create index if not exists shifts_terminal_opened_idx on app.shifts (terminal_id, opened_at desc)$$);
+select app.deploy_index('app.shifts_merchant_opened_idx', $$create index if not exists shifts_merchant_opened_idx on app.shifts (merchant_id, opened_at desc)$$);
+select app.deploy_index('app.shifts_opened_by_idx', $$create index if not exists shifts_opened_by_idx on app.shifts (opened_by, opened_at desc) where opened_by is not null$$);
+
+-- The last z number handed out per merchant. Closing takes this row's lock, so closes of one
+-- merchant are numbered in the order they commit, and a close that rolls back gives its number
+-- back with it (a sequence would leave a gap). last_closed_at keeps closed_at in z order too
+-- (app.now() is a transaction's start, and two closes can start in the other order).
+create table if not exists app.shift_z_counters (
+  merchant_id uuid primary key references app.merchants (id) on delete restrict,
+  last_z_number integer not null default 0 check (last_z_number >= 0),
+  last_closed_at timestamptz
+);
+
+-- Cash into or out of a drawer that is not a top-up: pay-ins, pay-outs, drops to the safe, and
+-- the cash part of a split sale. Append-only.
+create table if not exists app.cash_movements (
+  id uuid primary key default gen_random_uuid(),
+  shift_id uuid not null references app.shifts (id) on delete restrict,
+  merchant_id uuid not null references app.merchants (id) on delete restrict,
+  kind text not null check (kind in ('pay_in', 'pay_out', 'drop', 'cash_sale')),
+  amount numeric(14, 2) not null check (amount > 0),
+  reason text check (length(reason) <= 500),
+  tag jsonb not null default '{}'::jsonb,
+  operator_user_id uuid,
+  idempotency_key text,
+  created_at timestamptz not null default app.now(),
+  check (kind not in ('pay_out', 'drop') or length(btrim(coalesce(reason, ''))) > 0)
+);
+select app.deploy_index('app.cash_movements_shift_idx', $$create index if not exists cash_movements_shift_idx on app.cash_movements (shift_id, created_at)$$);
+select app.deploy_index('app.cash_movements_merchant_idx', $$create index if not exists cash_movements_merchant_idx on app.cash_movements (merchant_id, created_at desc)$$);
+
+-- Money calls made from a terminal name their shift (a counter top-up always does).
+select app.deploy_column('app.transactions', 'shift_id', 'shift_id uuid references app.shifts (id) on delete restrict');
+select app.deploy_index('app.transactions_shift_id_idx', $$create index if not exists transactions_shift_id_idx on app.transactions (shift_id) where shift_id is not null$$);
+
+-- A closed shift is final: nothing changes it, nothing joins it. The check reads the shift row
+-- FOR SHARE, which waits for a close in progress (it holds the row FOR UPDATE) and then sees it
+-- closed; a close waits in turn for rows already joining. So a movement racing a close is either
+-- in the report or refused, never lost.
+create or replace function app.shift_guard_row() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_status text;
+begin
+  if tg_op = 'INSERT' then
+    if new.shift_id is null then
+      return new;
+    end if;
+    select s.status into v_status from app.shifts s where s.id = new.shift_id for share;
+    if v_status = 'closed' then
+      perform app.fail('shift_closed', format('shift %s is closed; open a new shift', new.shift_id));
+    end if;
+    return new;
+  end if;
+  -- UPDATE or DELETE of a row that belongs to a shift: only while that shift is open, and
+  -- never for a cash movement (append-only).
+  if old.shift_id is not null then
+    select s.status into v_status from app.shifts s where s.id = old.shift_id for share;
+    if v_status = 'closed' then
+      perform app.fail('shift_closed', format('shift %s is closed and final', old.shift_id));
+    end if;
+  end if;
+  if tg_table_name = 'cash_movements' then
+    perform app.fail('forbidden', 'cash movements are append-only');
+  end if;
+  return case tg_op when 'DELETE' then old else new end;
+end
+$$;
+
+create or replace function app.shift_guard_final() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if old.status = 'closed' then
+    perform app.fail('shift_closed', format('shift %s is closed and final', old.id));
+  end if;
+  if tg_op = 'DELETE' then
+    perform app.fail('forbidden', 'shifts are never deleted');
+  end if;
+  if new.id <> old.id or new.merchant_id <> old.merchant_id or new.terminal_id <> old.terminal_id
+     or new.opened_at <> old.opened_at or new.opening_float <> old.opening_float
+     or new.opened_by is distinct from old.opened_by then
+    perform app.fail('forbidden', 'an open shift''s opening is fixed');
+  end if;
+  return new;
+end
+$$;
+
+select app.deploy_trigger('app.shifts', 'shifts_final', 'before update or delete',
+                          'for each row execute function app.shift_guard_final()');
+select app.deploy_trigger('app.cash_movements', 'cash_movements_in_open_shift', 'before insert or update or delete',
+                          'for each row execute function app.shift_guard_row()');
+-- On transactions the function returns at once for a row that names no shift. (No WHEN clause:
+-- app.deploy_trigger compares triggers with pg_get_expr, which cannot render a qual on NEW/OLD.)
+select app.deploy_trigger('app.transactions', 'transactions_in_open_shift', 'before insert or update or delete',
+                          'for each row execute function app.shift_guard_row()');
+
+-- The shift a money call names: of this merchant (else shift_conflict), open (else
+-- shift_closed). The insert trigger checks "open" again under the row lock.
+create or replace function app.shift_for_call(p_merchant_id uuid, p_shift_id uuid) returns app.shifts
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_shift app.shifts;
+begin
+  select s.* into v_shift from app.shifts s where s.id = p_shift_id;
+  if not found then
+    perform app.fail('not_found', 'no such shift');
+  end if;
+  if v_shift.merchant_id <> p_merchant_id then
+    perform app.fail('shift_conflict', 'this shift belongs to another merchant');
+  end if;
+  if v_shift.status = 'closed' then
+    perform app.fail('shift_closed', format('shift %s is closed; open a new shift', p_shift_id));
+  end if;
+  return v_shift;
+end
+$$;
+
+-- A counter that names its terminal along with a shift (p_terminal_code) is told when the
+-- shift is another terminal's: shift_conflict, before anything is written.
+create or replace function app.check_shift_terminal(p_shift app.shifts, p_terminal_code text) returns void
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  if p_terminal_code is not null and not exists (
+       select 1 from app.terminals t where t.id = p_shift.terminal_id and t.code = p_terminal_code) then
+    perform app.fail('shift_conflict', format('this shift belongs to another terminal than %s', left(p_terminal_code, 40)));
+  end if;
+end
+$$;
+
+-- A counter top-up takes cash into a drawer: once the merchant runs shifts (has a terminal),
+-- it must name an open shift of the merchant. Returns the shift id to record (null otherwise).
+create or replace function app.shift_for_topup(p_merchant_id uuid, p_shift_id uuid) returns uuid
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  if p_shift_id is not null then
+    return (app.shift_for_call(p_merchant_id, p_shift_id)).id;
+  end if;
+  if exists (select 1 from app.terminals t where t.merchant_id = p_merchant_id) then
+    perform app.fail('invalid_argument',
+      'this shop runs shifts: a counter top-up takes cash into a drawer, so pass p_shift_id of the terminal''s open shift');
+  end if;
+  return null;
+end
+$$;
+
+-- An amount of cash counted or put in a drawer: like app.check_amount, except that 0 is allowed.
+create or replace function app.check_cash_amount(p_amount numeric, p_what text) returns numeric
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  if p_amount = 0 then
+    return 0.00;
+  end if;
+  if p_amount < 0 then
+    perform app.fail('invalid_amount', format('%s cannot be negative', p_what));
+  end if;
+  return app.check_amount(p_amount);
+end
+$$;
+
+-- A masked member name for the counter: the first character and a fixed mask (so not even the
+-- name's length is shown). Never the phone or email.
+create or replace function app.mask_name(p_name text) returns text
+language sql immutable
+set search_path = ''
+as $$ select left(btrim(p_name), 1) || '**' $$;
+
+-- A shift's figures, computed from its rows: what the X read-out shows for an open shift and
+-- what the close writes down for good. expected_cash = opening_float + cash top-ups + cash
+-- sales + pay-ins - pay-outs - drops (refunds go back to the card, never out of the drawer).
+create or replace function app.shift_figures(p_shift_id uuid) returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  with s as (select * from app.shifts where id = p_shift_id),
+  tx as (
+    select t.kind, t.operator_user_id, t.raw_amount, t.discount_amount, t.amount
+      from app.transactions t where t.shift_id = p_shift_id
+  ),
+  mv as (
+    select m.kind, m.operator_user_id, m.amount from app.cash_movements m where m.shift_id = p_shift_id
+  ),
+  ops as (
+    select operator_user_id from tx union select operator_user_id from mv
+  ),
+  per_op as (
+    select o.operator_user_id,
+           jsonb_build_object(
+             'operator_user_id', o.operator_user_id,
+             'email', (select u.email from auth.users u where u.id = o.operator_user_id),
+             'payments_count', (select count(*) from tx where tx.kind = 'payment' and tx.operator_user_id is not distinct from o.operator_user_id),
+             'payments_paid', (select coalesce(sum(tx.amount), 0) from tx where tx.kind = 'payment' and tx.operator_user_id is not distinct from o.operator_user_id)::numeric(16, 2),
+             'refunds_count', (select count(*) from tx where tx.kind = 'refund' and tx.operator_user_id is not distinct from o.operator_user_id),
+             'refunds_amount', (select coalesce(sum(tx.amount), 0) from tx where tx.kind = 'refund' and tx.operator_user_id is not distinct from o.operator_user_id)::numeric(16, 2),
+             'topups_count', (select count(*) from tx where tx.kind = 'recharge' and tx.operator_user_id is not distinct from o.operator_user_id),
+             'topups_amount', (select coalesce(sum(tx.amount), 0) from tx where tx.kind = 'recharge' and tx.operator_user_id is not distinct from o.operator_user_id)::numeric(16, 2),
+             'cash_movements_count', (select count(*) from mv where mv.operator_user_id is not distinct from o.operator_user_id),
+             'cash_in', (select coalesce(sum(mv.amount), 0) from mv where mv.kind in ('pay_in', 'cash_sale') and mv.operator_user_id is not distinct from o.operator_user_id)::numeric(16, 2),
+             'cash_out', (select coalesce(sum(mv.amount), 0) from mv where mv.kind in ('pay_out', 'drop') and mv.operator_user_id is not distinct from o.operator_user_id)::numeric(16, 2)
+           ) as figures
+      from ops o
+  ),
+  k as (
+    select count(*) filter (where tx.kind = 'payment') as payments_count,
+           coalesce(sum(tx.raw_amount) filter (where tx.kind = 'payment'), 0) as payments_raw,
+           coalesce(sum(tx.discount_amount) filter (where tx.kind = 'payment'), 0) as payments_discount,
+           coalesce(sum(tx.amount) filter (where tx.kind = 'payment'), 0) as payments_paid,
+           count(*) filter (where tx.kind = 'refund') as refunds_count,
+           coalesce(sum(tx.amount) filter (where tx.kind = 'refund'), 0) as refunds_amount,
+           count(*) filter (where tx.kind = 'recharge') as topups_count,
+           coalesce(sum(tx.amount) filter (where tx.kind = 'recharge'), 0) as topups_amount
+      from tx
+  ),
+  c as (
+    select count(*) filter (where mv.kind = 'pay_in') as pay_ins_count,
+           coalesce(sum(mv.amount) filter (where mv.kind = 'pay_in'), 0) as pay_ins_amount,
+           count(*) filter (where mv.kind = 'pay_out') as pay_outs_count,
+           coalesce(sum(mv.amount) filter (where mv.kind = 'pay_out'), 0) as pay_outs_amount,
+           count(*) filter (where mv.kind = 'drop') as drops_count,
+           coalesce(sum(mv.amount) filter (where mv.kind = 'drop'), 0) as drops_amount,
+           count(*) filter (where mv.kind = 'cash_sale') as cash_sales_count,
+           coalesce(sum(mv.amount) filter (where mv.kind = 'cash_sale'), 0) as cash_sales_amount
+      from mv
+  )
+  select jsonb_build_object(
+    'opening_float', s.opening_float,
+    'payments_count', k.payments_count, 'payments_raw', k.payments_raw::numeric(16, 2),
+    'payments_discount', k.payments_discount::numeric(16, 2), 'payments_paid', k.payments_paid::numeric(16, 2),
+    'refunds_count', k.refunds_count, 'refunds_amount', k.refunds_amount::numeric(16, 2),
+    'topups_count', k.topups_count, 'topups_amount', k.topups_amount::numeric(16, 2),
+    'pay_ins_count', c.pay_ins_count, 'pay_ins_amount', c.pay_ins_amount::numeric(16, 2),
+    'pay_outs_count', c.pay_outs_count, 'pay_outs_amount', c.pay_outs_amount::numeric(16, 2),
+    'drops_count', c.drops_count, 'drops_amount', c.drops_amount::numeric(16, 2),
+    'cash_sales_count', c.cash_sales_count, 'cash_sales_amount', c.cash_sales_amount::numeric(16, 2),
+    'expected_cash', (s.opening_float + k.topups_amount + c.cash_sales_amount + c.pay_ins_amount
+                      - c.pay_outs_amount - c.drops_amount)::numeric(16, 2),
+    'by_operator', coalesce((select jsonb_agg(p.figures order by p.figures ->> 'email', p.operator_user_id) from per_op p), '[]'::jsonb))
+  from s, k, c
+$$;
+
+-- A shift as the API returns it: who opened and closed it on which terminal, and its figures
+-- (live while open: the X read-out; as written at the close once closed, unchanged forever).
+create or replace function app.shift_json(p_shift_id uuid) returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'shift_id', s.id, 'merchant_code', m.code, 'currency', m.currency,
+    'terminal_code', t.code, 'terminal_name', t.name, 'status', s.status,
+    'opened_by', s.opened_by, 'opened_by_email', (select u.email from auth.users u where u.id = s.opened_by),
+    'opened_at', s.opened_at, 'opening_float', s.opening_float,
+    'closed_by', s.closed_by, 'closed_at', s.closed_at, 'z_number', s.z_number,
+    'counted_cash', s.counted_cash, 'note', s.note)
+  || case when s.status = 'closed' then s.report
+          else app.shift_figures(s.id) || jsonb_build_object('generated_at', app.now()) end
+  from app.shifts s
+  join app.merchants m on m.id = s.merchant_id
+  join app.terminals t on t.id = s.terminal_id
+  where s.id = p_shift_id
+$$;
+
+-- A cash movement as the API returns it.
+create or replace function app.cash_movement_json(p_movement_id uuid) returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'movement_id', c.id, 'shift_id', c.shift_id, 'kind', c.kind, 'amount', c.amount,
+    'reason', c.reason, 'tag', c.tag, 'operator_user_id', c.operator_user_id,
+    'created_at', c.created_at)
+  from app.cash_movements c where c.id = p_movement_id
+$$;
+
+-- May the caller read this shift? Managers, owners and the platform: every shift of the
+-- merchant. A cashier: the shifts they opened or rang anything up in.
+create or replace function app.shift_readable(p_ctx_role text, p_user uuid, p_shift app.shifts) returns boolean
+language sql stable
+set search_path = ''
+as $$
+  select p_ctx_role <> 'cashier'
+      or p_shift.opened_by = p_user
+      or exists (select 1 from app.transactions t where t.shift_id = p_shift.id and t.operator_user_id = p_user)
+      or exists (select 1 from app.cash_movements c where c.shift_id = p_shift.id and c.operator_user_id = p_user)
+$$;
+
+-- Grants, RLS and policies for the tables of this section, as for the others (the loops above
+-- ran before these tables existed on a first apply): no API role writes; service_role reads;
+-- operators read shifts and cash only through the RPCs (which apply the cashier/manager rule).
+do $$
+declare
+  t regclass;
+begin
+  foreach t in array array['app.terminals', 'app.shifts', 'app.shift_z_counters', 'app.cash_movements']::regclass[] loop
+    perform app.deploy_grant('table', t::text, 'select', array['service_role'],
+                             array['public', 'anon', 'authenticated', 'service_role']);
+    perform app.deploy_enable_rls(t);
+    perform app.deploy_policy(t, 'service_read', 'for select to service_role using (true)');
+  end loop;
+end $$;
+
+-- Helpers of this section are internal too.
+do $$
+declare
+  f record;
+begin
+  for f in
+    select p.oid::regprocedure as sig
+    from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname = 'app' and p.proname not in ('my_merchant_ids', 'my_managed_merchant_ids')
+  loop
+    perform app.deploy_grant('function', f.sig::text, '', array[]::text[], array['public', 'anon', 'authenticated']);
   end loop;
 end $$;

@@ -57,6 +57,11 @@ CATALOG: dict[str, dict[str, Words]] = {
                            ("请求格式有误，被拒绝。", "请重试；如果反复出现，请联系技术支持。")),
     "forbidden": _w(("You are not allowed to do this (refunds need a manager).", "Ask a manager to sign in or approve."),
                     ("您没有权限执行此操作（退款需要店长权限）。", "请店长登录或审批。")),
+    # Shop operations (contract §9).
+    "shift_conflict": _w(("This terminal already has an open shift (or the shift belongs to another terminal or shop).", "Continue in the open shift, or close it first."),
+                         ("本终端已有未结班次（或该班次属于其他终端或门店）。", "请在当前班次中继续，或先结班。")),
+    "shift_closed": _w(("This shift is closed: nothing more can be added to it.", "Open a new shift, then do it again."),
+                       ("该班次已结班，不能再记入任何操作。", "请先开新班次，再重新办理。")),
     # The connection and the session.
     # "offline" does not promise "nothing was charged": an earlier try of the same call may have
     # reached the server before the line dropped. Retry (same key) or Check settles it.

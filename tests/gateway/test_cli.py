@@ -17,6 +17,8 @@ import pytest
 
 from mps_dev.cluster import free_port
 
+from ..secrets_seen import keep_log
+
 pytestmark = pytest.mark.slow
 
 MPS_DEV = [sys.executable, "-m", "mps_dev.cli"]
@@ -58,6 +60,7 @@ def stack():
         yield {"dir": data_dir, "port": port, "up": up, "seconds": seconds}
     finally:
         subprocess.run([*MPS_DEV, "--data-dir", str(data_dir), "down"], capture_output=True, timeout=60)
+        keep_log(data_dir / "db" / "postgres.log")  # the stand-in's server log, scanned at the end
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

@@ -56,7 +56,7 @@ def test_no_heading_documents_a_function_that_does_not_exist():
 
 def test_handbook_covers_the_error_model_idempotency_and_qr_format():
     text = HANDBOOK.read_text()
-    for code in [f"MP0{n:02d}" for n in range(1, 14)] + ["42501"]:
+    for code in [f"MP{n:03d}" for n in range(1, 16)] + ["42501"]:
         assert code in text, code
     for must in ("## Errors", "## Idempotency", "## QR payment codes", "MPSQR1.",
                  "## Decisions the contract left open", "from supabase import create_client"):

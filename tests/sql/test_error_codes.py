@@ -10,7 +10,8 @@ CONTRACT = {
     "MP004": "qr_expired", "MP005": "qr_not_active", "MP006": "idempotency_conflict",
     "MP007": "refund_exceeds_paid", "MP008": "tx_not_refundable", "MP009": "card_inactive",
     "MP010": "merchant_inactive", "MP011": "binding_password_invalid", "MP012": "not_found",
-    "MP013": "invalid_argument", "42501": "forbidden",
+    "MP013": "invalid_argument", "MP014": "shift_conflict", "MP015": "shift_closed",
+    "42501": "forbidden",
 }
 
 

@@ -100,3 +100,94 @@ def test_after_the_registry_forgot_the_key_the_ledger_still_answers(db, world):
     assert got["result"]["tx_id"] == tx["tx_id"] and got["result"]["from_ledger"] is True
     assert money(got["result"]["paid_amount"]) == Decimal("20.00")
     assert world.balance(alice.card_id) == Decimal("30.00")
+
+
+# -- A cashier settles only their own attempts (issue 9, item 2) ----------------------------------
+
+
+def second_cashier(world, shop):
+    other = world.user()
+    with world.as_service():
+        world.db.call("add_merchant_user", p_merchant_code=shop.code, p_user_id=other.user_id, p_role="cashier")
+    return other
+
+
+def test_a_cashier_learns_nothing_of_another_cashiers_charge_by_its_key(db, world):
+    shop = world.merchant()
+    bob = second_cashier(world, shop)
+    alice = world.member(balance="50")
+    tx = charge(db, shop, world.qr(alice.card_id), "20", key="alices-sale")
+    with pytest.raises(psycopg.Error) as refused:
+        resolve(db, shop, "alices-sale", op=bob)
+    assert refused.value.sqlstate == "42501"
+    said = " ".join(str(x) for x in (refused.value.diag.message_primary, refused.value.diag.message_detail,
+                                     refused.value.diag.message_hint))
+    for telling in (tx["tx_id"], str(alice.card_id), str(alice.id), "20", "charge"):
+        assert telling not in said  # the refusal names no tx, card, member, amount or operation
+    # Not voided either: the money stands, and its own cashier, a manager and the platform see it.
+    assert resolve(db, shop, "alices-sale")["result"]["tx_id"] == tx["tx_id"]
+    assert resolve(db, shop, "alices-sale", op=shop.manager)["result"]["tx_id"] == tx["tx_id"]
+    with world.as_service():
+        got = db.call("merchant_resolve_attempt", p_merchant_code=shop.code, p_idempotency_key="alices-sale")
+    assert got["outcome"] == "succeeded"
+    assert world.balance(alice.card_id) == Decimal("30.00")
+
+
+def test_a_cashier_cannot_read_a_managers_refund_nor_an_old_charge_from_the_ledger(db, world):
+    shop = world.merchant()
+    bob = second_cashier(world, shop)
+    alice = world.member(balance="50")
+    tx = charge(db, shop, world.qr(alice.card_id), "20", key="sale")
+    with acting(db, shop.manager.caller):
+        db.call("merchant_refund_tx", p_merchant_code=shop.code, p_tx_id=tx["tx_id"],
+                p_refund_amount=Decimal("5"), p_idempotency_key="refund")
+    with db.raises("42501"):
+        resolve(db, shop, "refund")  # the cashier who rang the sale up did not refund it
+    db.advance_clock(40 * 86400)
+    with world.as_service():
+        assert db.call("purge_idempotency_keys") >= 2
+    with db.raises("42501"):
+        resolve(db, shop, "sale", op=bob)  # from the ledger now: still not Bob's
+    assert resolve(db, shop, "sale")["result"]["from_ledger"] is True
+    assert resolve(db, shop, "refund", op=shop.manager)["operation"] == "refund"
+
+
+def test_a_cashier_cannot_void_another_operators_charge_while_it_runs(mps_dsn):
+    """Bob's resolve waits for Alice's running charge and is then refused: her sale stands."""
+    import threading
+    import uuid as _uuid
+
+    from .committed import make_card, make_user
+
+    code, alice_op = make_shop(mps_dsn, "PRIV")
+    bob = make_user(mps_dsn)
+    request(mps_dsn, "service_role", None, "add_merchant_user", p_merchant_code=code, p_user_id=bob, p_role="cashier")
+    card = make_card(mps_dsn, Decimal("50"))
+    qr = request(mps_dsn, "service_role", None, "rotate_card_qr", p_card_id=card)[1]
+    key = f"running-{_uuid.uuid4().hex[:8]}"
+    answer = {}
+    with psycopg.connect(mps_dsn) as running:
+        running.execute("select set_config('request.jwt.claims', %s, true), set_config('role', 'authenticated', true)",
+                        (f'{{"role": "authenticated", "sub": "{alice_op}"}}',))
+        running.execute("select public.merchant_charge_by_qr(p_merchant_code := %s, p_qr_plain := %s,"
+                        " p_raw_amount := 20, p_idempotency_key := %s)", (code, qr, key))
+
+        def bob_resolves():
+            try:
+                answer["ok"] = request(mps_dsn, "authenticated", bob, "merchant_resolve_attempt",
+                                       p_merchant_code=code, p_idempotency_key=key)
+            except psycopg.Error as e:
+                answer["error"] = e.sqlstate
+
+        t = threading.Thread(target=bob_resolves)
+        t.start()
+        t.join(timeout=1.0)
+        assert t.is_alive(), "Bob's resolve did not wait for the running charge"
+        running.commit()
+        t.join(timeout=30)
+    assert answer == {"error": "42501"}
+    with psycopg.connect(mps_dsn) as conn:
+        assert conn.execute("select balance from app.cards where id = %s", (card,)).fetchone()[0] == Decimal("30.00")
+    got = request(mps_dsn, "authenticated", alice_op, "merchant_resolve_attempt",
+                  p_merchant_code=code, p_idempotency_key=key)
+    assert got["outcome"] == "succeeded"

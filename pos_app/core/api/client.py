@@ -22,6 +22,7 @@ from . import wire
 from .auth import AuthClient, Session
 from .errors import ApiError, AuthError, CallFailed, NotSignedIn, OutcomeUnknown, Unreachable, error_for_response
 from .retry import RetryPolicy
+from .shifts import MOVEMENT_KINDS, NEEDS_REASON, CashMovement, Preview, Shift, Terminal
 from .transport import send
 
 Amount = Decimal | int | str
@@ -200,27 +201,31 @@ class MpsClient:
         """The operator's role and the merchant's name, currency, time zone, business day."""
         return self.rpc("merchant_session_info", {"p_merchant_code": self._merchant_code}, idempotent=True)
 
-    def charge_by_qr(self, qr: str, amount: Amount, key: str, tag: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Charge the member's payment code `qr`; `key` is the sale's idempotency key."""
-        return self.rpc("merchant_charge_by_qr", {
+    def charge_by_qr(self, qr: str, amount: Amount, key: str, tag: dict[str, Any] | None = None, *,
+                     shift_id: str | None = None) -> dict[str, Any]:
+        """Charge the member's payment code `qr`; `key` is the sale's idempotency key.
+        `shift_id`: the terminal's open shift the sale belongs to (contract §9)."""
+        return self.rpc("merchant_charge_by_qr", _with_shift({
             "p_merchant_code": self._merchant_code, "p_qr_plain": qr, "p_raw_amount": wire.amount(amount),
-            "p_idempotency_key": key, "p_tag": tag or {}}, idempotent=True)
+            "p_idempotency_key": key, "p_tag": tag or {}}, shift_id), idempotent=True)
 
     def refund(self, tx_id: str, amount: Amount, key: str, reason: str | None = None,
-               tag: dict[str, Any] | None = None) -> dict[str, Any]:
+               tag: dict[str, Any] | None = None, *, shift_id: str | None = None) -> dict[str, Any]:
         """Refund all or part of payment `tx_id` (manager role); one `key` per refund."""
         params: dict[str, Any] = {"p_merchant_code": self._merchant_code, "p_tx_id": str(tx_id),
                                   "p_refund_amount": wire.amount(amount), "p_idempotency_key": key,
                                   "p_tag": tag or {}}
         if reason is not None:
             params["p_reason"] = reason
-        return self.rpc("merchant_refund_tx", params, idempotent=True)
+        return self.rpc("merchant_refund_tx", _with_shift(params, shift_id), idempotent=True)
 
-    def recharge_by_qr(self, qr: str, amount: Amount, key: str, tag: dict[str, Any] | None = None) -> dict[str, Any]:
-        """A cash top-up at the counter onto the card behind `qr`."""
-        return self.rpc("merchant_recharge_by_qr", {
+    def recharge_by_qr(self, qr: str, amount: Amount, key: str, tag: dict[str, Any] | None = None, *,
+                       shift_id: str | None = None) -> dict[str, Any]:
+        """A cash top-up at the counter onto the card behind `qr`; the cash goes into the drawer
+        of `shift_id` (required once the shop runs shifts)."""
+        return self.rpc("merchant_recharge_by_qr", _with_shift({
             "p_merchant_code": self._merchant_code, "p_qr_plain": qr, "p_amount": wire.amount(amount),
-            "p_idempotency_key": key, "p_tag": tag or {}}, idempotent=True)
+            "p_idempotency_key": key, "p_tag": tag or {}}, shift_id), idempotent=True)
 
     def resolve_attempt(self, key: str) -> dict[str, Any]:
         """Settle a money call of unknown outcome: `{outcome: "succeeded", result}` or
@@ -265,6 +270,82 @@ class MpsClient:
         return self.rpc("generate_settlement", {"p_merchant_code": self._merchant_code,
                                                 "p_period_start": period_start,
                                                 "p_period_end": period_end}, idempotent=True)
+
+    # -- shop operations (contract §9) ----------------------------------------------------
+    # Opening, moving cash and closing carry an idempotency key like money calls, so they are
+    # retried with the same body; reads are retried as reads.
+
+    def register_terminal(self, terminal_code: str, name: str) -> Terminal:
+        """Register this shop's counter `terminal_code`, or rename it (manager role)."""
+        return Terminal.from_json(self.rpc("merchant_register_terminal", {
+            "p_merchant_code": self._merchant_code, "p_terminal_code": terminal_code, "p_name": name},
+            idempotent=True))
+
+    def open_shift(self, terminal_code: str, opening_float: Amount, key: str) -> Shift:
+        """Open the terminal's shift with the cash put in the drawer (0 allowed)."""
+        return Shift.from_json(self.rpc("merchant_open_shift", {
+            "p_merchant_code": self._merchant_code, "p_terminal_code": terminal_code,
+            "p_opening_float": wire.amount(opening_float), "p_idempotency_key": key}, idempotent=True))
+
+    def cash_movement(self, shift_id: str, kind: str, amount: Amount, key: str, reason: str | None = None,
+                      tag: dict[str, Any] | None = None, *, terminal_code: str | None = None) -> CashMovement:
+        """A pay-in, pay-out, drop or the cash part of a sale, in an open shift. A kind the
+        server does not know, or a pay-out or drop without a reason, raises ValueError here,
+        before anything is sent. `terminal_code`: this counter's, checked against the shift's."""
+        if kind not in MOVEMENT_KINDS:
+            raise ValueError(f"a cash movement is one of {', '.join(MOVEMENT_KINDS)}")
+        if kind in NEEDS_REASON and not (reason or "").strip():
+            raise ValueError(f"a {kind} needs a reason")
+        params: dict[str, Any] = {"p_merchant_code": self._merchant_code, "p_shift_id": str(shift_id),
+                                  "p_kind": kind, "p_amount": wire.amount(amount), "p_idempotency_key": key,
+                                  "p_tag": tag or {}}
+        if reason is not None:
+            params["p_reason"] = reason
+        if terminal_code is not None:
+            params["p_terminal_code"] = terminal_code
+        return CashMovement.from_json(self.rpc("merchant_cash_movement", params, idempotent=True))
+
+    def close_shift(self, shift_id: str, counted_cash: Amount, key: str, note: str | None = None, *,
+                    terminal_code: str | None = None) -> Shift:
+        """Close the shift with the counted cash: the Z report (final, numbered)."""
+        params: dict[str, Any] = {"p_merchant_code": self._merchant_code, "p_shift_id": str(shift_id),
+                                  "p_counted_cash": wire.amount(counted_cash), "p_idempotency_key": key}
+        if note is not None:
+            params["p_note"] = note
+        if terminal_code is not None:
+            params["p_terminal_code"] = terminal_code
+        return Shift.from_json(self.rpc("merchant_close_shift", params, idempotent=True))
+
+    def get_shift(self, shift_id: str) -> Shift:
+        """The X read-out of an open shift, or the Z report of a closed one."""
+        return Shift.from_json(self.rpc("merchant_get_shift", {"p_merchant_code": self._merchant_code,
+                                                               "p_shift_id": str(shift_id)}, idempotent=True))
+
+    def list_shifts(self, *, since: datetime | None = None, until: datetime | None = None,
+                    terminal_code: str | None = None, limit: int = 100) -> list[Shift]:
+        """Shifts open at some moment of `[since, until)`, newest first (a cashier: their own)."""
+        params: dict[str, Any] = {"p_merchant_code": self._merchant_code, "p_limit": limit}
+        optional = {"p_from": since, "p_to": until, "p_terminal_code": terminal_code}
+        params.update({k: v for k, v in optional.items() if v is not None})
+        return [Shift.from_json(row) for row in self.rpc("merchant_list_shifts", params, idempotent=True)]
+
+    def preview_qr(self, qr: str) -> Preview:
+        """Who is paying with `qr`, before the charge; spends nothing (errors as a charge's)."""
+        return Preview.from_json(self.rpc("merchant_preview_qr", {"p_merchant_code": self._merchant_code,
+                                                                  "p_qr_plain": qr}, idempotent=True))
+
+    def remove_operator(self, user_id: str) -> dict[str, Any]:
+        """Take an operator off this shop (owner role); their next call is refused. Not retried
+        after an unknown outcome (a retry of a removal that landed would say not_found)."""
+        return self.rpc("remove_merchant_user", {"p_merchant_code": self._merchant_code,
+                                                 "p_user_id": str(user_id)})
+
+
+def _with_shift(params: dict[str, Any], shift_id: str | None) -> dict[str, Any]:
+    """`params` naming the shift when there is one (older servers know no p_shift_id)."""
+    if shift_id is not None:
+        params["p_shift_id"] = str(shift_id)
+    return params
 
 
 def _answer(response: httpx.Response) -> Any:

@@ -21,6 +21,9 @@ AMOUNT_KEYS = frozenset({
     "refund_amount", "refunded_total", "refundable_remaining", "discount_rate",
     "payments_raw", "payments_discount", "payments_paid", "refunds_amount", "topups_amount",
     "net_amount",
+    # Shifts and the cash drawer (contract §9).
+    "opening_float", "counted_cash", "expected_cash", "difference", "pay_ins_amount",
+    "pay_outs_amount", "drops_amount", "cash_sales_amount", "cash_in", "cash_out",
 })
 
 
