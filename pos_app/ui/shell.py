@@ -187,7 +187,7 @@ class Shell(QObject):
             show(outcomes)
 
     def toggle_language(self) -> None:
-        code = "en" if self.language.code == "zh_CN" else "zh_CN"
+        code = self.language.next_code()
         self.language.set(code)
         self.settings = replace(self.settings, language=code)
         try:
