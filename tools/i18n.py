@@ -22,16 +22,15 @@ LOCALE = ROOT / "pos_app" / "locale"
 TEMPLATE = LOCALE / "messages.pot"
 MAPPING = LOCALE / "babel.cfg"
 # N_(context, text) and NP_(context, singular, plural): pos_app/core/translations.py.
-KEYWORDS = {"N_": ((1, "c"), 2), "NP_": ((1, "c"), 2, 3)}
 KEYWORD_ARGS = ["-k", "N_:1c,2", "-k", "NP_:1c,2,3", "--no-default-keywords"]
 
 
-def command(verb: str, *rest: str) -> list[str]:
-    """The `pybabel` arguments for `verb`."""
+def command(verb: str, *rest: str, template: Path = TEMPLATE) -> list[str]:
+    """The `pybabel` arguments for `verb` (`template`: where extract writes, for the test)."""
     if verb == "extract":
         return ["extract", "-F", str(MAPPING), *KEYWORD_ARGS, "--add-location=file", "--sort-output",
                 "--project=mps-cashier", "--copyright-holder=MPS", "-c", "TRANSLATORS:",
-                "-o", str(TEMPLATE), "pos_app"]
+                "-o", str(template), "pos_app"]
     if verb == "update":
         return ["update", "-i", str(TEMPLATE), "-d", str(LOCALE), "--no-fuzzy-matching", "--ignore-obsolete"]
     if verb == "compile":
@@ -45,8 +44,17 @@ def command(verb: str, *rest: str) -> list[str]:
 def main(argv: list[str]) -> int:
     if not argv:
         raise SystemExit(__doc__)
-    os.chdir(ROOT)  # the template names files relative to the repository
-    return CommandLineInterface().run(["pybabel", "-q", *command(argv[0], *argv[1:])]) or 0
+    return run(command(argv[0], *argv[1:]))
+
+
+def run(args: list[str]) -> int:
+    """One `pybabel` call, from the repository (the template names files relative to it)."""
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        return CommandLineInterface().run(["pybabel", "-q", *args]) or 0
+    finally:
+        os.chdir(here)
 
 
 if __name__ == "__main__":

@@ -43,6 +43,9 @@ class Language(QObject):
     def __init__(self, code: str = "en"):
         super().__init__()
         self._code = code if code in LANGUAGES else "en"
+        # The language the button goes back to from English: the shop's own (the last other one
+        # chosen), so a Hong Kong counter switches between 中文（繁體） and English.
+        self._other = self._code if self._code != "en" else next(iter(LANGUAGES[1:]), "en")
         self._qt = QTranslator(self)
         self._load_qt()
 
@@ -53,14 +56,17 @@ class Language(QObject):
     def set(self, code: str) -> None:
         if code not in LANGUAGES:
             raise ValueError(f"unknown language {code!r}; expected one of {LANGUAGES}")
+        if code != "en":
+            self._other = code
         if code != self._code:
             self._code = code
             self._load_qt()
             self.changed.emit(code)
 
     def next_code(self) -> str:
-        """The language after this one (the language button and F12 go round them all)."""
-        return LANGUAGES[(LANGUAGES.index(self._code) + 1) % len(LANGUAGES)]
+        """Where the language button and F12 go: English from any other language, and from
+        English back to the last other one (the one chosen in settings at the start)."""
+        return "en" if self._code != "en" else self._other
 
     def t(self, key: str, **fmt: object) -> str:
         """The label `key` in the current language, formatted with `fmt`."""
