@@ -67,3 +67,14 @@ def plural_text(marked: tuple[str, str, str], n: int, language: str, **fields: o
 def babel_locale(language: str) -> str:
     """The CLDR locale Babel formats numbers and dates with for `language`."""
     return language if language != SOURCE_LANGUAGE else "en_US"
+
+
+def format_moment(moment, language: str) -> str:
+    """A date and time for a person reading a screen, in `language`'s own way (CLDR, through
+    Babel): "May 1, 2024 16:30", "2024年5月1日 16:30" (the date as the locale writes it, the time
+    on the 24-hour clock the counter shows everywhere). `moment` is already on the shop's clock.
+    Paper and files keep one fixed-width form instead (receipt_layout, day_csv)."""
+    from babel.dates import format_date, format_time
+
+    locale = babel_locale(language if language in LANGUAGES else SOURCE_LANGUAGE)
+    return f"{format_date(moment, 'medium', locale=locale)} {format_time(moment, 'HH:mm', locale=locale)}"

@@ -120,3 +120,19 @@ def test_plurals_follow_the_language():
     assert translations.plural_text(exported, 3, "en", path="a.csv") == "Exported 3 transactions to a.csv"
     assert translations.plural_text(exported, 3, "zh_TW", path="a.csv") == "已匯出 3 筆交易到 a.csv"
     assert re.fullmatch(r"已导出 1 笔交易到 a\.csv", translations.plural_text(exported, 1, "zh_CN", path="a.csv"))
+
+
+def test_amounts_and_dates_on_screen_are_formatted_for_the_locale():
+    from datetime import datetime
+    from decimal import Decimal
+
+    from pos_app.core.money import format_amount
+
+    # CLDR through Babel: a new language gets its locale's symbols with no code change.
+    assert format_amount(Decimal("1234.5"), "TWD", "zh_TW") == "$1,234.50"
+    assert format_amount(Decimal("1234.5"), "TWD", "en") == "NT$1,234.50"
+    assert format_amount(Decimal("-3"), "HKD", "zh_TW") == "-HK$3.00"
+    assert format_amount(Decimal("12"), "CNY", "en") == "¥12.00"  # the shop's own choice over CLDR's CN¥
+    moment = datetime(2024, 5, 1, 16, 30, 5)
+    assert translations.format_moment(moment, "en") == "May 1, 2024 16:30"
+    assert translations.format_moment(moment, "zh_TW") == "2024年5月1日 16:30"

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QScr
                                QWidget)
 
 from pos_app.core.messages import CATALOG, message_for
+from pos_app.core.translations import format_moment
 from pos_app.core.money import format_amount
 from pos_app.core.receipt import Counter, Receipt, from_refund
 from pos_app.core.receipt_text import render_text
@@ -234,7 +235,7 @@ class RefundPanel(QWidget):
             self.remaining.setText("")
             self.refunds_model.set_rows([])
         else:
-            when = payment.created_at.astimezone(self.counter_zone()).strftime("%Y-%m-%d %H:%M")
+            when = format_moment(payment.created_at.astimezone(self.counter_zone()), self.language.code)
             self.summary.setText(t("mgr.paid_line", paid=self._money(payment.paid_amount),
                                    raw=self._money(payment.raw_amount), discount=self._money(payment.discount_amount),
                                    when=when, card=f"•••• {payment.card_last4 or '----'}"))
