@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QObject, QTranslator,
 from pos_app.core.translations import LANGUAGES, N_, plural_text, text
 
 _LABELS: dict[str, tuple] = {}
+_QT_TRANSLATOR: QTranslator | None = None
 
 # Each catalog names its own language (the settings' list, the language button).
 LANGUAGE_NAME = N_("language.name", "English")
@@ -46,7 +47,6 @@ class Language(QObject):
         # The language the button goes back to from English: the shop's own (the last other one
         # chosen), so a Hong Kong counter switches between 中文（繁體） and English.
         self._other = self._code if self._code != "en" else next(iter(LANGUAGES[1:]), "en")
-        self._qt = QTranslator(self)
         self._load_qt()
 
     @property
@@ -77,13 +77,17 @@ class Language(QObject):
         return plural_text(_LABELS[key], n, self._code, **fmt)
 
     def _load_qt(self) -> None:
-        """Qt's own words in this language (English, Qt's source, needs none)."""
+        """Qt's own words in this language (English, Qt's source, needs none). One translator for
+        the application: Qt speaks one language at a time, the one last set."""
+        global _QT_TRANSLATOR
         app = QCoreApplication.instance()
         if app is None:
             return
-        app.removeTranslator(self._qt)
+        if _QT_TRANSLATOR is None:
+            _QT_TRANSLATOR = QTranslator()  # kept here, not by the app: outlives any one Language
+        app.removeTranslator(_QT_TRANSLATOR)
         if self._code == "en":
             return
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if self._qt.load(f"qtbase_{self._code}", folder):
-            app.installTranslator(self._qt)
+        if _QT_TRANSLATOR.load(f"qtbase_{self._code}", folder):
+            app.installTranslator(_QT_TRANSLATOR)
