@@ -6,7 +6,7 @@ STAMP := $(VENV)/.setup-stamp
 # supabase-js and its test runner's packages (tests/js), installed with npm when missing.
 JS_STAMP := tests/js/node_modules/.install-stamp
 
-.PHONY: setup js-setup lint test demo bench installer clean
+.PHONY: setup js-setup lint test demo bench bench-quick installer clean
 
 setup: $(STAMP)
 
@@ -29,8 +29,12 @@ test: lint js-setup
 demo: setup
 	$(VENV)/bin/mps-dev demo
 
+# One table (figure, anchor, ratio, goal, met), also written to bench/results.json.
 bench: setup
 	$(PY) -m bench
+
+bench-quick: setup
+	$(PY) -m bench --quick
 
 # The key goes on the command line: it must be the anon key, which is public (a service_role
 # key is refused before anything is built). Not echoed: a wrong key must not land in a CI log.
