@@ -4,6 +4,7 @@ shell (settings when not configured, sign-in, the window)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pos_app.core import settings as core_settings
 from pos_app.core.session_store import choose_store
 
+from . import window_check
 from .ui.gui_thread_gc import GuiThreadGc
 from .ui.shell import Shell, Wiring
 
@@ -22,7 +24,10 @@ def _printers() -> list[str]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="mps-pos", description="MPS cashier: charge members' payment codes.")
+    p = argparse.ArgumentParser(prog="mps-pos", description="MPS cashier: charge members' payment codes.",
+                                epilog=f"Exit status: 0 when closed; {window_check.EXIT_NO_WINDOW} when no window can "
+                                       "open here (no display, or libraries Qt needs are missing: the message "
+                                       "says which and what to install).")
     p.add_argument("--email", default="", help="pre-fill the sign-in email (the password is never taken here)")
     p.add_argument("--self-check", action="store_true",
                    help="check this install without a display (settings, Qt, printing, QR decoding, journal), "
@@ -51,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import self_check
 
         return self_check.run()
+    problem = window_check.problem(os.environ)
+    if problem is not None:  # Qt's own answer would be an abort with its plugin's internals
+        print(problem, file=sys.stderr)
+        return window_check.EXIT_NO_WINDOW
     app = QApplication(sys.argv[:1])
     app.setApplicationName(core_settings.APP_NAME)
     collector = GuiThreadGc(parent=app)  # cycles holding Qt objects die on this thread only
