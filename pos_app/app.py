@@ -35,6 +35,21 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _warm_up_views() -> None:
+    """Import the cashier and manager views on a background thread while the sign-in window
+    waits for the cashier's password: the window is shown first, and the sign-in does not wait
+    for this import afterwards. Only modules load there; every widget is made on the UI thread."""
+    import threading
+
+    def load() -> None:
+        try:
+            import pos_app.ui.views  # noqa: F401
+        except Exception:  # the sign-in imports it again and shows the error there
+            pass
+
+    threading.Thread(target=load, name="pos-warm-up", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.self_check:
@@ -60,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     shell.finished.connect(app.quit)
     app.aboutToQuit.connect(shell.shut_down)
     shell.start()
+    _warm_up_views()
     code = app.exec()
     collector.stop()
     return code

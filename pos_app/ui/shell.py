@@ -28,7 +28,6 @@ from .main_window import MainWindow
 from .recovery import Recovery, on_each
 from .settings_dialog import SettingsDialog
 from .sign_in_dialog import SignInDialog
-from .views import cashier_view, manager_view
 from .worker import run_in_background
 
 
@@ -148,6 +147,11 @@ class Shell(QObject):
     # -- the window ------------------------------------------------------------------------
 
     def _enter(self, operator: signin.Operator) -> None:
+        # Imported here, not at the top: the views (and the camera's OpenCV, numpy, the decoders)
+        # are most of the app's import time, which the sign-in window need not wait for;
+        # app.main warms this import up in the background while the cashier types.
+        from .views import cashier_view, manager_view
+
         self.operator = operator
         svc = self.services
         self._drop_sign_in()
