@@ -10,7 +10,7 @@ import sys
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pos_app.core import settings as core_settings
-from pos_app.core.session_store import choose_store
+from pos_app.core.session.store import choose_store
 
 from . import window_check
 from .ui.gui_thread_gc import GuiThreadGc

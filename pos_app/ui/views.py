@@ -3,19 +3,19 @@ the manager view for managers and owners (`merchant_session_info`'s role)."""
 
 from __future__ import annotations
 
-from pos_app.core import receipt
-from pos_app.core.camera import OpenCVCamera
+from pos_app.core.receipt import model as receipt
+from pos_app.core.scanning.camera import OpenCVCamera
 from pos_app.core.services import Services
-from pos_app.core.signin import Operator
+from pos_app.core.session.signin import Operator
 
 from .cashier import CashierView, cashier_view_for
 from .i18n import Language
 from .manager import ManagerView
 
 
-def counter_for(services: Services, operator: Operator) -> receipt.Counter:
+def counter_for(services: Services, operator: Operator) -> receipt.ReceiptHeader:
     """Who sells where, as the manager's refund receipts name it."""
-    return receipt.Counter(shop=operator.merchant_name, timezone=operator.timezone, currency=operator.currency,
+    return receipt.ReceiptHeader(shop=operator.merchant_name, timezone=operator.timezone, currency=operator.currency,
                            cashier_email=operator.email, terminal=services.settings.terminal_name)
 
 

@@ -15,7 +15,7 @@ import jwt as pyjwt
 import pytest
 
 from pos_app.core.api import ApiError, MpsClient, NotSignedIn
-from pos_app.core.session_store import MemorySessionStore
+from pos_app.core.session.store import MemorySessionStore
 
 from .api_shop import FaultyTransport, client_for, no_sleep_policy, signed_in
 

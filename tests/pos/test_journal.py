@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from pos_app.core import journal as journal_module
-from pos_app.core.journal import SCHEMA_VERSION, Journal, JournalError
+from pos_app.core.sale import journal as journal_module
+from pos_app.core.sale.journal import SCHEMA_VERSION, Journal, JournalError
 
 from .crash import run_until_killed
 
@@ -174,7 +174,7 @@ def test_migrations_run_from_an_empty_file_only_once(tmp_path, monkeypatch):
 WRITER = textwrap.dedent("""
     import sys, uuid
     from decimal import Decimal
-    from pos_app.core.journal import Journal
+    from pos_app.core.sale.journal import Journal
     j = Journal(sys.argv[1] if len(sys.argv) > 1 else {path!r})
     n = 0
     while True:

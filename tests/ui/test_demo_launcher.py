@@ -10,7 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from mps_dev import demo_pos
 from mps_dev.project import Project
 from pos_app.core import settings as pos_settings
-from pos_app.core.qr_decode import decode_codes
+from pos_app.core.scanning.qr_decode import decode_codes
 from pos_app.ui.member_qr_window import MemberQrWindow, qr_image, renew_in_ms
 
 from .helpers import WAIT

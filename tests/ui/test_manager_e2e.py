@@ -10,9 +10,9 @@ import json
 from datetime import timedelta
 from decimal import Decimal
 
-from pos_app.core import business_day
-from pos_app.core.codes import receipt_code
-from pos_app.core.day_report import from_summary
+from pos_app.core.day import business_day
+from pos_app.core.scanning.codes import receipt_code
+from pos_app.core.day.report import from_summary
 from pos_app.core.messages import message_for
 from pos_app.ui.i18n import Language
 from tests.pos.api_shop import FaultyTransport

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from pos_app.core.codes import receipt_code
+from pos_app.core.scanning.codes import receipt_code
 from pos_app.core.messages import message_for
 from pos_app.ui.i18n import Language
 from pos_app.ui.manager.refund_dialog import RefundDialog

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from ..session_store import MemorySessionStore, SessionStore, StoredSession
+from ..session.store import MemorySessionStore, SessionStore, StoredSession
 from . import wire
 from .auth import AuthClient, Session
 from .errors import ApiError, AuthError, CallFailed, NotSignedIn, OutcomeUnknown, Unreachable, error_for_response

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from pos_app.core.receipt import Receipt
+from pos_app.core.receipt.model import Receipt
 from pos_app.ui.i18n import Language
 from pos_app.ui.worker import run_in_background
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from pos_app.core.receipt import Receipt
+from pos_app.core.receipt.model import Receipt
 
 from .receipt_paint import paint_receipt, receipt_height
 

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from pos_app.core.today import COLUMNS, cell
+from pos_app.core.day.rows import COLUMNS, cell
 from pos_app.ui.i18n import Language
 
 _Index = QModelIndex | QPersistentModelIndex

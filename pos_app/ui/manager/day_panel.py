@@ -10,8 +10,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.core import business_day, z_report
-from pos_app.core.day_report import DayReport, problems
+from pos_app.core import z_report
+from pos_app.core.day import business_day
+from pos_app.core.day.report import DayReport, problems
 from pos_app.core.money import format_amount
 
 from ..i18n import Language

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
-from pos_app.core.day_report import CashierDay
+from pos_app.core.day.report import CashierDay
 from pos_app.core.money import format_amount, from_api
 
 from ..i18n import Language

@@ -13,7 +13,7 @@ from PySide6.QtGui import (QFont, QFontDatabase, QPageLayout, QPageSize, QPagedP
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QWidget
 
-from pos_app.core.receipt_text import char_width
+from pos_app.core.receipt.text import char_width
 
 
 def mono_font(points: float = 9.0) -> QFont:

@@ -10,12 +10,12 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 
-from pos_app.core import business_day
-from pos_app.core.codes import ReceiptCode, classify
-from pos_app.core.day_transactions import fetch_all
+from pos_app.core.day import business_day
+from pos_app.core.scanning.codes import ReceiptCode, classify
+from pos_app.core.day.transactions import fetch_all
 from pos_app.core.messages import CATALOG, message_for
-from pos_app.core.refund_check import Payment, payment_from_tx
-from pos_app.core.sale import Outcome, SaleRefused, SaleService
+from pos_app.core.sale.refund_check import Payment, payment_from_tx
+from pos_app.core.sale.service import Outcome, SaleRefused, SaleService
 
 from ..i18n import Language
 from .background import BackgroundController

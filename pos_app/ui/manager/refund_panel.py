@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QScr
 
 from pos_app.core.messages import CATALOG, message_for
 from pos_app.core.money import format_amount
-from pos_app.core.receipt import Counter, Receipt, from_refund
-from pos_app.core.receipt_text import render_text
-from pos_app.core.refund_check import Payment
-from pos_app.core.sale import Outcome, SaleService
+from pos_app.core.receipt.model import ReceiptHeader, Receipt, from_refund
+from pos_app.core.receipt.text import render_text
+from pos_app.core.sale.refund_check import Payment
+from pos_app.core.sale.service import Outcome, SaleService
 
 from ..cashier.receipt_output import print_with_dialog as print_receipt_with_dialog
 from ..cashier.receipt_paint import save_pdf as save_receipt_pdf
@@ -38,7 +38,7 @@ _STATE_COLOURS = {"done": "#1b7a36", "failed": "#b00020", "pending": "#a15c00", 
 
 class RefundPanel(QWidget):
     def __init__(self, api: Any, sales: SaleService, language: Language, currency: str, timezone: str,
-                 counter: Counter, now=None, parent=None):
+                 counter: ReceiptHeader, now=None, parent=None):
         super().__init__(parent)
         self.language = language
         self.currency = currency

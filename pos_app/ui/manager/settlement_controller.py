@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 
-from pos_app.core import business_day
+from pos_app.core.day import business_day
 from pos_app.core.messages import message_for
 
 from ..i18n import Language

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.core import business_day
+from pos_app.core.day import business_day
 from pos_app.core.money import format_amount, from_api
 
 from ..i18n import Language

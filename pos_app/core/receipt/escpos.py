@@ -9,9 +9,9 @@ sharp at any printer resolution and a few dozen bytes.
 
 from __future__ import annotations
 
-from .receipt import Receipt
-from .receipt_layout import Row, rows
-from .receipt_text import row_lines
+from .model import Receipt
+from .layout import Row, rows
+from .text import row_lines
 
 ENCODING = "gb18030"
 

@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Mapping
 
-from .money import DEFAULT_CAP, AmountError, from_api, parse_amount
-from .sale import MAX_REASON
+from ..money import DEFAULT_CAP, AmountError, from_api, parse_amount
+from .service import MAX_REASON
 
 
 @dataclass(frozen=True)

@@ -1,25 +1,17 @@
-"""The cashier's own list of today: where today starts on the merchant's clock, and what each
-column of a transaction row shows. The Qt table model only asks for these cells."""
+"""What each column of a transaction row shows in the cashier's own list of today (where today
+starts is `business_day.day_start`). The Qt table model only asks for these cells."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
-from .money import format_amount, from_api
+from ..money import format_amount, from_api
 
 COLUMNS = ("time", "kind", "amount", "card", "tx_id")
 KINDS = ("payment", "refund", "recharge")
-
-
-def day_start(tz: str, now: datetime | None = None) -> datetime:
-    """Midnight of the current business day in the merchant's timezone `tz` (a business day is
-    cut there, not on the counter PC's clock), as an aware datetime."""
-    zone = ZoneInfo(tz)
-    local = (now or datetime.now(timezone.utc)).astimezone(zone)
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def amount_of(row: Mapping[str, Any]) -> Decimal:

@@ -14,8 +14,8 @@ from enum import Enum
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
-from .codes import receipt_code
-from .money import from_api
+from ..scanning.codes import receipt_code
+from ..money import from_api
 
 
 class ReceiptKind(str, Enum):
@@ -25,7 +25,7 @@ class ReceiptKind(str, Enum):
 
 
 @dataclass(frozen=True)
-class Counter:
+class ReceiptHeader:
     """Where and by whom: the merchant (name, IANA timezone, currency), the signed-in cashier
     and this terminal's name. The same for every receipt of a shift."""
 
@@ -54,7 +54,7 @@ class Receipt:
     kind: ReceiptKind
     tx_id: str
     created_at: datetime
-    counter: Counter
+    counter: ReceiptHeader
     currency: str
     amount: Decimal
     balance_after: Decimal
@@ -107,14 +107,14 @@ def _opt_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def _common(result: Mapping[str, Any], counter: Counter) -> dict[str, Any]:
+def _common(result: Mapping[str, Any], counter: ReceiptHeader) -> dict[str, Any]:
     return dict(created_at=_time(result["created_at"]), counter=counter,
                 currency=result.get("currency") or counter.currency,
                 balance_after=from_api(result["balance_after"]), card_last4=result.get("card_last4"),
                 level_code=result.get("level_code"))
 
 
-def from_charge(result: Mapping[str, Any], counter: Counter) -> Receipt:
+def from_charge(result: Mapping[str, Any], counter: ReceiptHeader) -> Receipt:
     """The receipt of a `merchant_charge_by_qr` answer."""
     return Receipt(ReceiptKind.PAYMENT, str(result["tx_id"]), amount=from_api(result["paid_amount"]),
                    raw_amount=from_api(result["raw_amount"]),
@@ -122,7 +122,7 @@ def from_charge(result: Mapping[str, Any], counter: Counter) -> Receipt:
                    points=_opt_int(result.get("points_earned")), **_common(result, counter))
 
 
-def from_refund(result: Mapping[str, Any], counter: Counter) -> Receipt:
+def from_refund(result: Mapping[str, Any], counter: ReceiptHeader) -> Receipt:
     """The receipt of a `merchant_refund_tx` answer."""
     return Receipt(ReceiptKind.REFUND, str(result["refund_tx_id"]), amount=from_api(result["refund_amount"]),
                    original_tx_id=str(result["original_tx_id"]),
@@ -131,13 +131,13 @@ def from_refund(result: Mapping[str, Any], counter: Counter) -> Receipt:
                    **_common(result, counter))
 
 
-def from_topup(result: Mapping[str, Any], counter: Counter) -> Receipt:
+def from_topup(result: Mapping[str, Any], counter: ReceiptHeader) -> Receipt:
     """The receipt of a `merchant_recharge_by_qr` answer."""
     return Receipt(ReceiptKind.TOPUP, str(result["tx_id"]), amount=from_api(result["amount"]),
                    **_common(result, counter))
 
 
-def from_result(kind: str, result: Mapping[str, Any], counter: Counter) -> Receipt:
+def from_result(kind: str, result: Mapping[str, Any], counter: ReceiptHeader) -> Receipt:
     """The receipt of a done attempt of the sale path, by its journal kind (charge, refund,
     topup)."""
     makers = {"charge": from_charge, "refund": from_refund, "topup": from_topup}
@@ -146,7 +146,7 @@ def from_result(kind: str, result: Mapping[str, Any], counter: Counter) -> Recei
     return makers[kind](result, counter)
 
 
-def from_tx(row: Mapping[str, Any], counter: Counter) -> Receipt:
+def from_tx(row: Mapping[str, Any], counter: ReceiptHeader) -> Receipt:
     """A reprint of any past transaction from `merchant_get_tx`, marked as a copy. The cashier
     line shows `counter`'s cashier: the row carries only the operator's id."""
     kind = row["kind"]

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .codes import NotUsable, PaymentCode, ReceiptCode, classify
-from .sale import Outcome
+from ..scanning.codes import NotUsable, PaymentCode, ReceiptCode, classify
+from .service import Outcome
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,12 @@ def today(tz: str, now: datetime | None = None) -> date:
     return moment.astimezone(ZoneInfo(tz)).date()
 
 
+def day_start(tz: str, now: datetime | None = None) -> datetime:
+    """Midnight that began the business day it is now (or at `now`) in `tz`, as an aware datetime
+    on the merchant's clock: the cashier's list of today starts there, not at the PC's midnight."""
+    return local_midnight(today(tz, now), tz).astimezone(ZoneInfo(tz))
+
+
 def local_midnight(day: date, tz: str) -> datetime:
     """The start of `day` in `tz`, as an aware datetime in UTC. (Two datetimes sharing one
     ZoneInfo subtract as wall clocks, which makes a 23-hour day look like 24.)"""

@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any, Mapping
 
-from .money import from_api
+from ..money import from_api
 
 COUNTS = ("payments_count", "refunds_count", "topups_count")
 AMOUNTS = ("payments_raw", "payments_discount", "payments_paid", "refunds_amount", "topups_amount", "net_amount")

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
 
-from .api.errors import ApiError, CallFailed, NotSignedIn, OutcomeUnknown, Unreachable
-from .codes import NotUsable, PaymentCode, ReceiptCode, classify
+from ..api.errors import ApiError, CallFailed, NotSignedIn, OutcomeUnknown, Unreachable
+from ..scanning.codes import NotUsable, PaymentCode, ReceiptCode, classify
 from .journal import Attempt, Journal
-from .money import DEFAULT_CAP, AmountError, check_amount, parse_amount
+from ..money import DEFAULT_CAP, AmountError, check_amount, parse_amount
 
 MAX_REASON = 500  # characters, as the backend's p_reason allows
 
@@ -47,8 +47,9 @@ class SaleApi(Protocol):
 
 
 @dataclass(frozen=True)
-class Counter:
-    """Who is selling where: written on every journal row."""
+class Till:
+    """The till a sale is rung up at: which merchant, terminal and operator (written on every
+    journal row) and the per-transaction cap."""
 
     merchant_code: str
     terminal: str
@@ -109,7 +110,7 @@ def _new_key() -> str:
 class SaleService:
     """Charges, refunds and counter top-ups through one journal and one API client."""
 
-    def __init__(self, api: SaleApi, journal: Journal, counter: Counter,
+    def __init__(self, api: SaleApi, journal: Journal, counter: Till,
                  new_key: Callable[[], str] = _new_key):
         self.api = api
         self.journal = journal

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .money import format_amount
-from .receipt import Receipt, ReceiptKind
-from .receipt_labels import labels, level_name
+from ..money import format_amount
+from .model import Receipt, ReceiptKind
+from ..receipt_labels import labels, level_name
 
 
 @dataclass(frozen=True)

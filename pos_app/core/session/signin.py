@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .api.client import MpsClient
-from .api.errors import ApiError, AuthError, NotSignedIn, OutcomeUnknown, Unreachable
+from ..api.client import MpsClient
+from ..api.errors import ApiError, AuthError, NotSignedIn, OutcomeUnknown, Unreachable
 
 MANAGING_ROLES = ("manager", "owner")
 # Every name `problem_name` can return (each has words in messages.CATALOG; a test checks).

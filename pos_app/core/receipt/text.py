@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from .receipt import Receipt
-from .receipt_layout import Row, rows
+from .model import Receipt
+from .layout import Row, rows
 
 
 def char_width(ch: str) -> int:
