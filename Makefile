@@ -21,7 +21,7 @@ $(JS_STAMP): tests/js/package.json tests/js/package-lock.json tests/js/install.s
 	touch $(JS_STAMP)
 
 lint: setup
-	$(VENV)/bin/ruff check mps_dev pos_app tests bench tools packaging
+	$(VENV)/bin/ruff check mps_dev mps_demo pos_app tests bench tools packaging
 
 test: lint js-setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -1,5 +1,5 @@
-"""`mps-dev demo`'s last step: open the cashier on the demo shop, with the member-side QR window
-beside it. The POS gets its own settings and data folders inside the stand-in's data dir, so a
+"""`mps-dev demo`'s last step (registered as the stand-in's `demo` launcher, see `mps_dev.cli`):
+open the cashier on the demo shop, with the member-side QR window beside it. The POS gets its own settings and data folders inside the stand-in's data dir, so a
 demo never touches a real counter's configuration."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import IO
 from pos_app import window_check
 from pos_app.core import settings as pos_settings
 
-from . import seed
-from .project import Project
+from mps_dev import seed
+from mps_dev.project import Project
 
 DEMO_EMAIL = next(email for role, email, _ in seed.OPERATORS if role == "cashier")
 DEMO_MEMBER = seed.MEMBERS[0].phone
@@ -78,7 +78,7 @@ def pos_command(email: str = DEMO_EMAIL) -> list[str]:
 
 
 def member_qr_command(data_dir: Path, who: str = DEMO_MEMBER) -> list[str]:
-    return [sys.executable, "-m", "mps_dev.cli", "--data-dir", str(data_dir), "member-qr", who, "--window"]
+    return [sys.executable, "-m", "mps_demo.member_qr_window", "--data-dir", str(data_dir), who]
 
 
 def open_counter(proj: Project, data_dir: Path, out: IO[str], *, environ: Mapping[str, str] | None = None,
