@@ -47,7 +47,7 @@ def test_a_refusal_after_a_token_refresh_still_counts_the_unanswered_first_try(s
         if charges > 1:
             return Plan()
         # The first try is held in the network; by the retry, the server calls the token expired.
-        client.adopt_session(replace(client.session, access_token=expired(client.session.access_token,
+        client._adopt(replace(client.session, access_token=expired(client.session.access_token,
                                                                            gateway.jwt_secret)))
         return Plan("hold_request")
 

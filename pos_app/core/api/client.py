@@ -96,10 +96,6 @@ class MpsClient:
             except (Unreachable, OutcomeUnknown):
                 pass  # the access token expires within the hour; nothing kept can renew it
 
-    def adopt_session(self, session: Session) -> None:
-        """Use a session signed in elsewhere (a manager approving on this counter, say)."""
-        self._adopt(session)
-
     def _adopt(self, session: Session) -> None:
         with self._session_lock:
             self._session = session

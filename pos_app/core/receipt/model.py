@@ -6,7 +6,6 @@ marked as a copy.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -87,10 +86,6 @@ class Receipt:
         if self.kind is ReceiptKind.REFUND and self.original_tx_id:
             return receipt_code(self.original_tx_id)
         return None
-
-    def as_copy(self) -> "Receipt":
-        """The same receipt, marked as a reprint."""
-        return dataclasses.replace(self, copy=True)
 
 
 def _time(value: Any) -> datetime:

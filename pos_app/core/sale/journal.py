@@ -219,10 +219,6 @@ class Journal:
         """Attempts still `sending` or `pending`, oldest first (what recovery must settle)."""
         return self._select("state in ('sending', 'pending')", merchant_code, "created_at", None)
 
-    def recent_done(self, limit: int = 50, merchant_code: str | None = None) -> list[Attempt]:
-        """The latest finished-with-success attempts, newest first (for reprinting receipts)."""
-        return self._select("state = 'done'", merchant_code, "updated_at desc", limit)
-
     def _select(self, where: str, merchant_code: str | None, order: str, limit: int | None) -> list[Attempt]:
         sql, params = f"select * from attempt where {where}", []
         if merchant_code is not None:
