@@ -43,7 +43,7 @@ def _warm_up_views() -> None:
 
     def load() -> None:
         try:
-            import pos_app.ui.views  # noqa: F401
+            import pos_app.ui.compose  # noqa: F401
         except Exception:  # the sign-in imports it again and shows the error there
             pass
 

@@ -13,7 +13,7 @@ from pos_app.core.money import format_amount
 from pos_app.core.sale.service import Outcome, SaleService
 from pos_app.core.session.signin import problem_name
 
-from .worker import run_in_background
+from .common.worker import run_in_background
 
 Notice = tuple[str, dict[str, object]]  # a label key and its fields (callables take the language code)
 

@@ -14,7 +14,7 @@ from pos_app.core.receipt.text import pair
 from pos_app.core.session.signin import Operator
 from pos_app.ui.i18n import Language
 from pos_app.ui.manager import ManagerView, Merchant
-from pos_app.ui.manager.printing import draw_lines, mono_font
+from pos_app.ui.common.printing import draw_lines, mono_font
 from tests.pos.day_fixture import summary
 
 INFO = {"merchant_name": "星巴克 Corner", "currency": "CNY", "timezone": "Asia/Shanghai", "role": "manager"}

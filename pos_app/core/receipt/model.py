@@ -35,6 +35,13 @@ class ReceiptHeader:
     cashier_email: str = ""
     terminal: str = ""
 
+    @classmethod
+    def for_operator(cls, operator: Any, terminal: str = "") -> "ReceiptHeader":
+        """The header of every receipt a signed-in operator (`session.signin.Operator`) rings up
+        at `terminal`: the cashier's view and the manager's refunds both build it here."""
+        return cls(shop=operator.merchant_name, timezone=operator.timezone, currency=operator.currency,
+                   cashier_email=operator.email, terminal=terminal)
+
     @property
     def cashier(self) -> str:
         """The cashier as a receipt names them: the name, or the email if there is no name."""

@@ -21,7 +21,6 @@ def cashier_view_for(sales: SaleService, client: Any, language: Language, operat
                      escpos_device: str | Path | None = None, escpos_width: int = 32) -> CashierView:
     """A CashierView whose receipts name the operator's shop, timezone and currency, whose
     today's list and reprints come from `client` (an MpsClient)."""
-    counter = ReceiptHeader(shop=operator.merchant_name, timezone=operator.timezone, currency=operator.currency,
-                      cashier_email=operator.email, terminal=terminal)
+    counter = ReceiptHeader.for_operator(operator, terminal)
     return CashierView(sales, language, counter, camera=camera, list_transactions=client.list_transactions,
                        get_tx=client.get_tx, escpos_device=escpos_device, escpos_width=escpos_width)

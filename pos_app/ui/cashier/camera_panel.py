@@ -17,7 +17,7 @@ from pos_app.core.scanning.scan_loop import ScanLoop
 from pos_app.ui.i18n import Language
 
 from . import text  # noqa: F401 - registers the labels
-from .images import frame_to_qimage
+from ..common.images import frame_to_qimage
 
 PREVIEW_FPS = 15
 

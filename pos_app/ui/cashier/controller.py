@@ -21,7 +21,7 @@ from pos_app.core.money import format_amount, from_api
 from pos_app.core.sale.service import Outcome, SaleRefused, SaleService
 from pos_app.core.day.business_day import day_start
 from pos_app.ui.i18n import Language
-from pos_app.ui.worker import run_in_background
+from pos_app.ui.common.worker import run_in_background
 
 from . import text  # noqa: F401 - registers the labels
 

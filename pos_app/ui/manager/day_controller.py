@@ -16,7 +16,7 @@ from pos_app.core.day.report import DayReport, from_summary
 from pos_app.core.day.transactions import fetch_all
 
 from ..i18n import Language
-from .background import BackgroundController
+from ..common.background import BackgroundController
 from .failures import day_failure, export_failure
 
 

@@ -21,7 +21,7 @@ from .day_edit import DayEdit, qdate
 from .failures import Say, file_failure
 from .hour_chart import HourChart
 from .models import CashiersModel
-from .printing import print_with_dialog, write_pdf
+from ..common.printing import print_lines_with_dialog, write_pdf
 from .save_dialog import ask_save_path
 from .tables import make_table
 
@@ -167,7 +167,7 @@ class DayPanel(QWidget):
     def print_z(self) -> bool:
         if self.report is None:
             return False
-        return print_with_dialog(self.z_lines(), f"Z {self.report.merchant_code} {self.report.day}", self)
+        return print_lines_with_dialog(self.z_lines(), f"Z {self.report.merchant_code} {self.report.day}", self)
 
     def _ask_csv(self) -> None:
         if self.report is None:

@@ -15,7 +15,7 @@ from pos_app.core.receipt.escpos import render_escpos
 from .receipt_paint import paint_receipt
 
 
-def print_with_dialog(receipt: Receipt, language: str, parent: QWidget | None = None) -> bool:
+def print_receipt_with_dialog(receipt: Receipt, language: str, parent: QWidget | None = None) -> bool:
     """Ask which printer, then print; False if the cashier cancelled."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(f"Receipt {receipt.tx_id}")

@@ -69,7 +69,7 @@ def write_pdf(lines: list[str], path: str | Path, title: str = "") -> Path:
     return path
 
 
-def print_with_dialog(lines: list[str], title: str, parent: QWidget | None = None) -> bool:
+def print_lines_with_dialog(lines: list[str], title: str, parent: QWidget | None = None) -> bool:
     """Ask which printer, then print the lines; False if cancelled."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(title)

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from shiboken6 import Shiboken
 
-from ..worker import run_in_background
+from .worker import run_in_background
 
 
 class BackgroundController(QObject):
