@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 import threading
 import uuid
-from collections import Till as Tally
+from collections import Counter as Tally
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
