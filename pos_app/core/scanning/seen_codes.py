@@ -35,8 +35,3 @@ class SeenCodes:
                 self._reported_at[code] = now
             self._misses[code] = 0
         return fresh
-
-    def forget(self) -> None:
-        """Treat every code as never seen (the sale was cancelled: the same code may pay anew)."""
-        self._misses.clear()
-        self._reported_at.clear()
