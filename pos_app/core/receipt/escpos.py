@@ -2,7 +2,7 @@
 
 Chinese thermal printers take two-byte text once Chinese character mode is on (`FS &`), in
 GB18030 (GBK and GB2312 are its subsets, so the common characters print on older models too).
-A Chinese glyph takes two columns of the ASCII font, as `receipt_text` counts them, so the text
+A Chinese glyph takes two columns of the ASCII font, as `receipt.text` counts them, so the text
 layout is shared with the screen. The QR is the printer's own (`GS ( k`, model 2), not an image:
 sharp at any printer resolution and a few dozen bytes.
 """

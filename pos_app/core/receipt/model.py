@@ -1,6 +1,6 @@
 """A receipt: what the server answered for a charge, a refund or a counter top-up, plus where and
 by whom it was rung up. Built once from the RPC's JSON (docs/supabase_rpc.md), then rendered for
-the screen (`receipt_text`) or a thermal printer (`receipt_escpos`); a reprint is the same receipt
+the screen (`receipt.text`) or a thermal printer (`receipt.escpos`); a reprint is the same receipt
 marked as a copy.
 """
 
