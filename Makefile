@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-stamp
 
-.PHONY: setup lint test demo bench installer clean
+.PHONY: setup lint test demo bench installer sql clean
 
 setup: $(STAMP)
 
@@ -23,6 +23,10 @@ demo: setup
 
 bench: setup
 	$(PY) -m bench
+
+# The two shipped SQL files, written from their sources in server_sql/src (server_sql/README.md).
+sql: setup
+	$(PY) -m tools.build_sql
 
 # The key goes on the command line: it must be the anon key, which is public (a service_role
 # key is refused before anything is built). Not echoed: a wrong key must not land in a CI log.

@@ -1,3 +1,10 @@
+-- GENERATED FILE: do not edit. Written by `python -m tools.build_sql` (`make sql`) from
+-- server_sql/src/*/rpc.sql, one domain after the other in folder order; edit the sources
+-- and regenerate (server_sql/README.md). A test fails when this file is stale.
+
+-- ===========================================================================================
+-- 01_setup/rpc.sql
+-- ===========================================================================================
 -- Member Payment System: the RPCs (schema public, exposed by PostgREST).
 --
 -- Apply after mps_schema.sql. Safe to re-run, also while the shop is selling: every function is
@@ -18,104 +25,8 @@ select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.deploy'
 select pg_catalog.set_config('lock_timeout', '2s', true);
 
 -- ===========================================================================================
--- Platform
+-- 02_members/rpc.sql
 -- ===========================================================================================
-
--- Create a merchant. Returns its id. Service role only.
-create or replace function public.create_merchant(
-  p_code text,
-  p_name text,
-  p_settlement_mode text default 't_plus_1',
-  p_timezone text default 'Asia/Shanghai',
-  p_currency text default 'CNY'
-) returns uuid
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_id uuid;
-begin
-  perform app.require_service();
-  if p_code is null or p_code !~ '^[A-Za-z0-9_-]{2,32}$' then
-    perform app.fail('invalid_argument', 'p_code must be 2 to 32 letters, digits, _ or -');
-  end if;
-  if p_name is null or length(btrim(p_name)) not between 1 and 200 then
-    perform app.fail('invalid_argument', 'p_name must be 1 to 200 characters');
-  end if;
-  if coalesce(p_settlement_mode, '') not in ('realtime', 't_plus_1', 'monthly') then
-    perform app.fail('invalid_argument', 'p_settlement_mode must be realtime, t_plus_1 or monthly');
-  end if;
-  if coalesce(p_currency, '') !~ '^[A-Z]{3}$' then
-    perform app.fail('invalid_argument', 'p_currency must be an ISO 4217 code such as CNY');
-  end if;
-  begin
-    perform pg_catalog.now() at time zone p_timezone;
-  exception when others then
-    perform app.fail('invalid_argument', format('unknown time zone %s', coalesce(left(p_timezone, 64), 'null')));
-  end;
-  if p_timezone is null then
-    perform app.fail('invalid_argument', 'p_timezone is required');
-  end if;
-  if exists (select 1 from app.merchants m where m.code = p_code) then
-    perform app.fail('invalid_argument', format('a merchant with code %s already exists', p_code));
-  end if;
-  insert into app.merchants (code, name, settlement_mode, timezone, currency)
-  values (p_code, btrim(p_name), p_settlement_mode::app.settlement_mode, p_timezone, p_currency)
-  returning id into v_id;
-  perform app.audit('merchant.create', 'merchant', v_id::text, v_id, null, null, null,
-                    jsonb_build_object('code', p_code, 'settlement_mode', p_settlement_mode,
-                                       'timezone', p_timezone, 'currency', p_currency));
-  return v_id;
-end
-$$;
-select app.deploy_rpc_grant('public.create_merchant(text, text, text, text, text)', 'service_role');
-
--- Give a Supabase Auth user a role at a merchant, or change it. Service role, or the merchant's
--- owner. A merchant always keeps at least one owner.
-create or replace function public.add_merchant_user(
-  p_merchant_code text,
-  p_user_id uuid,
-  p_role text
-) returns jsonb
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_ctx record;
-  v_prev app.merchant_role;
-begin
-  select * into v_ctx from app.merchant_context(p_merchant_code, 'owner');
-  if coalesce(p_role, '') not in ('cashier', 'manager', 'owner') then
-    perform app.fail('invalid_argument', 'p_role must be cashier, manager or owner');
-  end if;
-  if p_user_id is null or not exists (select 1 from auth.users u where u.id = p_user_id) then
-    perform app.fail('not_found', 'no such user; create the operator in Supabase Auth first');
-  end if;
-  -- Serialise role changes of one merchant so the last-owner check cannot race.
-  perform app.advisory_xact_lock('merchant_users:' || v_ctx.merchant_id::text);
-  select mu.role into v_prev from app.merchant_users mu
-   where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
-  if v_prev = 'owner' and p_role <> 'owner' and (
-       select count(*) from app.merchant_users mu
-        where mu.merchant_id = v_ctx.merchant_id and mu.role = 'owner') = 1 then
-    perform app.fail('invalid_argument', 'a merchant must keep at least one owner');
-  end if;
-  insert into app.merchant_users (merchant_id, user_id, role)
-  values (v_ctx.merchant_id, p_user_id, p_role::app.merchant_role)
-  on conflict (merchant_id, user_id) do update set role = excluded.role, updated_at = app.now();
-  perform app.audit('merchant_user.set_role', 'merchant_user', p_user_id::text, v_ctx.merchant_id,
-                    v_ctx.merchant_role, null, null,
-                    jsonb_build_object('role', p_role, 'previous_role', v_prev));
-  return jsonb_build_object('merchant_code', v_ctx.merchant_code, 'user_id', p_user_id,
-                            'role', p_role, 'previous_role', v_prev);
-end
-$$;
-select app.deploy_rpc_grant('public.add_merchant_user(text, uuid, text)', 'authenticated', 'service_role');
-
--- ===========================================================================================
--- Members and cards (member-app backend: service role)
--- ===========================================================================================
-
 -- Create a member, bind an external identity if given, and issue the default card with the
 -- member as owner. Returns the member id.
 create or replace function public.create_member_profile(
@@ -261,10 +172,274 @@ end
 $$;
 select app.deploy_rpc_grant('public.list_member_cards(uuid)', 'service_role');
 
--- ===========================================================================================
--- QR tokens
--- ===========================================================================================
+-- Bind a member to a card with a role, or change their role (shared cards, contract §7).
+-- Service role (the member-app backend). Roles: owner, admin, member, viewer.
+-- * p_role = 'owner' hands the card over: p_binding_password must match the card's binding
+--   password (else binding_password_invalid; a card issued without one cannot change owner).
+--   The previous owner stays on the card as an admin, so nobody loses access by surprise; the
+--   new owner may unbind them. From then on the card's points, level and discount are the new
+--   owner's; points already earned stay with the member who earned them. p_new_binding_password
+--   (optional, only with an owner change) replaces the password, since the previous owner knows it.
+-- * Any other role: no password is needed or read. The owner's own binding cannot be turned into
+--   another role (hand ownership to someone else first).
+-- * p_acting_member_id (optional): the member on whose behalf the app asks. When given, they must
+--   be the card's owner or an admin, and an admin manages every binding except the owner's (no
+--   owner change, no change to the owner). When null, the platform itself decides.
+-- Turning an admin or member into a viewer ends the card's live payment code: they may have seen
+-- it, and a viewer cannot pay. Audited as card.bind, without any password.
+create or replace function public.bind_card_member(
+  p_card_id uuid,
+  p_member_id uuid,
+  p_role text,
+  p_binding_password text default null,
+  p_acting_member_id uuid default null,
+  p_new_binding_password text default null
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_card app.cards;
+  v_prev app.binding_role;
+  v_actor app.binding_role;
+  v_owner uuid;
+  v_prev_owner uuid;
+  v_qr_revoked boolean := false;
+begin
+  perform app.require_service();
+  if coalesce(p_role, '') not in ('owner', 'admin', 'member', 'viewer') then
+    perform app.fail('invalid_argument', 'p_role must be owner, admin, member or viewer');
+  end if;
+  if p_new_binding_password is not null then
+    if p_role <> 'owner' then
+      perform app.fail('invalid_argument', 'p_new_binding_password is only accepted with an owner change');
+    end if;
+    if length(p_new_binding_password) not between 6 and 72 then
+      perform app.fail('invalid_argument', 'a binding password must be 6 to 72 characters');
+    end if;
+  end if;
+  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
+    perform app.fail('not_found', 'no such card');
+  end if;
+  if p_member_id is null or not exists (select 1 from app.member_profiles m where m.id = p_member_id) then
+    perform app.fail('not_found', 'no such member');
+  end if;
 
+  -- The card lock serialises binding changes with each other and with payments on the card.
+  perform app.lock_card(p_card_id);
+  select c.* into v_card from app.cards c where c.id = p_card_id;
+  if v_card.status = 'closed' then
+    perform app.fail('card_inactive', 'the card is closed');
+  end if;
+  v_prev := app.card_role(p_card_id, p_member_id);
+  v_owner := app.card_owner(p_card_id);
+  if p_acting_member_id is not null then
+    v_actor := app.card_role(p_card_id, p_acting_member_id);
+    if v_actor is null or v_actor not in ('owner', 'admin') then
+      perform app.fail('forbidden', 'only the card''s owner or an admin manages its bindings');
+    end if;
+    if v_actor = 'admin' and (p_role = 'owner' or v_prev = 'owner') then
+      perform app.fail('forbidden', 'an admin manages every binding except the owner''s');
+    end if;
+  end if;
+
+  if p_role = 'owner' then
+    perform app.check_binding_password(p_card_id, p_binding_password);
+    if v_prev is distinct from 'owner' then
+      v_prev_owner := v_owner;
+      -- Demote first: the partial unique index allows one owner row at a time.
+      update app.card_bindings b set role = 'admin' where b.card_id = p_card_id and b.role = 'owner';
+      insert into app.card_bindings (card_id, member_id, role) values (p_card_id, p_member_id, 'owner')
+      on conflict (card_id, member_id) do update set role = 'owner';
+    end if;
+    if p_new_binding_password is not null then
+      update app.cards c
+         set binding_password_hash = extensions.crypt(p_new_binding_password, extensions.gen_salt('bf', 10)),
+             updated_at = app.now()
+       where c.id = p_card_id;
+    end if;
+  else
+    if v_prev = 'owner' then
+      perform app.fail('invalid_argument', 'the owner''s binding changes only by handing ownership to another member');
+    end if;
+    insert into app.card_bindings (card_id, member_id, role) values (p_card_id, p_member_id, p_role::app.binding_role)
+    on conflict (card_id, member_id) do update set role = excluded.role;
+    if p_role = 'viewer' and v_prev in ('admin', 'member') then
+      v_qr_revoked := app.qr_end(p_card_id, 'revoked');
+    end if;
+  end if;
+
+  perform app.audit('card.bind', 'card_binding', p_card_id::text || ':' || p_member_id::text, null, null,
+                    p_card_id, null,
+                    jsonb_build_object('member_id', p_member_id, 'role', p_role, 'previous_role', v_prev,
+                                       'previous_owner_member_id', v_prev_owner,
+                                       'acting_member_id', p_acting_member_id,
+                                       'binding_password_changed', p_new_binding_password is not null,
+                                       'qr_revoked', v_qr_revoked));
+  return jsonb_build_object('card_id', p_card_id, 'member_id', p_member_id, 'role', p_role,
+                            'previous_role', v_prev, 'owner_member_id', app.card_owner(p_card_id),
+                            'previous_owner_member_id', v_prev_owner,
+                            'binding_password_changed', p_new_binding_password is not null,
+                            'qr_revoked', v_qr_revoked);
+end
+$$;
+select app.deploy_rpc_grant('public.bind_card_member(uuid, uuid, text, text, uuid, text)', 'service_role');
+
+-- Remove a member from a card. Service role (the member-app backend). The owner cannot be
+-- unbound (hand ownership to another member with bind_card_member first). p_acting_member_id
+-- (optional): when given, it must be the member themselves (leaving the card), the owner, or an
+-- admin; when null, the platform decides. Removing a holder who could pay (admin or member) ends
+-- the card's live payment code, since they may still have it on screen; the remaining holders
+-- get a new one from rotate_card_qr or the next cron_rotate_qr_tokens. Audited as card.unbind.
+create or replace function public.unbind_card_member(
+  p_card_id uuid,
+  p_member_id uuid,
+  p_acting_member_id uuid default null
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_role app.binding_role;
+  v_actor app.binding_role;
+  v_qr_revoked boolean := false;
+begin
+  perform app.require_service();
+  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
+    perform app.fail('not_found', 'no such card');
+  end if;
+  perform app.lock_card(p_card_id);
+  v_role := app.card_role(p_card_id, p_member_id);
+  if v_role is null then
+    perform app.fail('not_found', 'this member is not bound to the card');
+  end if;
+  if v_role = 'owner' then
+    perform app.fail('invalid_argument', 'the owner cannot be unbound; hand ownership to another member first');
+  end if;
+  if p_acting_member_id is not null and p_acting_member_id <> p_member_id then
+    v_actor := app.card_role(p_card_id, p_acting_member_id);
+    if v_actor is null or v_actor not in ('owner', 'admin') then
+      perform app.fail('forbidden', 'only the card''s owner or an admin removes other holders');
+    end if;
+  end if;
+
+  delete from app.card_bindings b where b.card_id = p_card_id and b.member_id = p_member_id;
+  if v_role in ('admin', 'member') then
+    v_qr_revoked := app.qr_end(p_card_id, 'revoked');
+  end if;
+  perform app.audit('card.unbind', 'card_binding', p_card_id::text || ':' || p_member_id::text, null, null,
+                    p_card_id, null,
+                    jsonb_build_object('member_id', p_member_id, 'role', v_role,
+                                       'acting_member_id', p_acting_member_id, 'qr_revoked', v_qr_revoked));
+  return jsonb_build_object('card_id', p_card_id, 'member_id', p_member_id, 'removed_role', v_role,
+                            'qr_revoked', v_qr_revoked);
+end
+$$;
+select app.deploy_rpc_grant('public.unbind_card_member(uuid, uuid, uuid)', 'service_role');
+
+-- Bind a provider identity (wechat, alipay, line, ...) to a member. Service role. An identity
+-- belongs to one member per provider: binding it again to the same member changes nothing and
+-- returns the same row; to another member fails with invalid_argument. A member may hold several
+-- providers. The provider is stored lower-case and trimmed. Audited as member.bind_identity
+-- (provider only, not the external id).
+create or replace function public.bind_external_identity(
+  p_member_id uuid,
+  p_provider text,
+  p_external_id text
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  perform app.require_service();
+  if p_member_id is null or not exists (select 1 from app.member_profiles m where m.id = p_member_id) then
+    perform app.fail('not_found', 'no such member');
+  end if;
+  begin
+    v_id := app.bind_identity(p_member_id, p_provider, p_external_id);
+  exception when unique_violation then
+    -- Two concurrent first bindings of one identity: the loser sees the unique index.
+    perform app.fail('invalid_argument', 'this identity is already bound to another member');
+  end;
+  return (select jsonb_build_object('identity_id', i.id, 'member_id', i.member_id, 'provider', i.provider,
+                                    'external_id', i.external_id, 'created_at', i.created_at)
+            from app.member_external_identities i where i.id = v_id);
+end
+$$;
+select app.deploy_rpc_grant('public.bind_external_identity(uuid, text, text)', 'service_role');
+
+-- Find the member an identity is bound to (sign-in with WeChat, Alipay, ...). Service role.
+-- Returns the member (id, name, points, level) or null when the identity is not bound: an
+-- unknown identity is the normal start of a sign-up, not an error.
+create or replace function public.find_member_by_identity(
+  p_provider text,
+  p_external_id text
+) returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+begin
+  perform app.require_service();
+  if p_provider is null or p_external_id is null then
+    perform app.fail('invalid_argument', 'p_provider and p_external_id are required');
+  end if;
+  return (select jsonb_build_object('member_id', m.id, 'name', m.name, 'phone', m.phone, 'email', m.email,
+                                    'points', m.points, 'level_code', m.level_code,
+                                    'provider', i.provider, 'external_id', i.external_id,
+                                    'bound_at', i.created_at)
+            from app.member_external_identities i
+            join app.member_profiles m on m.id = i.member_id
+           where i.provider = lower(btrim(p_provider)) and i.external_id = p_external_id);
+end
+$$;
+select app.deploy_rpc_grant('public.find_member_by_identity(text, text)', 'service_role');
+
+-- Set or change a card's binding password (it guards the owner binding). Platform only. A card
+-- that has one needs the old one (binding_password_invalid); a card without one takes
+-- p_old_password null (anything else is binding_password_invalid too: it cannot match). The new
+-- one is 6 to 72 characters, kept only as a bcrypt hash at cost 10.
+create or replace function public.set_card_binding_password(
+  p_card_id uuid,
+  p_old_password text,
+  p_new_password text
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_hash text;
+begin
+  perform app.require_service();
+  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
+    perform app.fail('not_found', 'no such card');
+  end if;
+  if p_new_password is null or length(p_new_password) not between 6 and 72 then
+    perform app.fail('invalid_argument', 'a binding password must be 6 to 72 characters');
+  end if;
+  perform app.lock_card(p_card_id);
+  select c.binding_password_hash into v_hash from app.cards c where c.id = p_card_id;
+  if v_hash is not null then
+    perform app.check_binding_password(p_card_id, p_old_password);
+  elsif p_old_password is not null then
+    perform app.fail('binding_password_invalid', 'this card has no binding password yet; pass no old password');
+  end if;
+  update app.cards c
+     set binding_password_hash = extensions.crypt(p_new_password, extensions.gen_salt('bf', 10)),
+         updated_at = app.now()
+   where c.id = p_card_id;
+  perform app.audit('card.set_binding_password', 'card', p_card_id::text, null, null, p_card_id, null,
+                    jsonb_build_object('had_password', v_hash is not null));
+  return jsonb_build_object('card_id', p_card_id, 'had_password', v_hash is not null,
+                            'changed_at', app.now());
+end
+$$;
+select app.deploy_rpc_grant('public.set_card_binding_password(uuid, text, text)', 'service_role');
+
+-- ===========================================================================================
+-- 03_qr/rpc.sql
+-- ===========================================================================================
 -- Replace a card's live payment code with a new one, returned in plain text this once.
 -- p_member_id, when the member app passes it, must be a holder allowed to pay (not a viewer).
 create or replace function public.rotate_card_qr(
@@ -334,9 +509,153 @@ $$;
 select app.deploy_rpc_grant('public.revoke_card_qr(uuid)', 'service_role');
 
 -- ===========================================================================================
--- Money
+-- 04_merchants/rpc.sql
 -- ===========================================================================================
+-- Create a merchant. Returns its id. Service role only.
+create or replace function public.create_merchant(
+  p_code text,
+  p_name text,
+  p_settlement_mode text default 't_plus_1',
+  p_timezone text default 'Asia/Shanghai',
+  p_currency text default 'CNY'
+) returns uuid
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  perform app.require_service();
+  if p_code is null or p_code !~ '^[A-Za-z0-9_-]{2,32}$' then
+    perform app.fail('invalid_argument', 'p_code must be 2 to 32 letters, digits, _ or -');
+  end if;
+  if p_name is null or length(btrim(p_name)) not between 1 and 200 then
+    perform app.fail('invalid_argument', 'p_name must be 1 to 200 characters');
+  end if;
+  if coalesce(p_settlement_mode, '') not in ('realtime', 't_plus_1', 'monthly') then
+    perform app.fail('invalid_argument', 'p_settlement_mode must be realtime, t_plus_1 or monthly');
+  end if;
+  if coalesce(p_currency, '') !~ '^[A-Z]{3}$' then
+    perform app.fail('invalid_argument', 'p_currency must be an ISO 4217 code such as CNY');
+  end if;
+  begin
+    perform pg_catalog.now() at time zone p_timezone;
+  exception when others then
+    perform app.fail('invalid_argument', format('unknown time zone %s', coalesce(left(p_timezone, 64), 'null')));
+  end;
+  if p_timezone is null then
+    perform app.fail('invalid_argument', 'p_timezone is required');
+  end if;
+  if exists (select 1 from app.merchants m where m.code = p_code) then
+    perform app.fail('invalid_argument', format('a merchant with code %s already exists', p_code));
+  end if;
+  insert into app.merchants (code, name, settlement_mode, timezone, currency)
+  values (p_code, btrim(p_name), p_settlement_mode::app.settlement_mode, p_timezone, p_currency)
+  returning id into v_id;
+  perform app.audit('merchant.create', 'merchant', v_id::text, v_id, null, null, null,
+                    jsonb_build_object('code', p_code, 'settlement_mode', p_settlement_mode,
+                                       'timezone', p_timezone, 'currency', p_currency));
+  return v_id;
+end
+$$;
+select app.deploy_rpc_grant('public.create_merchant(text, text, text, text, text)', 'service_role');
 
+-- Give a Supabase Auth user a role at a merchant, or change it. Service role, or the merchant's
+-- owner. A merchant always keeps at least one owner.
+create or replace function public.add_merchant_user(
+  p_merchant_code text,
+  p_user_id uuid,
+  p_role text
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_prev app.merchant_role;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'owner');
+  if coalesce(p_role, '') not in ('cashier', 'manager', 'owner') then
+    perform app.fail('invalid_argument', 'p_role must be cashier, manager or owner');
+  end if;
+  if p_user_id is null or not exists (select 1 from auth.users u where u.id = p_user_id) then
+    perform app.fail('not_found', 'no such user; create the operator in Supabase Auth first');
+  end if;
+  -- Serialise role changes of one merchant so the last-owner check cannot race.
+  perform app.advisory_xact_lock('merchant_users:' || v_ctx.merchant_id::text);
+  select mu.role into v_prev from app.merchant_users mu
+   where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
+  if v_prev = 'owner' and p_role <> 'owner' and (
+       select count(*) from app.merchant_users mu
+        where mu.merchant_id = v_ctx.merchant_id and mu.role = 'owner') = 1 then
+    perform app.fail('invalid_argument', 'a merchant must keep at least one owner');
+  end if;
+  insert into app.merchant_users (merchant_id, user_id, role)
+  values (v_ctx.merchant_id, p_user_id, p_role::app.merchant_role)
+  on conflict (merchant_id, user_id) do update set role = excluded.role, updated_at = app.now();
+  perform app.audit('merchant_user.set_role', 'merchant_user', p_user_id::text, v_ctx.merchant_id,
+                    v_ctx.merchant_role, null, null,
+                    jsonb_build_object('role', p_role, 'previous_role', v_prev));
+  return jsonb_build_object('merchant_code', v_ctx.merchant_code, 'user_id', p_user_id,
+                            'role', p_role, 'previous_role', v_prev);
+end
+$$;
+select app.deploy_rpc_grant('public.add_merchant_user(text, uuid, text)', 'authenticated', 'service_role');
+
+-- Who am I at this merchant: role, and the merchant's name, currency and timezone.
+create or replace function public.merchant_session_info(p_merchant_code text) returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_now timestamptz := app.now();
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  return jsonb_build_object(
+    'merchant_code', v_ctx.merchant_code, 'merchant_name', v_ctx.merchant_name,
+    'currency', v_ctx.currency, 'timezone', v_ctx.timezone,
+    'settlement_mode', v_ctx.settlement_mode, 'role', v_ctx.merchant_role,
+    'user_id', v_ctx.user_id, 'email', auth.jwt() ->> 'email',
+    'business_day', (v_now at time zone v_ctx.timezone)::date, 'server_time', v_now);
+end
+$$;
+select app.deploy_rpc_grant('public.merchant_session_info(text)', 'authenticated', 'service_role');
+
+-- Take an operator off a merchant. Owner; the platform. The last owner cannot be removed
+-- (invalid_argument). Every RPC reads app.merchant_users on each call, so the removed
+-- operator's next call is forbidden whatever token it still holds.
+create or replace function public.remove_merchant_user(p_merchant_code text, p_user_id uuid) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_prev app.merchant_role;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'owner');
+  perform app.advisory_xact_lock('merchant_users:' || v_ctx.merchant_id::text);
+  select mu.role into v_prev from app.merchant_users mu
+   where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
+  if v_prev is null then
+    perform app.fail('not_found', 'this user is not an operator of this merchant');
+  end if;
+  if v_prev = 'owner' and (select count(*) from app.merchant_users mu
+                            where mu.merchant_id = v_ctx.merchant_id and mu.role = 'owner') = 1 then
+    perform app.fail('invalid_argument', 'a merchant must keep at least one owner');
+  end if;
+  delete from app.merchant_users mu where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
+  perform app.audit('merchant_user.remove', 'merchant_user', p_user_id::text, v_ctx.merchant_id,
+                    v_ctx.merchant_role, null, null, jsonb_build_object('previous_role', v_prev));
+  return jsonb_build_object('merchant_code', v_ctx.merchant_code, 'user_id', p_user_id,
+                            'previous_role', v_prev, 'removed', true);
+end
+$$;
+select app.deploy_rpc_grant('public.remove_merchant_user(text, uuid)', 'authenticated', 'service_role');
+
+-- ===========================================================================================
+-- 05_money/rpc.sql
+-- ===========================================================================================
 -- Charge a member's card by its payment code. Cashier or above. Idempotent per merchant and key.
 -- p_shift_id (contract §9): the terminal's open shift the sale belongs to, if any.
 -- Migration step (convention 1, a signature change for contract §9): the first release's
@@ -709,53 +1028,6 @@ end
 $$;
 select app.deploy_rpc_grant('public.merchant_resolve_attempt(text, text)', 'authenticated', 'service_role');
 
--- Forget idempotency keys older than the retention (setting idempotency_retention_days, never
--- less than 30 days, as the contract promises). Returns how many were removed. Service role;
--- run it daily from the scheduler. A retry older than the retention is treated as a new request.
-create or replace function public.purge_idempotency_keys() returns integer
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_days integer := greatest(coalesce(app.setting_numeric('idempotency_retention_days'), 35), 30)::integer;
-  v_count integer;
-begin
-  perform app.require_service();
-  delete from app.idempotency_registry r where r.created_at < app.now() - make_interval(days => v_days);
-  get diagnostics v_count = row_count;
-  if v_count > 0 then
-    perform app.audit('idempotency.purge', 'idempotency_registry', null, null, null, null, null,
-                      jsonb_build_object('removed', v_count, 'retention_days', v_days));
-  end if;
-  return v_count;
-end
-$$;
-select app.deploy_rpc_grant('public.purge_idempotency_keys()', 'service_role');
-
--- ===========================================================================================
--- Merchant reads (POS)
--- ===========================================================================================
-
--- Who am I at this merchant: role, and the merchant's name, currency and timezone.
-create or replace function public.merchant_session_info(p_merchant_code text) returns jsonb
-language plpgsql stable security definer
-set search_path = ''
-as $$
-declare
-  v_ctx record;
-  v_now timestamptz := app.now();
-begin
-  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
-  return jsonb_build_object(
-    'merchant_code', v_ctx.merchant_code, 'merchant_name', v_ctx.merchant_name,
-    'currency', v_ctx.currency, 'timezone', v_ctx.timezone,
-    'settlement_mode', v_ctx.settlement_mode, 'role', v_ctx.merchant_role,
-    'user_id', v_ctx.user_id, 'email', auth.jwt() ->> 'email',
-    'business_day', (v_now at time zone v_ctx.timezone)::date, 'server_time', v_now);
-end
-$$;
-select app.deploy_rpc_grant('public.merchant_session_info(text)', 'authenticated', 'service_role');
-
 -- One transaction of this merchant, with its refunds and what is still refundable (for a
 -- payment). A cashier may read only the transactions they rang up.
 create or replace function public.merchant_get_tx(p_merchant_code text, p_tx_id uuid) returns jsonb
@@ -780,360 +1052,6 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_get_tx(text, uuid)', 'authenticated', 'service_role');
-
--- ===========================================================================================
--- Levels, shared cards, identities, QR cron
--- ===========================================================================================
-
--- Create or change a membership level. Service role only. All fields are set as given (an
--- upsert, not a patch). Rules: level_code is a short lower-case name; min_points >= 0;
--- max_points null (no upper end) or >= min_points; discount_rate in [0, 1) with at most 4
--- decimals; points_per_unit >= 0 with at most 4 decimals; a level starting at 0 points always
--- exists; ranges never overlap (gaps are allowed, see app.check_level_table). Then every
--- member's level is recomputed from their points. Returns the level and how many members moved.
-create or replace function public.upsert_membership_level(
-  p_level_code text,
-  p_name text,
-  p_min_points bigint,
-  p_max_points bigint default null,
-  p_discount_rate numeric default 0,
-  p_points_per_unit numeric default 1
-) returns jsonb
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_before app.membership_levels;
-  v_after app.membership_levels;
-  v_moved integer;
-begin
-  perform app.require_service();
-  if p_level_code is null or p_level_code !~ '^[a-z][a-z0-9_]{0,31}$' then
-    perform app.fail('invalid_argument', 'p_level_code must be a short lower-case name such as gold');
-  end if;
-  if p_name is null or length(btrim(p_name)) not between 1 and 100 then
-    perform app.fail('invalid_argument', 'p_name must be 1 to 100 characters');
-  end if;
-  if p_min_points is null or p_min_points < 0 then
-    perform app.fail('invalid_argument', 'p_min_points must be 0 or more');
-  end if;
-  if p_max_points is not null and p_max_points < p_min_points then
-    perform app.fail('invalid_argument', 'p_max_points must be null (no upper end) or at least p_min_points');
-  end if;
-  if p_discount_rate is null or p_discount_rate = 'NaN'::numeric or p_discount_rate < 0
-     or p_discount_rate >= 1 or p_discount_rate <> round(p_discount_rate, 4) then
-    perform app.fail('invalid_argument', 'p_discount_rate must be in [0, 1) with at most 4 decimals, e.g. 0.05 for 5 %');
-  end if;
-  if p_points_per_unit is null or p_points_per_unit = 'NaN'::numeric or p_points_per_unit < 0
-     or p_points_per_unit >= 10000 or p_points_per_unit <> round(p_points_per_unit, 4) then
-    perform app.fail('invalid_argument', 'p_points_per_unit must be in [0, 10000) with at most 4 decimals');
-  end if;
-
-  -- One level change at a time, so two concurrent edits cannot each pass the overlap check.
-  perform app.advisory_xact_lock('levels');
-  perform app.check_level_table(p_level_code, p_min_points, p_max_points);
-  select l.* into v_before from app.membership_levels l where l.level_code = p_level_code;
-  insert into app.membership_levels (level_code, name, min_points, max_points, discount_rate, points_per_unit)
-  values (p_level_code, btrim(p_name), p_min_points, p_max_points, p_discount_rate, p_points_per_unit)
-  on conflict (level_code) do update
-     set name = excluded.name, min_points = excluded.min_points, max_points = excluded.max_points,
-         discount_rate = excluded.discount_rate, points_per_unit = excluded.points_per_unit,
-         updated_at = app.now()
-  returning * into v_after;
-  v_moved := app.recompute_member_levels();
-
-  perform app.audit('level.upsert', 'membership_level', p_level_code, null, null, null, null,
-                    jsonb_build_object('before', case when v_before.level_code is not null
-                                                      then to_jsonb(v_before) - 'created_at' - 'updated_at' end,
-                                       'after', to_jsonb(v_after) - 'created_at' - 'updated_at',
-                                       'members_relevelled', v_moved));
-  return to_jsonb(v_after) || jsonb_build_object('created', v_before.level_code is null,
-                                                 'members_relevelled', v_moved);
-end
-$$;
-select app.deploy_rpc_grant('public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric)', 'service_role');
-
--- Bind a member to a card with a role, or change their role (shared cards, contract §7).
--- Service role (the member-app backend). Roles: owner, admin, member, viewer.
--- * p_role = 'owner' hands the card over: p_binding_password must match the card's binding
---   password (else binding_password_invalid; a card issued without one cannot change owner).
---   The previous owner stays on the card as an admin, so nobody loses access by surprise; the
---   new owner may unbind them. From then on the card's points, level and discount are the new
---   owner's; points already earned stay with the member who earned them. p_new_binding_password
---   (optional, only with an owner change) replaces the password, since the previous owner knows it.
--- * Any other role: no password is needed or read. The owner's own binding cannot be turned into
---   another role (hand ownership to someone else first).
--- * p_acting_member_id (optional): the member on whose behalf the app asks. When given, they must
---   be the card's owner or an admin, and an admin manages every binding except the owner's (no
---   owner change, no change to the owner). When null, the platform itself decides.
--- Turning an admin or member into a viewer ends the card's live payment code: they may have seen
--- it, and a viewer cannot pay. Audited as card.bind, without any password.
-create or replace function public.bind_card_member(
-  p_card_id uuid,
-  p_member_id uuid,
-  p_role text,
-  p_binding_password text default null,
-  p_acting_member_id uuid default null,
-  p_new_binding_password text default null
-) returns jsonb
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_card app.cards;
-  v_prev app.binding_role;
-  v_actor app.binding_role;
-  v_owner uuid;
-  v_prev_owner uuid;
-  v_qr_revoked boolean := false;
-begin
-  perform app.require_service();
-  if coalesce(p_role, '') not in ('owner', 'admin', 'member', 'viewer') then
-    perform app.fail('invalid_argument', 'p_role must be owner, admin, member or viewer');
-  end if;
-  if p_new_binding_password is not null then
-    if p_role <> 'owner' then
-      perform app.fail('invalid_argument', 'p_new_binding_password is only accepted with an owner change');
-    end if;
-    if length(p_new_binding_password) not between 6 and 72 then
-      perform app.fail('invalid_argument', 'a binding password must be 6 to 72 characters');
-    end if;
-  end if;
-  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
-    perform app.fail('not_found', 'no such card');
-  end if;
-  if p_member_id is null or not exists (select 1 from app.member_profiles m where m.id = p_member_id) then
-    perform app.fail('not_found', 'no such member');
-  end if;
-
-  -- The card lock serialises binding changes with each other and with payments on the card.
-  perform app.lock_card(p_card_id);
-  select c.* into v_card from app.cards c where c.id = p_card_id;
-  if v_card.status = 'closed' then
-    perform app.fail('card_inactive', 'the card is closed');
-  end if;
-  v_prev := app.card_role(p_card_id, p_member_id);
-  v_owner := app.card_owner(p_card_id);
-  if p_acting_member_id is not null then
-    v_actor := app.card_role(p_card_id, p_acting_member_id);
-    if v_actor is null or v_actor not in ('owner', 'admin') then
-      perform app.fail('forbidden', 'only the card''s owner or an admin manages its bindings');
-    end if;
-    if v_actor = 'admin' and (p_role = 'owner' or v_prev = 'owner') then
-      perform app.fail('forbidden', 'an admin manages every binding except the owner''s');
-    end if;
-  end if;
-
-  if p_role = 'owner' then
-    perform app.check_binding_password(p_card_id, p_binding_password);
-    if v_prev is distinct from 'owner' then
-      v_prev_owner := v_owner;
-      -- Demote first: the partial unique index allows one owner row at a time.
-      update app.card_bindings b set role = 'admin' where b.card_id = p_card_id and b.role = 'owner';
-      insert into app.card_bindings (card_id, member_id, role) values (p_card_id, p_member_id, 'owner')
-      on conflict (card_id, member_id) do update set role = 'owner';
-    end if;
-    if p_new_binding_password is not null then
-      update app.cards c
-         set binding_password_hash = extensions.crypt(p_new_binding_password, extensions.gen_salt('bf', 10)),
-             updated_at = app.now()
-       where c.id = p_card_id;
-    end if;
-  else
-    if v_prev = 'owner' then
-      perform app.fail('invalid_argument', 'the owner''s binding changes only by handing ownership to another member');
-    end if;
-    insert into app.card_bindings (card_id, member_id, role) values (p_card_id, p_member_id, p_role::app.binding_role)
-    on conflict (card_id, member_id) do update set role = excluded.role;
-    if p_role = 'viewer' and v_prev in ('admin', 'member') then
-      v_qr_revoked := app.qr_end(p_card_id, 'revoked');
-    end if;
-  end if;
-
-  perform app.audit('card.bind', 'card_binding', p_card_id::text || ':' || p_member_id::text, null, null,
-                    p_card_id, null,
-                    jsonb_build_object('member_id', p_member_id, 'role', p_role, 'previous_role', v_prev,
-                                       'previous_owner_member_id', v_prev_owner,
-                                       'acting_member_id', p_acting_member_id,
-                                       'binding_password_changed', p_new_binding_password is not null,
-                                       'qr_revoked', v_qr_revoked));
-  return jsonb_build_object('card_id', p_card_id, 'member_id', p_member_id, 'role', p_role,
-                            'previous_role', v_prev, 'owner_member_id', app.card_owner(p_card_id),
-                            'previous_owner_member_id', v_prev_owner,
-                            'binding_password_changed', p_new_binding_password is not null,
-                            'qr_revoked', v_qr_revoked);
-end
-$$;
-select app.deploy_rpc_grant('public.bind_card_member(uuid, uuid, text, text, uuid, text)', 'service_role');
-
--- Remove a member from a card. Service role (the member-app backend). The owner cannot be
--- unbound (hand ownership to another member with bind_card_member first). p_acting_member_id
--- (optional): when given, it must be the member themselves (leaving the card), the owner, or an
--- admin; when null, the platform decides. Removing a holder who could pay (admin or member) ends
--- the card's live payment code, since they may still have it on screen; the remaining holders
--- get a new one from rotate_card_qr or the next cron_rotate_qr_tokens. Audited as card.unbind.
-create or replace function public.unbind_card_member(
-  p_card_id uuid,
-  p_member_id uuid,
-  p_acting_member_id uuid default null
-) returns jsonb
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_role app.binding_role;
-  v_actor app.binding_role;
-  v_qr_revoked boolean := false;
-begin
-  perform app.require_service();
-  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
-    perform app.fail('not_found', 'no such card');
-  end if;
-  perform app.lock_card(p_card_id);
-  v_role := app.card_role(p_card_id, p_member_id);
-  if v_role is null then
-    perform app.fail('not_found', 'this member is not bound to the card');
-  end if;
-  if v_role = 'owner' then
-    perform app.fail('invalid_argument', 'the owner cannot be unbound; hand ownership to another member first');
-  end if;
-  if p_acting_member_id is not null and p_acting_member_id <> p_member_id then
-    v_actor := app.card_role(p_card_id, p_acting_member_id);
-    if v_actor is null or v_actor not in ('owner', 'admin') then
-      perform app.fail('forbidden', 'only the card''s owner or an admin removes other holders');
-    end if;
-  end if;
-
-  delete from app.card_bindings b where b.card_id = p_card_id and b.member_id = p_member_id;
-  if v_role in ('admin', 'member') then
-    v_qr_revoked := app.qr_end(p_card_id, 'revoked');
-  end if;
-  perform app.audit('card.unbind', 'card_binding', p_card_id::text || ':' || p_member_id::text, null, null,
-                    p_card_id, null,
-                    jsonb_build_object('member_id', p_member_id, 'role', v_role,
-                                       'acting_member_id', p_acting_member_id, 'qr_revoked', v_qr_revoked));
-  return jsonb_build_object('card_id', p_card_id, 'member_id', p_member_id, 'removed_role', v_role,
-                            'qr_revoked', v_qr_revoked);
-end
-$$;
-select app.deploy_rpc_grant('public.unbind_card_member(uuid, uuid, uuid)', 'service_role');
-
--- Bind a provider identity (wechat, alipay, line, ...) to a member. Service role. An identity
--- belongs to one member per provider: binding it again to the same member changes nothing and
--- returns the same row; to another member fails with invalid_argument. A member may hold several
--- providers. The provider is stored lower-case and trimmed. Audited as member.bind_identity
--- (provider only, not the external id).
-create or replace function public.bind_external_identity(
-  p_member_id uuid,
-  p_provider text,
-  p_external_id text
-) returns jsonb
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_id uuid;
-begin
-  perform app.require_service();
-  if p_member_id is null or not exists (select 1 from app.member_profiles m where m.id = p_member_id) then
-    perform app.fail('not_found', 'no such member');
-  end if;
-  begin
-    v_id := app.bind_identity(p_member_id, p_provider, p_external_id);
-  exception when unique_violation then
-    -- Two concurrent first bindings of one identity: the loser sees the unique index.
-    perform app.fail('invalid_argument', 'this identity is already bound to another member');
-  end;
-  return (select jsonb_build_object('identity_id', i.id, 'member_id', i.member_id, 'provider', i.provider,
-                                    'external_id', i.external_id, 'created_at', i.created_at)
-            from app.member_external_identities i where i.id = v_id);
-end
-$$;
-select app.deploy_rpc_grant('public.bind_external_identity(uuid, text, text)', 'service_role');
-
--- Find the member an identity is bound to (sign-in with WeChat, Alipay, ...). Service role.
--- Returns the member (id, name, points, level) or null when the identity is not bound: an
--- unknown identity is the normal start of a sign-up, not an error.
-create or replace function public.find_member_by_identity(
-  p_provider text,
-  p_external_id text
-) returns jsonb
-language plpgsql stable security definer
-set search_path = ''
-as $$
-begin
-  perform app.require_service();
-  if p_provider is null or p_external_id is null then
-    perform app.fail('invalid_argument', 'p_provider and p_external_id are required');
-  end if;
-  return (select jsonb_build_object('member_id', m.id, 'name', m.name, 'phone', m.phone, 'email', m.email,
-                                    'points', m.points, 'level_code', m.level_code,
-                                    'provider', i.provider, 'external_id', i.external_id,
-                                    'bound_at', i.created_at)
-            from app.member_external_identities i
-            join app.member_profiles m on m.id = i.member_id
-           where i.provider = lower(btrim(p_provider)) and i.external_id = p_external_id);
-end
-$$;
-select app.deploy_rpc_grant('public.find_member_by_identity(text, text)', 'service_role');
-
--- The scheduled rotation of shared-card payment codes (contract §6). Service role, called by
--- an outside scheduler every few minutes (pg_cron could run it, but the plain tokens it returns
--- must reach the holders' apps, which only the calling job can do). For every active, unexpired
--- prepaid and corporate card, whatever its number of holders: replace the live token with a
--- multi-use one (all holders show the same code at once) valid p_ttl_seconds (1 to 86400). The
--- previous token stops working at once (qr_not_active). Cards are locked one by one in card-id
--- order, so two overlapping runs cannot deadlock. The card locks are transaction-scoped: a
--- payment on a card this run already rotated waits until the whole run commits (about a
--- millisecond per card at bcrypt cost 4), so schedule it off-peak or keep pools modest. Returns one row per rotated card: the plain token, shown this once and never
--- stored, and payer_member_ids, the holders the job may show it to (owner, admin, member; never
--- a viewer). Audited: one qr.rotate per card (source cron) and one qr.cron_rotate for the run.
-create or replace function public.cron_rotate_qr_tokens(
-  p_ttl_seconds integer default 300
-) returns table (card_id uuid, qr_plain text, expires_at timestamptz, payer_member_ids uuid[])
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_card record;
-  v_token record;
-  v_now timestamptz := app.now();
-  v_count integer := 0;
-begin
-  perform app.require_service();
-  if p_ttl_seconds is null or p_ttl_seconds < 1 or p_ttl_seconds > 86400 then
-    perform app.fail('invalid_argument', 'p_ttl_seconds must be between 1 and 86400');
-  end if;
-  for v_card in
-    select c.id from app.cards c
-     where c.card_type in ('prepaid', 'corporate') and c.status = 'active'
-       and (c.expires_at is null or c.expires_at > v_now)
-     order by c.id
-  loop
-    perform app.lock_card(v_card.id);
-    -- Frozen or closed between the scan and the lock: leave it alone.
-    continue when not exists (select 1 from app.cards c where c.id = v_card.id and c.status = 'active');
-    v_token := app.qr_issue(v_card.id, p_ttl_seconds, false);
-    perform app.audit('qr.rotate', 'card', v_card.id::text, null, null, v_card.id, null,
-                      jsonb_build_object('ttl_seconds', p_ttl_seconds, 'single_use', false, 'source', 'cron'));
-    v_count := v_count + 1;
-    card_id := v_card.id;
-    qr_plain := v_token.qr_plain;
-    expires_at := v_token.expires_at;
-    payer_member_ids := array(select b.member_id from app.card_bindings b
-                               where b.card_id = v_card.id and b.role <> 'viewer'
-                               order by b.role, b.created_at, b.member_id);
-    return next;
-  end loop;
-  perform app.audit('qr.cron_rotate', 'job', 'cron_rotate_qr_tokens', null, null, null, null,
-                    jsonb_build_object('ttl_seconds', p_ttl_seconds, 'cards_rotated', v_count));
-end
-$$;
-select app.deploy_rpc_grant('public.cron_rotate_qr_tokens(integer)', 'service_role');
-
--- ===========================================================================================
--- Reports and settlements
--- ===========================================================================================
 
 -- The merchant's transactions, newest first, one page at a time. Cashier or above; a cashier
 -- only ever gets the rows they rang up, whatever filters they pass (a filter for another
@@ -1212,6 +1130,114 @@ end
 $$;
 select app.deploy_rpc_grant('public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text)', 'authenticated', 'service_role');
 
+-- Who is paying, before the charge: the card behind a payment code, judged exactly as a charge
+-- judges it (same checks, same order: qr_invalid, qr_not_active, qr_expired, then the card), but
+-- nothing is spent (a single-use code still pays afterwards) and no money row is written.
+-- Cashier or above. Shows a masked name, never the phone or email. Audited (qr.preview).
+create or replace function public.merchant_preview_qr(p_merchant_code text, p_qr_plain text) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_card_id uuid;
+  v_state app.card_qr_state;
+  v_card app.cards;
+  v_member app.member_profiles;
+  v_level app.membership_levels;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  v_card_id := app.qr_resolve(p_qr_plain);
+  v_state := app.qr_live(p_qr_plain, v_card_id);
+  v_card := app.card_for_use(v_card_id);
+  select m.* into v_member from app.member_profiles m where m.id = app.card_owner(v_card_id);
+  select l.* into v_level from app.membership_levels l where l.level_code = v_member.level_code;
+  perform app.audit('qr.preview', 'card', v_card_id::text, v_ctx.merchant_id, v_ctx.merchant_role,
+                    v_card_id, null, '{}'::jsonb);
+  return jsonb_build_object(
+    'card_last4', right(v_card.card_no, 4), 'card_type', v_card.card_type,
+    'member_display', app.mask_name(v_member.name), 'level_code', v_member.level_code,
+    'level_name', v_level.name, 'discount_rate', v_level.discount_rate,
+    'balance', v_card.balance, 'points', v_member.points, 'currency', v_ctx.currency,
+    'qr_single_use', v_state.single_use, 'qr_expires_at', v_state.expires_at);
+end
+$$;
+select app.deploy_rpc_grant('public.merchant_preview_qr(text, text)', 'authenticated', 'service_role');
+
+-- ===========================================================================================
+-- 06_points/rpc.sql
+-- ===========================================================================================
+-- Create or change a membership level. Service role only. All fields are set as given (an
+-- upsert, not a patch). Rules: level_code is a short lower-case name; min_points >= 0;
+-- max_points null (no upper end) or >= min_points; discount_rate in [0, 1) with at most 4
+-- decimals; points_per_unit >= 0 with at most 4 decimals; a level starting at 0 points always
+-- exists; ranges never overlap (gaps are allowed, see app.check_level_table). Then every
+-- member's level is recomputed from their points. Returns the level and how many members moved.
+create or replace function public.upsert_membership_level(
+  p_level_code text,
+  p_name text,
+  p_min_points bigint,
+  p_max_points bigint default null,
+  p_discount_rate numeric default 0,
+  p_points_per_unit numeric default 1
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_before app.membership_levels;
+  v_after app.membership_levels;
+  v_moved integer;
+begin
+  perform app.require_service();
+  if p_level_code is null or p_level_code !~ '^[a-z][a-z0-9_]{0,31}$' then
+    perform app.fail('invalid_argument', 'p_level_code must be a short lower-case name such as gold');
+  end if;
+  if p_name is null or length(btrim(p_name)) not between 1 and 100 then
+    perform app.fail('invalid_argument', 'p_name must be 1 to 100 characters');
+  end if;
+  if p_min_points is null or p_min_points < 0 then
+    perform app.fail('invalid_argument', 'p_min_points must be 0 or more');
+  end if;
+  if p_max_points is not null and p_max_points < p_min_points then
+    perform app.fail('invalid_argument', 'p_max_points must be null (no upper end) or at least p_min_points');
+  end if;
+  if p_discount_rate is null or p_discount_rate = 'NaN'::numeric or p_discount_rate < 0
+     or p_discount_rate >= 1 or p_discount_rate <> round(p_discount_rate, 4) then
+    perform app.fail('invalid_argument', 'p_discount_rate must be in [0, 1) with at most 4 decimals, e.g. 0.05 for 5 %');
+  end if;
+  if p_points_per_unit is null or p_points_per_unit = 'NaN'::numeric or p_points_per_unit < 0
+     or p_points_per_unit >= 10000 or p_points_per_unit <> round(p_points_per_unit, 4) then
+    perform app.fail('invalid_argument', 'p_points_per_unit must be in [0, 10000) with at most 4 decimals');
+  end if;
+
+  -- One level change at a time, so two concurrent edits cannot each pass the overlap check.
+  perform app.advisory_xact_lock('levels');
+  perform app.check_level_table(p_level_code, p_min_points, p_max_points);
+  select l.* into v_before from app.membership_levels l where l.level_code = p_level_code;
+  insert into app.membership_levels (level_code, name, min_points, max_points, discount_rate, points_per_unit)
+  values (p_level_code, btrim(p_name), p_min_points, p_max_points, p_discount_rate, p_points_per_unit)
+  on conflict (level_code) do update
+     set name = excluded.name, min_points = excluded.min_points, max_points = excluded.max_points,
+         discount_rate = excluded.discount_rate, points_per_unit = excluded.points_per_unit,
+         updated_at = app.now()
+  returning * into v_after;
+  v_moved := app.recompute_member_levels();
+
+  perform app.audit('level.upsert', 'membership_level', p_level_code, null, null, null, null,
+                    jsonb_build_object('before', case when v_before.level_code is not null
+                                                      then to_jsonb(v_before) - 'created_at' - 'updated_at' end,
+                                       'after', to_jsonb(v_after) - 'created_at' - 'updated_at',
+                                       'members_relevelled', v_moved));
+  return to_jsonb(v_after) || jsonb_build_object('created', v_before.level_code is null,
+                                                 'members_relevelled', v_moved);
+end
+$$;
+select app.deploy_rpc_grant('public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric)', 'service_role');
+
+-- ===========================================================================================
+-- 07_settlements/rpc.sql
+-- ===========================================================================================
 -- One business day of a merchant, cut at midnight in the merchant's time zone: [period_start,
 -- period_end), 23 or 25 hours long on a daylight-saving change. p_day defaults to today there;
 -- a day after today is invalid_argument. Managers, owners and the platform get the whole
@@ -1412,9 +1438,8 @@ $$;
 select app.deploy_rpc_grant('public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz)', 'authenticated', 'service_role');
 
 -- ===========================================================================================
--- Shop operations (contract §9): terminals, shifts and cash, who is paying, operators
+-- 08_shifts/rpc.sql
 -- ===========================================================================================
-
 -- Register a counter of the merchant, or rename it (same code again). Manager or owner; the
 -- platform. Registering the first terminal switches the merchant to shifts: from then on every
 -- counter top-up names an open shift.
@@ -1758,108 +1783,82 @@ end
 $$;
 select app.deploy_rpc_grant('public.merchant_list_shifts(text, timestamptz, timestamptz, text, integer)', 'authenticated', 'service_role');
 
--- Who is paying, before the charge: the card behind a payment code, judged exactly as a charge
--- judges it (same checks, same order: qr_invalid, qr_not_active, qr_expired, then the card), but
--- nothing is spent (a single-use code still pays afterwards) and no money row is written.
--- Cashier or above. Shows a masked name, never the phone or email. Audited (qr.preview).
-create or replace function public.merchant_preview_qr(p_merchant_code text, p_qr_plain text) returns jsonb
+-- ===========================================================================================
+-- 09_jobs/rpc.sql
+-- ===========================================================================================
+-- Forget idempotency keys older than the retention (setting idempotency_retention_days, never
+-- less than 30 days, as the contract promises). Returns how many were removed. Service role;
+-- run it daily from the scheduler. A retry older than the retention is treated as a new request.
+create or replace function public.purge_idempotency_keys() returns integer
 language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
-  v_ctx record;
-  v_card_id uuid;
-  v_state app.card_qr_state;
-  v_card app.cards;
-  v_member app.member_profiles;
-  v_level app.membership_levels;
-begin
-  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
-  v_card_id := app.qr_resolve(p_qr_plain);
-  v_state := app.qr_live(p_qr_plain, v_card_id);
-  v_card := app.card_for_use(v_card_id);
-  select m.* into v_member from app.member_profiles m where m.id = app.card_owner(v_card_id);
-  select l.* into v_level from app.membership_levels l where l.level_code = v_member.level_code;
-  perform app.audit('qr.preview', 'card', v_card_id::text, v_ctx.merchant_id, v_ctx.merchant_role,
-                    v_card_id, null, '{}'::jsonb);
-  return jsonb_build_object(
-    'card_last4', right(v_card.card_no, 4), 'card_type', v_card.card_type,
-    'member_display', app.mask_name(v_member.name), 'level_code', v_member.level_code,
-    'level_name', v_level.name, 'discount_rate', v_level.discount_rate,
-    'balance', v_card.balance, 'points', v_member.points, 'currency', v_ctx.currency,
-    'qr_single_use', v_state.single_use, 'qr_expires_at', v_state.expires_at);
-end
-$$;
-select app.deploy_rpc_grant('public.merchant_preview_qr(text, text)', 'authenticated', 'service_role');
-
--- Take an operator off a merchant. Owner; the platform. The last owner cannot be removed
--- (invalid_argument). Every RPC reads app.merchant_users on each call, so the removed
--- operator's next call is forbidden whatever token it still holds.
-create or replace function public.remove_merchant_user(p_merchant_code text, p_user_id uuid) returns jsonb
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_ctx record;
-  v_prev app.merchant_role;
-begin
-  select * into v_ctx from app.merchant_context(p_merchant_code, 'owner');
-  perform app.advisory_xact_lock('merchant_users:' || v_ctx.merchant_id::text);
-  select mu.role into v_prev from app.merchant_users mu
-   where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
-  if v_prev is null then
-    perform app.fail('not_found', 'this user is not an operator of this merchant');
-  end if;
-  if v_prev = 'owner' and (select count(*) from app.merchant_users mu
-                            where mu.merchant_id = v_ctx.merchant_id and mu.role = 'owner') = 1 then
-    perform app.fail('invalid_argument', 'a merchant must keep at least one owner');
-  end if;
-  delete from app.merchant_users mu where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
-  perform app.audit('merchant_user.remove', 'merchant_user', p_user_id::text, v_ctx.merchant_id,
-                    v_ctx.merchant_role, null, null, jsonb_build_object('previous_role', v_prev));
-  return jsonb_build_object('merchant_code', v_ctx.merchant_code, 'user_id', p_user_id,
-                            'previous_role', v_prev, 'removed', true);
-end
-$$;
-select app.deploy_rpc_grant('public.remove_merchant_user(text, uuid)', 'authenticated', 'service_role');
-
--- Set or change a card's binding password (it guards the owner binding). Platform only. A card
--- that has one needs the old one (binding_password_invalid); a card without one takes
--- p_old_password null (anything else is binding_password_invalid too: it cannot match). The new
--- one is 6 to 72 characters, kept only as a bcrypt hash at cost 10.
-create or replace function public.set_card_binding_password(
-  p_card_id uuid,
-  p_old_password text,
-  p_new_password text
-) returns jsonb
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_hash text;
+  v_days integer := greatest(coalesce(app.setting_numeric('idempotency_retention_days'), 35), 30)::integer;
+  v_count integer;
 begin
   perform app.require_service();
-  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
-    perform app.fail('not_found', 'no such card');
+  delete from app.idempotency_registry r where r.created_at < app.now() - make_interval(days => v_days);
+  get diagnostics v_count = row_count;
+  if v_count > 0 then
+    perform app.audit('idempotency.purge', 'idempotency_registry', null, null, null, null, null,
+                      jsonb_build_object('removed', v_count, 'retention_days', v_days));
   end if;
-  if p_new_password is null or length(p_new_password) not between 6 and 72 then
-    perform app.fail('invalid_argument', 'a binding password must be 6 to 72 characters');
-  end if;
-  perform app.lock_card(p_card_id);
-  select c.binding_password_hash into v_hash from app.cards c where c.id = p_card_id;
-  if v_hash is not null then
-    perform app.check_binding_password(p_card_id, p_old_password);
-  elsif p_old_password is not null then
-    perform app.fail('binding_password_invalid', 'this card has no binding password yet; pass no old password');
-  end if;
-  update app.cards c
-     set binding_password_hash = extensions.crypt(p_new_password, extensions.gen_salt('bf', 10)),
-         updated_at = app.now()
-   where c.id = p_card_id;
-  perform app.audit('card.set_binding_password', 'card', p_card_id::text, null, null, p_card_id, null,
-                    jsonb_build_object('had_password', v_hash is not null));
-  return jsonb_build_object('card_id', p_card_id, 'had_password', v_hash is not null,
-                            'changed_at', app.now());
+  return v_count;
 end
 $$;
-select app.deploy_rpc_grant('public.set_card_binding_password(uuid, text, text)', 'service_role');
+select app.deploy_rpc_grant('public.purge_idempotency_keys()', 'service_role');
+
+-- The scheduled rotation of shared-card payment codes (contract §6). Service role, called by
+-- an outside scheduler every few minutes (pg_cron could run it, but the plain tokens it returns
+-- must reach the holders' apps, which only the calling job can do). For every active, unexpired
+-- prepaid and corporate card, whatever its number of holders: replace the live token with a
+-- multi-use one (all holders show the same code at once) valid p_ttl_seconds (1 to 86400). The
+-- previous token stops working at once (qr_not_active). Cards are locked one by one in card-id
+-- order, so two overlapping runs cannot deadlock. The card locks are transaction-scoped: a
+-- payment on a card this run already rotated waits until the whole run commits (about a
+-- millisecond per card at bcrypt cost 4), so schedule it off-peak or keep pools modest. Returns one row per rotated card: the plain token, shown this once and never
+-- stored, and payer_member_ids, the holders the job may show it to (owner, admin, member; never
+-- a viewer). Audited: one qr.rotate per card (source cron) and one qr.cron_rotate for the run.
+create or replace function public.cron_rotate_qr_tokens(
+  p_ttl_seconds integer default 300
+) returns table (card_id uuid, qr_plain text, expires_at timestamptz, payer_member_ids uuid[])
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_card record;
+  v_token record;
+  v_now timestamptz := app.now();
+  v_count integer := 0;
+begin
+  perform app.require_service();
+  if p_ttl_seconds is null or p_ttl_seconds < 1 or p_ttl_seconds > 86400 then
+    perform app.fail('invalid_argument', 'p_ttl_seconds must be between 1 and 86400');
+  end if;
+  for v_card in
+    select c.id from app.cards c
+     where c.card_type in ('prepaid', 'corporate') and c.status = 'active'
+       and (c.expires_at is null or c.expires_at > v_now)
+     order by c.id
+  loop
+    perform app.lock_card(v_card.id);
+    -- Frozen or closed between the scan and the lock: leave it alone.
+    continue when not exists (select 1 from app.cards c where c.id = v_card.id and c.status = 'active');
+    v_token := app.qr_issue(v_card.id, p_ttl_seconds, false);
+    perform app.audit('qr.rotate', 'card', v_card.id::text, null, null, v_card.id, null,
+                      jsonb_build_object('ttl_seconds', p_ttl_seconds, 'single_use', false, 'source', 'cron'));
+    v_count := v_count + 1;
+    card_id := v_card.id;
+    qr_plain := v_token.qr_plain;
+    expires_at := v_token.expires_at;
+    payer_member_ids := array(select b.member_id from app.card_bindings b
+                               where b.card_id = v_card.id and b.role <> 'viewer'
+                               order by b.role, b.created_at, b.member_id);
+    return next;
+  end loop;
+  perform app.audit('qr.cron_rotate', 'job', 'cron_rotate_qr_tokens', null, null, null, null,
+                    jsonb_build_object('ttl_seconds', p_ttl_seconds, 'cards_rotated', v_count));
+end
+$$;
+select app.deploy_rpc_grant('public.cron_rotate_qr_tokens(integer)', 'service_role');
