@@ -8,8 +8,11 @@
 -- Member Payment System: the RPCs (schema public, exposed by PostgREST).
 --
 -- Apply after mps_schema.sql. Safe to re-run, also while the shop is selling: every function is
--- created or replaced (never dropped) and its grants stated right under it with
--- app.deploy_rpc_grant, which changes the catalog only when they differ. Keep to the re-apply
+-- created or replaced (never dropped), and its grants and its comment (one short line, shown by
+-- PostgREST and Supabase's dashboard) stated right under it with app.deploy_rpc_grant and
+-- app.deploy_comment, which change the catalog only when they differ. Domain by domain, as the
+-- schema (server_sql/README.md); an RPC may use helpers of any domain, since the whole schema
+-- is applied before this file. Keep to the re-apply
 -- conventions at the top of mps_schema.sql ("Deploying while selling"): a changed signature is
 -- an app.deploy_drop_function('<old signature>') right before the new create or replace; no bare
 -- drop, grant, revoke, alter or comment here. Each RPC is thin: check the caller, check the input, then do
@@ -74,6 +77,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.create_member_profile(text, text, text, text, text, text)', 'service_role');
+select app.deploy_comment('function', 'public.create_member_profile(text, text, text, text, text, text)',
+  'Create a member with their default card (the member owns it), binding an external identity if given; returns the member id. Service role.');
 
 -- Issue a new card to a member (the owner). A binding password, if given, guards the owner
 -- binding of a shared card. A voucher is loaded once here with p_initial_amount (it cannot be
@@ -133,6 +138,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.issue_card(uuid, text, text, numeric, text)', 'service_role');
+select app.deploy_comment('function', 'public.issue_card(uuid, text, text, numeric, text)',
+  'Issue a new card to a member (its owner), optionally with a binding password and a one-time initial load; idempotent per member and key. Service role.');
 
 -- One card: balance, type, status, and its owner's points and level.
 create or replace function public.get_card_summary(p_card_id uuid) returns jsonb
@@ -151,6 +158,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.get_card_summary(uuid)', 'service_role');
+select app.deploy_comment('function', 'public.get_card_summary(uuid)',
+  'One card: balance, type, status, expiry, and its owner''s points and level. Service role.');
 
 -- Every card a member is bound to, with the member's role on it.
 create or replace function public.list_member_cards(p_member_id uuid) returns setof jsonb
@@ -171,6 +180,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.list_member_cards(uuid)', 'service_role');
+select app.deploy_comment('function', 'public.list_member_cards(uuid)',
+  'Every card a member is bound to, with the member''s role on each. Service role.');
 
 -- Bind a member to a card with a role, or change their role (shared cards, contract §7).
 -- Service role (the member-app backend). Roles: owner, admin, member, viewer.
@@ -207,8 +218,8 @@ declare
   v_qr_revoked boolean := false;
 begin
   perform app.require_service();
-  if coalesce(p_role, '') not in ('owner', 'admin', 'member', 'viewer') then
-    perform app.fail('invalid_argument', 'p_role must be owner, admin, member or viewer');
+  if coalesce(p_role, '') <> all (enum_range(null::app.binding_role)::text[]) then
+    perform app.fail('invalid_argument', 'p_role must be ' || app.or_list(enum_range(null::app.binding_role)::text[]));
   end if;
   if p_new_binding_password is not null then
     if p_role <> 'owner' then
@@ -284,6 +295,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.bind_card_member(uuid, uuid, text, text, uuid, text)', 'service_role');
+select app.deploy_comment('function', 'public.bind_card_member(uuid, uuid, text, text, uuid, text)',
+  'Bind a member to a card as owner, admin, member or viewer, or change their role; an owner change needs the binding password. Service role.');
 
 -- Remove a member from a card. Service role (the member-app backend). The owner cannot be
 -- unbound (hand ownership to another member with bind_card_member first). p_acting_member_id
@@ -336,6 +349,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.unbind_card_member(uuid, uuid, uuid)', 'service_role');
+select app.deploy_comment('function', 'public.unbind_card_member(uuid, uuid, uuid)',
+  'Remove a member from a card (never its owner); ends the live payment code when a payer leaves. Service role.');
 
 -- Bind a provider identity (wechat, alipay, line, ...) to a member. Service role. An identity
 -- belongs to one member per provider: binding it again to the same member changes nothing and
@@ -369,6 +384,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.bind_external_identity(uuid, text, text)', 'service_role');
+select app.deploy_comment('function', 'public.bind_external_identity(uuid, text, text)',
+  'Bind a provider identity (wechat, alipay, ...) to a member; again to the same member changes nothing. Service role.');
 
 -- Find the member an identity is bound to (sign-in with WeChat, Alipay, ...). Service role.
 -- Returns the member (id, name, points, level) or null when the identity is not bound: an
@@ -395,6 +412,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.find_member_by_identity(text, text)', 'service_role');
+select app.deploy_comment('function', 'public.find_member_by_identity(text, text)',
+  'The member a provider identity is bound to, or null when it is not bound. Service role.');
 
 -- Set or change a card's binding password (it guards the owner binding). Platform only. A card
 -- that has one needs the old one (binding_password_invalid); a card without one takes
@@ -436,6 +455,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.set_card_binding_password(uuid, text, text)', 'service_role');
+select app.deploy_comment('function', 'public.set_card_binding_password(uuid, text, text)',
+  'Set or change a card''s binding password (the old one required when it has one); stored only as a bcrypt hash. Service role.');
 
 -- ===========================================================================================
 -- 03_qr/rpc.sql
@@ -486,6 +507,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.rotate_card_qr(uuid, integer, boolean, uuid)', 'service_role');
+select app.deploy_comment('function', 'public.rotate_card_qr(uuid, integer, boolean, uuid)',
+  'Replace a card''s live payment code with a new one, returned in plain text this once. Service role.');
 
 -- End a card's live payment code now. Returns whether there was one.
 create or replace function public.revoke_card_qr(p_card_id uuid) returns boolean
@@ -507,6 +530,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.revoke_card_qr(uuid)', 'service_role');
+select app.deploy_comment('function', 'public.revoke_card_qr(uuid)',
+  'End a card''s live payment code now; returns whether there was one. Service role.');
 
 -- ===========================================================================================
 -- 04_merchants/rpc.sql
@@ -532,8 +557,8 @@ begin
   if p_name is null or length(btrim(p_name)) not between 1 and 200 then
     perform app.fail('invalid_argument', 'p_name must be 1 to 200 characters');
   end if;
-  if coalesce(p_settlement_mode, '') not in ('realtime', 't_plus_1', 'monthly') then
-    perform app.fail('invalid_argument', 'p_settlement_mode must be realtime, t_plus_1 or monthly');
+  if coalesce(p_settlement_mode, '') <> all (enum_range(null::app.settlement_mode)::text[]) then
+    perform app.fail('invalid_argument', 'p_settlement_mode must be ' || app.or_list(enum_range(null::app.settlement_mode)::text[]));
   end if;
   if coalesce(p_currency, '') !~ '^[A-Z]{3}$' then
     perform app.fail('invalid_argument', 'p_currency must be an ISO 4217 code such as CNY');
@@ -559,6 +584,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.create_merchant(text, text, text, text, text)', 'service_role');
+select app.deploy_comment('function', 'public.create_merchant(text, text, text, text, text)',
+  'Create a merchant (code, name, settlement mode, time zone, currency); returns its id. Service role.');
 
 -- Give a Supabase Auth user a role at a merchant, or change it. Service role, or the merchant's
 -- owner. A merchant always keeps at least one owner.
@@ -575,8 +602,8 @@ declare
   v_prev app.merchant_role;
 begin
   select * into v_ctx from app.merchant_context(p_merchant_code, 'owner');
-  if coalesce(p_role, '') not in ('cashier', 'manager', 'owner') then
-    perform app.fail('invalid_argument', 'p_role must be cashier, manager or owner');
+  if coalesce(p_role, '') <> all (enum_range(null::app.merchant_role)::text[]) then
+    perform app.fail('invalid_argument', 'p_role must be ' || app.or_list(enum_range(null::app.merchant_role)::text[]));
   end if;
   if p_user_id is null or not exists (select 1 from auth.users u where u.id = p_user_id) then
     perform app.fail('not_found', 'no such user; create the operator in Supabase Auth first');
@@ -601,6 +628,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.add_merchant_user(text, uuid, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.add_merchant_user(text, uuid, text)',
+  'Give a Supabase Auth user a role (cashier, manager, owner) at a merchant, or change it; a merchant keeps at least one owner. Owner or service role.');
 
 -- Who am I at this merchant: role, and the merchant's name, currency and timezone.
 create or replace function public.merchant_session_info(p_merchant_code text) returns jsonb
@@ -621,6 +650,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_session_info(text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_session_info(text)',
+  'The caller''s role at a merchant, and the merchant''s name, currency and time zone. Cashier or above.');
 
 -- Take an operator off a merchant. Owner; the platform. The last owner cannot be removed
 -- (invalid_argument). Every RPC reads app.merchant_users on each call, so the removed
@@ -652,6 +683,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.remove_merchant_user(text, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.remove_merchant_user(text, uuid)',
+  'Take an operator off a merchant (never its last owner); their next call is forbidden. Owner or service role.');
 
 -- ===========================================================================================
 -- 05_money/rpc.sql
@@ -751,6 +784,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_charge_by_qr(text, text, numeric, text, jsonb, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_charge_by_qr(text, text, numeric, text, jsonb, uuid)',
+  'Charge a member''s card by its payment code, with the level discount and points; idempotent per merchant and key. Cashier or above.');
 
 -- Refund all or part of a payment of this merchant. Manager or owner. Idempotent per merchant
 -- and key; many partial refunds per payment until its paid amount is used up.
@@ -860,6 +895,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb, uuid)',
+  'Refund all or part of a payment of this merchant back to the card; idempotent per merchant and key. Manager or owner.');
 
 -- Cash top-up at the counter: the member shows the payment code, the cashier takes cash.
 -- Cashier or above. Spends a single-use code like a payment does.
@@ -912,6 +949,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_recharge_by_qr(text, text, numeric, text, jsonb, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_recharge_by_qr(text, text, numeric, text, jsonb, uuid)',
+  'Cash top-up at the counter by the member''s payment code; idempotent per merchant and key. Cashier or above.');
 
 -- Top up a card from the member app (paid through the platform). Service role. Idempotent per
 -- card and key.
@@ -954,6 +993,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.recharge_card(uuid, numeric, text, jsonb)', 'service_role');
+select app.deploy_comment('function', 'public.recharge_card(uuid, numeric, text, jsonb)',
+  'Top up a card paid through the platform (member app); idempotent per card and key. Service role.');
 
 -- Settle an attempt whose outcome the POS does not know (a timeout, a lost connection, a crash
 -- before the answer was saved): a charge, refund or counter top-up of this merchant made with
@@ -1027,6 +1068,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_resolve_attempt(text, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_resolve_attempt(text, text)',
+  'Settle a charge, refund or top-up of unknown outcome by its key: its result if it committed, else the key is voided. Cashier (own attempts) or above.');
 
 -- One transaction of this merchant, with its refunds and what is still refundable (for a
 -- payment). A cashier may read only the transactions they rang up.
@@ -1052,6 +1095,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_get_tx(text, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_get_tx(text, uuid)',
+  'One transaction of this merchant, with its refunds and what is still refundable. Cashier (own rows) or above.');
 
 -- The merchant's transactions, newest first, one page at a time. Cashier or above; a cashier
 -- only ever gets the rows they rang up, whatever filters they pass (a filter for another
@@ -1097,8 +1142,8 @@ begin
   if p_from is not null and p_to is not null and p_to <= p_from then
     perform app.fail('invalid_argument', 'p_to must be after p_from');
   end if;
-  if p_kind is not null and p_kind not in ('payment', 'refund', 'recharge') then
-    perform app.fail('invalid_argument', 'p_kind must be payment, refund or recharge');
+  if p_kind is not null and p_kind <> all (enum_range(null::app.tx_kind)::text[]) then
+    perform app.fail('invalid_argument', 'p_kind must be ' || app.or_list(enum_range(null::app.tx_kind)::text[]));
   end if;
   if v_ctx.merchant_role = 'cashier' then
     v_only := v_ctx.user_id;
@@ -1129,6 +1174,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text)',
+  'The merchant''s transactions, newest first, one keyset page at a time, with optional filters. Cashier (own rows) or above.');
 
 -- Who is paying, before the charge: the card behind a payment code, judged exactly as a charge
 -- judges it (same checks, same order: qr_invalid, qr_not_active, qr_expired, then the card), but
@@ -1163,6 +1210,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_preview_qr(text, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_preview_qr(text, text)',
+  'Who is paying: the card behind a payment code, judged as a charge would, with a masked name; spends nothing. Cashier or above.');
 
 -- ===========================================================================================
 -- 06_points/rpc.sql
@@ -1234,6 +1283,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric)', 'service_role');
+select app.deploy_comment('function', 'public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric)',
+  'Create or change a membership level, then recompute every member''s level; ranges may not overlap. Service role.');
 
 -- ===========================================================================================
 -- 07_settlements/rpc.sql
@@ -1309,6 +1360,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_daily_summary(text, date)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_daily_summary(text, date)',
+  'One local business day of a merchant: totals, per operator and per hour. Cashier or above (a cashier gets their own rows only).');
 
 -- Settle one period [p_period_start, p_period_end) of a merchant (contract §8). The platform
 -- (service role) for any merchant, also a suspended one (its last periods still need paying
@@ -1344,6 +1397,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.generate_settlement(text, timestamptz, timestamptz)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.generate_settlement(text, timestamptz, timestamptz)',
+  'Settle one ended period of a merchant; the same period again returns the same settlement. Manager, owner or service role.');
 
 -- The scheduler's job (service role; pg_cron or any outside scheduler, every few minutes):
 -- for every active merchant, settle each period that is due, oldest first, per the merchant's
@@ -1399,6 +1454,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.run_due_settlements()', 'service_role');
+select app.deploy_comment('function', 'public.run_due_settlements()',
+  'The scheduler''s job: settle every due period of every active merchant, per its mode and time zone. Service role.');
 
 -- A merchant's settlements, newest period first: the POS's settlement screen. Manager, owner
 -- or the platform. Optional [p_from, p_to) keeps those whose period starts in it; p_limit 1 to
@@ -1436,6 +1493,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz)',
+  'A merchant''s settlements, newest period first, one page at a time. Manager, owner or service role.');
 
 -- ===========================================================================================
 -- 08_shifts/rpc.sql
@@ -1480,6 +1539,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_register_terminal(text, text, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_register_terminal(text, text, text)',
+  'Register a counter of the merchant, or rename it; the first one switches the merchant to shifts. Manager, owner or service role.');
 
 -- Open a shift on a terminal with the cash put in the drawer (0 allowed). Cashier or above.
 -- At most one open shift per terminal (shift_conflict); the same key replays the first open.
@@ -1540,6 +1601,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_open_shift(text, text, numeric, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_open_shift(text, text, numeric, text)',
+  'Open a shift on a terminal with its opening float; one open shift per terminal; idempotent per merchant and key. Cashier or above.');
 
 -- Cash into or out of an open shift's drawer that is not a top-up: pay_in, pay_out (reason
 -- required), drop to the safe (reason required), cash_sale (the cash part of a sale). Cashier or
@@ -1619,6 +1682,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_cash_movement(text, uuid, text, numeric, text, text, jsonb, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_cash_movement(text, uuid, text, numeric, text, text, jsonb, text)',
+  'Cash into or out of an open shift''s drawer (pay_in, pay_out, drop, cash_sale); idempotent per merchant and key. Cashier or above.');
 
 -- Close a shift with the counted cash: the Z report, final. The cashier who opened it, a
 -- manager or owner; the platform. z_number: 1, 2, 3 ... per merchant in the order closes commit,
@@ -1710,6 +1775,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_close_shift(text, uuid, numeric, text, text, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_close_shift(text, uuid, numeric, text, text, text)',
+  'Close a shift with the counted cash: the final Z report, numbered per merchant without gaps; idempotent per merchant and key. Its cashier, a manager, owner or service role.');
 
 -- One shift: while open, its running figures (the X read-out, generated_at says when); once
 -- closed, the Z report exactly as the close wrote it. Cashier or above (see app.shift_readable).
@@ -1736,6 +1803,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_get_shift(text, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_get_shift(text, uuid)',
+  'One shift: its running figures while open (X read-out), its Z report once closed. Cashier (own shifts) or above.');
 
 -- The merchant's shifts that were open at some moment of [p_from, p_to) (either end optional),
 -- newest opening first, optionally of one terminal. A cashier gets their own (see
@@ -1782,6 +1851,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_list_shifts(text, timestamptz, timestamptz, text, integer)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_list_shifts(text, timestamptz, timestamptz, text, integer)',
+  'The merchant''s shifts open at some moment of a range, newest first, optionally of one terminal. Cashier (own shifts) or above.');
 
 -- ===========================================================================================
 -- 09_jobs/rpc.sql
@@ -1808,6 +1879,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.purge_idempotency_keys()', 'service_role');
+select app.deploy_comment('function', 'public.purge_idempotency_keys()',
+  'Forget idempotency keys older than the retention (at least 30 days); returns how many. Service role, daily.');
 
 -- The scheduled rotation of shared-card payment codes (contract §6). Service role, called by
 -- an outside scheduler every few minutes (pg_cron could run it, but the plain tokens it returns
@@ -1862,3 +1935,5 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.cron_rotate_qr_tokens(integer)', 'service_role');
+select app.deploy_comment('function', 'public.cron_rotate_qr_tokens(integer)',
+  'Scheduled rotation of shared cards'' payment codes: one new multi-use code per card, returned once with who may see it. Service role.');

@@ -1,8 +1,11 @@
 -- Member Payment System: the RPCs (schema public, exposed by PostgREST).
 --
 -- Apply after mps_schema.sql. Safe to re-run, also while the shop is selling: every function is
--- created or replaced (never dropped) and its grants stated right under it with
--- app.deploy_rpc_grant, which changes the catalog only when they differ. Keep to the re-apply
+-- created or replaced (never dropped), and its grants and its comment (one short line, shown by
+-- PostgREST and Supabase's dashboard) stated right under it with app.deploy_rpc_grant and
+-- app.deploy_comment, which change the catalog only when they differ. Domain by domain, as the
+-- schema (server_sql/README.md); an RPC may use helpers of any domain, since the whole schema
+-- is applied before this file. Keep to the re-apply
 -- conventions at the top of mps_schema.sql ("Deploying while selling"): a changed signature is
 -- an app.deploy_drop_function('<old signature>') right before the new create or replace; no bare
 -- drop, grant, revoke, alter or comment here. Each RPC is thin: check the caller, check the input, then do

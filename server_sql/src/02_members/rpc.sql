@@ -45,6 +45,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.create_member_profile(text, text, text, text, text, text)', 'service_role');
+select app.deploy_comment('function', 'public.create_member_profile(text, text, text, text, text, text)',
+  'Create a member with their default card (the member owns it), binding an external identity if given; returns the member id. Service role.');
 
 -- Issue a new card to a member (the owner). A binding password, if given, guards the owner
 -- binding of a shared card. A voucher is loaded once here with p_initial_amount (it cannot be
@@ -104,6 +106,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.issue_card(uuid, text, text, numeric, text)', 'service_role');
+select app.deploy_comment('function', 'public.issue_card(uuid, text, text, numeric, text)',
+  'Issue a new card to a member (its owner), optionally with a binding password and a one-time initial load; idempotent per member and key. Service role.');
 
 -- One card: balance, type, status, and its owner's points and level.
 create or replace function public.get_card_summary(p_card_id uuid) returns jsonb
@@ -122,6 +126,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.get_card_summary(uuid)', 'service_role');
+select app.deploy_comment('function', 'public.get_card_summary(uuid)',
+  'One card: balance, type, status, expiry, and its owner''s points and level. Service role.');
 
 -- Every card a member is bound to, with the member's role on it.
 create or replace function public.list_member_cards(p_member_id uuid) returns setof jsonb
@@ -142,6 +148,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.list_member_cards(uuid)', 'service_role');
+select app.deploy_comment('function', 'public.list_member_cards(uuid)',
+  'Every card a member is bound to, with the member''s role on each. Service role.');
 
 -- Bind a member to a card with a role, or change their role (shared cards, contract §7).
 -- Service role (the member-app backend). Roles: owner, admin, member, viewer.
@@ -178,8 +186,8 @@ declare
   v_qr_revoked boolean := false;
 begin
   perform app.require_service();
-  if coalesce(p_role, '') not in ('owner', 'admin', 'member', 'viewer') then
-    perform app.fail('invalid_argument', 'p_role must be owner, admin, member or viewer');
+  if coalesce(p_role, '') <> all (enum_range(null::app.binding_role)::text[]) then
+    perform app.fail('invalid_argument', 'p_role must be ' || app.or_list(enum_range(null::app.binding_role)::text[]));
   end if;
   if p_new_binding_password is not null then
     if p_role <> 'owner' then
@@ -255,6 +263,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.bind_card_member(uuid, uuid, text, text, uuid, text)', 'service_role');
+select app.deploy_comment('function', 'public.bind_card_member(uuid, uuid, text, text, uuid, text)',
+  'Bind a member to a card as owner, admin, member or viewer, or change their role; an owner change needs the binding password. Service role.');
 
 -- Remove a member from a card. Service role (the member-app backend). The owner cannot be
 -- unbound (hand ownership to another member with bind_card_member first). p_acting_member_id
@@ -307,6 +317,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.unbind_card_member(uuid, uuid, uuid)', 'service_role');
+select app.deploy_comment('function', 'public.unbind_card_member(uuid, uuid, uuid)',
+  'Remove a member from a card (never its owner); ends the live payment code when a payer leaves. Service role.');
 
 -- Bind a provider identity (wechat, alipay, line, ...) to a member. Service role. An identity
 -- belongs to one member per provider: binding it again to the same member changes nothing and
@@ -340,6 +352,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.bind_external_identity(uuid, text, text)', 'service_role');
+select app.deploy_comment('function', 'public.bind_external_identity(uuid, text, text)',
+  'Bind a provider identity (wechat, alipay, ...) to a member; again to the same member changes nothing. Service role.');
 
 -- Find the member an identity is bound to (sign-in with WeChat, Alipay, ...). Service role.
 -- Returns the member (id, name, points, level) or null when the identity is not bound: an
@@ -366,6 +380,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.find_member_by_identity(text, text)', 'service_role');
+select app.deploy_comment('function', 'public.find_member_by_identity(text, text)',
+  'The member a provider identity is bound to, or null when it is not bound. Service role.');
 
 -- Set or change a card's binding password (it guards the owner binding). Platform only. A card
 -- that has one needs the old one (binding_password_invalid); a card without one takes
@@ -407,3 +423,5 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.set_card_binding_password(uuid, text, text)', 'service_role');
+select app.deploy_comment('function', 'public.set_card_binding_password(uuid, text, text)',
+  'Set or change a card''s binding password (the old one required when it has one); stored only as a bcrypt hash. Service role.');

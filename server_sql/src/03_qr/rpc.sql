@@ -44,6 +44,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.rotate_card_qr(uuid, integer, boolean, uuid)', 'service_role');
+select app.deploy_comment('function', 'public.rotate_card_qr(uuid, integer, boolean, uuid)',
+  'Replace a card''s live payment code with a new one, returned in plain text this once. Service role.');
 
 -- End a card's live payment code now. Returns whether there was one.
 create or replace function public.revoke_card_qr(p_card_id uuid) returns boolean
@@ -65,3 +67,5 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.revoke_card_qr(uuid)', 'service_role');
+select app.deploy_comment('function', 'public.revoke_card_qr(uuid)',
+  'End a card''s live payment code now; returns whether there was one. Service role.');

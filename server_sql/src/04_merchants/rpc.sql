@@ -19,8 +19,8 @@ begin
   if p_name is null or length(btrim(p_name)) not between 1 and 200 then
     perform app.fail('invalid_argument', 'p_name must be 1 to 200 characters');
   end if;
-  if coalesce(p_settlement_mode, '') not in ('realtime', 't_plus_1', 'monthly') then
-    perform app.fail('invalid_argument', 'p_settlement_mode must be realtime, t_plus_1 or monthly');
+  if coalesce(p_settlement_mode, '') <> all (enum_range(null::app.settlement_mode)::text[]) then
+    perform app.fail('invalid_argument', 'p_settlement_mode must be ' || app.or_list(enum_range(null::app.settlement_mode)::text[]));
   end if;
   if coalesce(p_currency, '') !~ '^[A-Z]{3}$' then
     perform app.fail('invalid_argument', 'p_currency must be an ISO 4217 code such as CNY');
@@ -46,6 +46,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.create_merchant(text, text, text, text, text)', 'service_role');
+select app.deploy_comment('function', 'public.create_merchant(text, text, text, text, text)',
+  'Create a merchant (code, name, settlement mode, time zone, currency); returns its id. Service role.');
 
 -- Give a Supabase Auth user a role at a merchant, or change it. Service role, or the merchant's
 -- owner. A merchant always keeps at least one owner.
@@ -62,8 +64,8 @@ declare
   v_prev app.merchant_role;
 begin
   select * into v_ctx from app.merchant_context(p_merchant_code, 'owner');
-  if coalesce(p_role, '') not in ('cashier', 'manager', 'owner') then
-    perform app.fail('invalid_argument', 'p_role must be cashier, manager or owner');
+  if coalesce(p_role, '') <> all (enum_range(null::app.merchant_role)::text[]) then
+    perform app.fail('invalid_argument', 'p_role must be ' || app.or_list(enum_range(null::app.merchant_role)::text[]));
   end if;
   if p_user_id is null or not exists (select 1 from auth.users u where u.id = p_user_id) then
     perform app.fail('not_found', 'no such user; create the operator in Supabase Auth first');
@@ -88,6 +90,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.add_merchant_user(text, uuid, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.add_merchant_user(text, uuid, text)',
+  'Give a Supabase Auth user a role (cashier, manager, owner) at a merchant, or change it; a merchant keeps at least one owner. Owner or service role.');
 
 -- Who am I at this merchant: role, and the merchant's name, currency and timezone.
 create or replace function public.merchant_session_info(p_merchant_code text) returns jsonb
@@ -108,6 +112,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_session_info(text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_session_info(text)',
+  'The caller''s role at a merchant, and the merchant''s name, currency and time zone. Cashier or above.');
 
 -- Take an operator off a merchant. Owner; the platform. The last owner cannot be removed
 -- (invalid_argument). Every RPC reads app.merchant_users on each call, so the removed
@@ -139,3 +145,5 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.remove_merchant_user(text, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.remove_merchant_user(text, uuid)',
+  'Take an operator off a merchant (never its last owner); their next call is forbidden. Owner or service role.');

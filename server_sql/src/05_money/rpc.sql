@@ -93,6 +93,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_charge_by_qr(text, text, numeric, text, jsonb, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_charge_by_qr(text, text, numeric, text, jsonb, uuid)',
+  'Charge a member''s card by its payment code, with the level discount and points; idempotent per merchant and key. Cashier or above.');
 
 -- Refund all or part of a payment of this merchant. Manager or owner. Idempotent per merchant
 -- and key; many partial refunds per payment until its paid amount is used up.
@@ -202,6 +204,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb, uuid)',
+  'Refund all or part of a payment of this merchant back to the card; idempotent per merchant and key. Manager or owner.');
 
 -- Cash top-up at the counter: the member shows the payment code, the cashier takes cash.
 -- Cashier or above. Spends a single-use code like a payment does.
@@ -254,6 +258,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_recharge_by_qr(text, text, numeric, text, jsonb, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_recharge_by_qr(text, text, numeric, text, jsonb, uuid)',
+  'Cash top-up at the counter by the member''s payment code; idempotent per merchant and key. Cashier or above.');
 
 -- Top up a card from the member app (paid through the platform). Service role. Idempotent per
 -- card and key.
@@ -296,6 +302,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.recharge_card(uuid, numeric, text, jsonb)', 'service_role');
+select app.deploy_comment('function', 'public.recharge_card(uuid, numeric, text, jsonb)',
+  'Top up a card paid through the platform (member app); idempotent per card and key. Service role.');
 
 -- Settle an attempt whose outcome the POS does not know (a timeout, a lost connection, a crash
 -- before the answer was saved): a charge, refund or counter top-up of this merchant made with
@@ -369,6 +377,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_resolve_attempt(text, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_resolve_attempt(text, text)',
+  'Settle a charge, refund or top-up of unknown outcome by its key: its result if it committed, else the key is voided. Cashier (own attempts) or above.');
 
 -- One transaction of this merchant, with its refunds and what is still refundable (for a
 -- payment). A cashier may read only the transactions they rang up.
@@ -394,6 +404,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_get_tx(text, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_get_tx(text, uuid)',
+  'One transaction of this merchant, with its refunds and what is still refundable. Cashier (own rows) or above.');
 
 -- The merchant's transactions, newest first, one page at a time. Cashier or above; a cashier
 -- only ever gets the rows they rang up, whatever filters they pass (a filter for another
@@ -439,8 +451,8 @@ begin
   if p_from is not null and p_to is not null and p_to <= p_from then
     perform app.fail('invalid_argument', 'p_to must be after p_from');
   end if;
-  if p_kind is not null and p_kind not in ('payment', 'refund', 'recharge') then
-    perform app.fail('invalid_argument', 'p_kind must be payment, refund or recharge');
+  if p_kind is not null and p_kind <> all (enum_range(null::app.tx_kind)::text[]) then
+    perform app.fail('invalid_argument', 'p_kind must be ' || app.or_list(enum_range(null::app.tx_kind)::text[]));
   end if;
   if v_ctx.merchant_role = 'cashier' then
     v_only := v_ctx.user_id;
@@ -471,6 +483,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text)',
+  'The merchant''s transactions, newest first, one keyset page at a time, with optional filters. Cashier (own rows) or above.');
 
 -- Who is paying, before the charge: the card behind a payment code, judged exactly as a charge
 -- judges it (same checks, same order: qr_invalid, qr_not_active, qr_expired, then the card), but
@@ -505,3 +519,5 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_preview_qr(text, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_preview_qr(text, text)',
+  'Who is paying: the card behind a payment code, judged as a charge would, with a masked name; spends nothing. Cashier or above.');

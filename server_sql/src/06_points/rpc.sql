@@ -65,3 +65,5 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric)', 'service_role');
+select app.deploy_comment('function', 'public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric)',
+  'Create or change a membership level, then recompute every member''s level; ranges may not overlap. Service role.');

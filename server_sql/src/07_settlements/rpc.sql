@@ -69,6 +69,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_daily_summary(text, date)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_daily_summary(text, date)',
+  'One local business day of a merchant: totals, per operator and per hour. Cashier or above (a cashier gets their own rows only).');
 
 -- Settle one period [p_period_start, p_period_end) of a merchant (contract §8). The platform
 -- (service role) for any merchant, also a suspended one (its last periods still need paying
@@ -104,6 +106,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.generate_settlement(text, timestamptz, timestamptz)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.generate_settlement(text, timestamptz, timestamptz)',
+  'Settle one ended period of a merchant; the same period again returns the same settlement. Manager, owner or service role.');
 
 -- The scheduler's job (service role; pg_cron or any outside scheduler, every few minutes):
 -- for every active merchant, settle each period that is due, oldest first, per the merchant's
@@ -159,6 +163,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.run_due_settlements()', 'service_role');
+select app.deploy_comment('function', 'public.run_due_settlements()',
+  'The scheduler''s job: settle every due period of every active merchant, per its mode and time zone. Service role.');
 
 -- A merchant's settlements, newest period first: the POS's settlement screen. Manager, owner
 -- or the platform. Optional [p_from, p_to) keeps those whose period starts in it; p_limit 1 to
@@ -196,3 +202,5 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz)',
+  'A merchant''s settlements, newest period first, one page at a time. Manager, owner or service role.');

@@ -38,6 +38,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_register_terminal(text, text, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_register_terminal(text, text, text)',
+  'Register a counter of the merchant, or rename it; the first one switches the merchant to shifts. Manager, owner or service role.');
 
 -- Open a shift on a terminal with the cash put in the drawer (0 allowed). Cashier or above.
 -- At most one open shift per terminal (shift_conflict); the same key replays the first open.
@@ -98,6 +100,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_open_shift(text, text, numeric, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_open_shift(text, text, numeric, text)',
+  'Open a shift on a terminal with its opening float; one open shift per terminal; idempotent per merchant and key. Cashier or above.');
 
 -- Cash into or out of an open shift's drawer that is not a top-up: pay_in, pay_out (reason
 -- required), drop to the safe (reason required), cash_sale (the cash part of a sale). Cashier or
@@ -177,6 +181,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_cash_movement(text, uuid, text, numeric, text, text, jsonb, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_cash_movement(text, uuid, text, numeric, text, text, jsonb, text)',
+  'Cash into or out of an open shift''s drawer (pay_in, pay_out, drop, cash_sale); idempotent per merchant and key. Cashier or above.');
 
 -- Close a shift with the counted cash: the Z report, final. The cashier who opened it, a
 -- manager or owner; the platform. z_number: 1, 2, 3 ... per merchant in the order closes commit,
@@ -268,6 +274,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_close_shift(text, uuid, numeric, text, text, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_close_shift(text, uuid, numeric, text, text, text)',
+  'Close a shift with the counted cash: the final Z report, numbered per merchant without gaps; idempotent per merchant and key. Its cashier, a manager, owner or service role.');
 
 -- One shift: while open, its running figures (the X read-out, generated_at says when); once
 -- closed, the Z report exactly as the close wrote it. Cashier or above (see app.shift_readable).
@@ -294,6 +302,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_get_shift(text, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_get_shift(text, uuid)',
+  'One shift: its running figures while open (X read-out), its Z report once closed. Cashier (own shifts) or above.');
 
 -- The merchant's shifts that were open at some moment of [p_from, p_to) (either end optional),
 -- newest opening first, optionally of one terminal. A cashier gets their own (see
@@ -340,3 +350,5 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_list_shifts(text, timestamptz, timestamptz, text, integer)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_list_shifts(text, timestamptz, timestamptz, text, integer)',
+  'The merchant''s shifts open at some moment of a range, newest first, optionally of one terminal. Cashier (own shifts) or above.');

@@ -20,6 +20,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.purge_idempotency_keys()', 'service_role');
+select app.deploy_comment('function', 'public.purge_idempotency_keys()',
+  'Forget idempotency keys older than the retention (at least 30 days); returns how many. Service role, daily.');
 
 -- The scheduled rotation of shared-card payment codes (contract §6). Service role, called by
 -- an outside scheduler every few minutes (pg_cron could run it, but the plain tokens it returns
@@ -74,3 +76,5 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.cron_rotate_qr_tokens(integer)', 'service_role');
+select app.deploy_comment('function', 'public.cron_rotate_qr_tokens(integer)',
+  'Scheduled rotation of shared cards'' payment codes: one new multi-use code per card, returned once with who may see it. Service role.');
