@@ -3,7 +3,7 @@
 -- and regenerate (server_sql/README.md). A test fails when this file is stale.
 
 -- ===========================================================================================
--- 01_setup/rpc.sql
+-- server_sql/src/01_setup/rpc.sql
 -- ===========================================================================================
 -- Member Payment System: the RPCs (schema public, exposed by PostgREST).
 --
@@ -28,7 +28,7 @@ select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.deploy'
 select pg_catalog.set_config('lock_timeout', '2s', true);
 
 -- ===========================================================================================
--- 02_members/rpc.sql
+-- server_sql/src/02_members/rpc.sql
 -- ===========================================================================================
 -- Create a member, bind an external identity if given, and issue the default card with the
 -- member as owner. Returns the member id.
@@ -459,7 +459,7 @@ select app.deploy_comment('function', 'public.set_card_binding_password(uuid, te
   'Set or change a card''s binding password (the old one required when it has one); stored only as a bcrypt hash. Service role.');
 
 -- ===========================================================================================
--- 03_qr/rpc.sql
+-- server_sql/src/03_qr/rpc.sql
 -- ===========================================================================================
 -- Replace a card's live payment code with a new one, returned in plain text this once.
 -- p_member_id, when the member app passes it, must be a holder allowed to pay (not a viewer).
@@ -534,7 +534,7 @@ select app.deploy_comment('function', 'public.revoke_card_qr(uuid)',
   'End a card''s live payment code now; returns whether there was one. Service role.');
 
 -- ===========================================================================================
--- 04_merchants/rpc.sql
+-- server_sql/src/04_merchants/rpc.sql
 -- ===========================================================================================
 -- Create a merchant. Returns its id. Service role only.
 create or replace function public.create_merchant(
@@ -687,7 +687,7 @@ select app.deploy_comment('function', 'public.remove_merchant_user(text, uuid)',
   'Take an operator off a merchant (never its last owner); their next call is forbidden. Owner or service role.');
 
 -- ===========================================================================================
--- 05_money/rpc.sql
+-- server_sql/src/05_money/rpc.sql
 -- ===========================================================================================
 -- Charge a member's card by its payment code. Cashier or above. Idempotent per merchant and key.
 -- p_shift_id (contract §9): the terminal's open shift the sale belongs to, if any.
@@ -1214,7 +1214,7 @@ select app.deploy_comment('function', 'public.merchant_preview_qr(text, text)',
   'Who is paying: the card behind a payment code, judged as a charge would, with a masked name; spends nothing. Cashier or above.');
 
 -- ===========================================================================================
--- 06_points/rpc.sql
+-- server_sql/src/06_points/rpc.sql
 -- ===========================================================================================
 -- Create or change a membership level. Service role only. All fields are set as given (an
 -- upsert, not a patch). Rules: level_code is a short lower-case name; min_points >= 0;
@@ -1287,7 +1287,7 @@ select app.deploy_comment('function', 'public.upsert_membership_level(text, text
   'Create or change a membership level, then recompute every member''s level; ranges may not overlap. Service role.');
 
 -- ===========================================================================================
--- 07_settlements/rpc.sql
+-- server_sql/src/07_settlements/rpc.sql
 -- ===========================================================================================
 -- One business day of a merchant, cut at midnight in the merchant's time zone: [period_start,
 -- period_end), 23 or 25 hours long on a daylight-saving change. p_day defaults to today there;
@@ -1497,7 +1497,7 @@ select app.deploy_comment('function', 'public.merchant_list_settlements(text, ti
   'A merchant''s settlements, newest period first, one page at a time. Manager, owner or service role.');
 
 -- ===========================================================================================
--- 08_shifts/rpc.sql
+-- server_sql/src/08_shifts/rpc.sql
 -- ===========================================================================================
 -- Register a counter of the merchant, or rename it (same code again). Manager or owner; the
 -- platform. Registering the first terminal switches the merchant to shifts: from then on every
@@ -1855,7 +1855,7 @@ select app.deploy_comment('function', 'public.merchant_list_shifts(text, timesta
   'The merchant''s shifts open at some moment of a range, newest first, optionally of one terminal. Cashier (own shifts) or above.');
 
 -- ===========================================================================================
--- 09_jobs/rpc.sql
+-- server_sql/src/09_jobs/rpc.sql
 -- ===========================================================================================
 -- Forget idempotency keys older than the retention (setting idempotency_retention_days, never
 -- less than 30 days, as the contract promises). Returns how many were removed. Service role;

@@ -3,7 +3,7 @@
 -- and regenerate (server_sql/README.md). A test fails when this file is stale.
 
 -- ===========================================================================================
--- 01_setup/schema.sql
+-- server_sql/src/01_setup/schema.sql
 -- ===========================================================================================
 -- Member Payment System: schema (types, tables, indexes, RLS, internal helpers).
 -- Domain by domain (server_sql/README.md): setup (this part: extensions, schemas, the deploy
@@ -645,7 +645,7 @@ $$;
 select app.deploy_private_functions();
 
 -- ===========================================================================================
--- 02_members/schema.sql
+-- server_sql/src/02_members/schema.sql
 -- ===========================================================================================
 -- Members and cards: members (and the level table their level refers to), their provider
 -- identities, cards and who is bound to them; the card helpers every money call uses. The
@@ -895,7 +895,7 @@ $$;
 select app.deploy_private_functions();
 
 -- ===========================================================================================
--- 03_qr/schema.sql
+-- server_sql/src/03_qr/schema.sql
 -- ===========================================================================================
 -- QR: a card's rotating payment codes. Only bcrypt hashes of a code's secret are stored; the
 -- plain code is returned once, to the caller that issued it.
@@ -1056,7 +1056,7 @@ $$;
 select app.deploy_private_functions();
 
 -- ===========================================================================================
--- 04_merchants/schema.sql
+-- server_sql/src/04_merchants/schema.sql
 -- ===========================================================================================
 -- Merchants and operators: the shops, the Supabase Auth users who work there and their role,
 -- and the check every merchant RPC starts with (app.merchant_context).
@@ -1185,7 +1185,7 @@ $$;
 select app.deploy_private_functions();
 
 -- ===========================================================================================
--- 05_money/schema.sql
+-- server_sql/src/05_money/schema.sql
 -- ===========================================================================================
 -- Money: every movement of a card's balance (transactions), the idempotency registry every
 -- money call goes through, and the helpers that charge, refund and top up.
@@ -1420,7 +1420,7 @@ as $$ select left(btrim(p_name), 1) || '**' $$;
 select app.deploy_private_functions();
 
 -- ===========================================================================================
--- 06_points/schema.sql
+-- server_sql/src/06_points/schema.sql
 -- ===========================================================================================
 -- Points and levels: the ledger of points members earn, and the rules that move a member's
 -- level with their points (the level table itself is in 02_members).
@@ -1528,7 +1528,7 @@ $$;
 select app.deploy_private_functions();
 
 -- ===========================================================================================
--- 07_settlements/schema.sql
+-- server_sql/src/07_settlements/schema.sql
 -- ===========================================================================================
 -- Settlements and reports: what a merchant is owed for a period, and the totals a settlement
 -- and a daily summary share (app.report_totals), so the two always agree.
@@ -1796,7 +1796,7 @@ $$;
 select app.deploy_private_functions();
 
 -- ===========================================================================================
--- 08_shifts/schema.sql
+-- server_sql/src/08_shifts/schema.sql
 -- ===========================================================================================
 -- Shifts (contract §9, shop operations): terminals, shifts and the cash drawer. Added after the
 -- first release, so it applies on a database that is selling, like every domain. A merchant
@@ -2137,7 +2137,7 @@ $$;
 select app.deploy_private_functions();
 
 -- ===========================================================================================
--- 09_jobs/schema.sql
+-- server_sql/src/09_jobs/schema.sql
 -- ===========================================================================================
 -- Jobs: what runs on a schedule (settlements, shared-card QR rotation, the idempotency purge)
 -- and app.schedule_jobs, which hands them to pg_cron where it is installed.

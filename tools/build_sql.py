@@ -45,7 +45,7 @@ def build_file(shipped: str, src: Path = SRC_DIR) -> str:
         if not path.is_file():
             continue  # a domain may have no RPCs, or no schema part
         text = path.read_text(encoding="utf-8").strip("\n")
-        out += [RULE, f"-- {folder.name}/{part}", RULE, text, ""]
+        out += [RULE, f"-- server_sql/src/{folder.name}/{part}", RULE, text, ""]
     return "\n".join(out)
 
 

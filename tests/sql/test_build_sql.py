@@ -28,7 +28,7 @@ def test_every_domain_source_lands_in_its_shipped_file_in_folder_order():
         "setup", "members", "qr", "merchants", "money", "points", "settlements", "shifts", "jobs"]
     for name, part in build_sql.PARTS.items():
         text = build_sql.build()[name]
-        places = [text.index(f"-- {f.name}/{part}\n") for f in folders if (f / part).is_file()]
+        places = [text.index(f"-- server_sql/src/{f.name}/{part}\n") for f in folders if (f / part).is_file()]
         assert places == sorted(places), name
         for f in folders:
             if (f / part).is_file():
