@@ -21,7 +21,7 @@ create schema if not exists audit;
 -- Both files are re-applied to a live database on every deploy (Supabase SQL editor: each
 -- paste runs as ONE transaction, so every lock a statement takes is held until the file ends).
 -- A re-apply must fail no payment and make none wait, so every statement of both files keeps
--- to these conventions (the shifts, terminals and every later section too):
+-- to these conventions (every domain of server_sql/src, and every one added later):
 --   1. Functions: `create or replace function` only, never drop one that callers may be
 --      running (a dropped function fails in-flight calls with XX000 "cache lookup failed").
 --      A signature change (new parameter, changed OUT columns) is a migration step: call
