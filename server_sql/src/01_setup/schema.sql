@@ -381,7 +381,8 @@ $$;
 
 -- Helpers are internal: no API role may execute a function of schema app, except the two the
 -- policies call (app.my_merchant_ids, app.my_managed_merchant_ids, granted where they are made).
--- Called at the end of each domain's schema part, for the helpers it made.
+-- Called at the end of each domain's schema part, for the helpers it made; a helper that neither
+-- anon nor authenticated may execute (so not PUBLIC either) is already private and skipped.
 create or replace function app.deploy_private_functions() returns void
 language plpgsql volatile
 set search_path = ''
@@ -393,6 +394,8 @@ begin
     select p.oid::pg_catalog.regprocedure as sig
     from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'app' and p.proname not in ('my_merchant_ids', 'my_managed_merchant_ids')
+      and (pg_catalog.has_function_privilege('anon', p.oid, 'execute')
+           or pg_catalog.has_function_privilege('authenticated', p.oid, 'execute'))
   loop
     perform app.deploy_grant('function', f.sig::text, '', array[]::text[], array['public', 'anon', 'authenticated']);
   end loop;
