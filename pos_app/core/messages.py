@@ -140,3 +140,60 @@ def message_for(name: str, language: str = "en") -> Words:
     unknown language falls back to English."""
     entry = CATALOG.get(name) or CATALOG["unexpected"]
     return entry.get(language) or entry["en"]
+
+
+# The manager view: reads, the business day, files and settlements. A manager meets these away
+# from the queue, so they name the day or the period (in the shop's time zone) and never repeat
+# the server's own sentence (function names, ids, UTC instants). `{…}` fields are filled by
+# `filled()`.
+CATALOG.update({
+    "mgr_no_answer": _w(("The server did not answer, so nothing could be read.", "Check the network and try again."),
+                        ("服务器没有应答，未能读取数据。", "请检查网络后重试。")),
+    "mgr_not_signed_in": _w(("You are not signed in any more (the session ended).", "Sign in again, then try again."),
+                            ("您已退出登录（会话已结束）。", "请重新登录后再试。")),
+    "mgr_forbidden": _w(("Your account may not do this at this shop: it needs the manager or owner role.", "Sign in as a manager, or ask the owner to give you the role."),
+                        ("您的账号在本店无权执行此操作：需要店长或店主角色。", "请以店长身份登录，或请店主为您授予该角色。")),
+    "mgr_merchant_inactive": _w(("This shop is not active on the payment system (suspended or closed).", "Call the payment platform's support."),
+                                ("本店在支付系统中未启用（已暂停或已关闭）。", "请联系支付平台的技术支持。")),
+    "mgr_refused": _w(("The server refused this request.", "Check what you chose and try again; if it keeps happening, call support."),
+                      ("服务器拒绝了此请求。", "请核对所选内容后重试；如果反复出现，请联系技术支持。")),
+    "day_in_future": _w(("{day} has not begun yet in the shop's time zone (today there is {today}).", "Choose {today} or an earlier day."),
+                        ("按本店时区，{day} 尚未开始（今天是 {today}）。", "请选择 {today} 或更早的日期。")),
+    "export_no_answer": _w(("The day's transactions could not be fetched, so no file was written.", "Check the network and export again."),
+                           ("未能获取当日交易，因此没有写入文件。", "请检查网络后重新导出。")),
+    "file_denied": _w(("The file could not be saved to {path}: there is no permission to write there.", "Choose another folder (your Documents folder, for example) and save again."),
+                      ("无法保存文件到 {path}：没有写入该位置的权限。", "请选择其他文件夹（例如“文档”文件夹）后重新保存。")),
+    "file_no_folder": _w(("The file could not be saved to {path}: that folder does not exist.", "Choose an existing folder (your Documents folder, for example) and save again."),
+                         ("无法保存文件到 {path}：该文件夹不存在。", "请选择已有的文件夹（例如“文档”文件夹）后重新保存。")),
+    "file_disk_full": _w(("The file could not be saved to {path}: the disk is full.", "Free some space, or choose another disk, and save again."),
+                         ("无法保存文件到 {path}：磁盘已满。", "请清理磁盘空间或选择其他磁盘后重新保存。")),
+    "file_failed": _w(("The file could not be saved to {path}.", "Choose another folder (your Documents folder, for example) and save again."),
+                      ("无法保存文件到 {path}。", "请选择其他文件夹（例如“文档”文件夹）后重新保存。")),
+    "settle_bad_period": _w(("The period ends before it starts.", "Choose a \"to\" day on or after the \"from\" day."),
+                            ("结束日期早于开始日期。", "请选择不早于开始日期的结束日期。")),
+    "settle_running": _w(("A settlement covers finished days only: {today} is not over yet in the shop's time zone.", "Choose days up to {yesterday}; today's running figures are on The day tab."),
+                         ("结算只包含已结束的营业日：按本店时区，{today} 尚未结束。", "请选择 {yesterday} 及以前的日期；今日实时数据请看“日报”页。")),
+    "settle_overlap": _w(("These days overlap the settlement already made for {period}.", "Choose days outside it, or pick it in the list to see its figures."),
+                         ("所选日期与已生成的结算单（{period}）重叠。", "请选择不重叠的日期，或在列表中选中该结算单查看。")),
+    "settle_overlap_unnamed": _w(("These days overlap a settlement already made.", "Reload the list to see which, and choose days outside it."),
+                                 ("所选日期与已生成的结算单重叠。", "请刷新列表查看是哪一张，并选择不重叠的日期。")),
+    "settle_offline": _w(("No connection to the server: no settlement was made.", "Check the network, then press Generate again."),
+                         ("无法连接服务器：未生成结算单。", "请检查网络后再次点击“生成结算单”。")),
+    "settle_no_answer": _w(("The server did not answer: the settlement may or may not have been made.", "Press Generate again when the network is back: the same days give back the same settlement, never a second one."),
+                           ("服务器没有应答：结算单可能已生成，也可能没有。", "网络恢复后请再次点击“生成结算单”：相同日期只会返回同一张结算单，不会重复生成。")),
+    # A refund at the manager's screen: the payment words ("a sale", "pay another way") would mislead.
+    "refund_attempt_unsettled": _w(("A sale or refund on this till is still waiting for its outcome.", "Press Retry or Check here to settle it before starting another refund."),
+                                   ("本收银台还有一笔交易或退款在等待结果。", "请先在此点击“重试”或“查询”确认结果，再开始新的退款。")),
+    "refund_idempotency_conflict": _w(("This refund can no longer go through: it was closed as not refunded.", "Start the refund again."),
+                                      ("此笔退款已关闭且未退款，无法继续。", "请重新发起退款。")),
+    "refund_card_inactive": _w(("The card is closed: money cannot be returned to it.", "Nothing was refunded. Call the payment platform's support."),
+                               ("该卡已注销，无法退款到此卡。", "未退任何款项。请联系支付平台的技术支持。")),
+    "refund_not_found": _w(("No such payment was found at this shop.", "Check the receipt and look the payment up again."),
+                           ("本店未找到这笔支付。", "请核对小票后重新查找。")),
+})
+
+
+def filled(name: str, language: str = "en", **values: object) -> Words:
+    """`message_for(name, language)` with its `{field}`s filled from `values`."""
+    words = message_for(name, language)
+    return Words(words.problem.format(**values), words.next_step.format(**values))

@@ -10,60 +10,14 @@ import json
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
-
 from pos_app.core import business_day
 from pos_app.core.codes import receipt_code
 from pos_app.core.day_report import from_summary
-from pos_app.core.journal import Journal
 from pos_app.core.messages import message_for
-from pos_app.core.receipt import Counter as ReceiptCounter
-from pos_app.core.sale import Counter, SaleService
 from pos_app.ui.i18n import Language
-from pos_app.ui.manager import ManagerView
-from tests.pos.api_shop import FaultyTransport, build_shop, signed_in
+from tests.pos.api_shop import FaultyTransport
 
-WAIT = 15000
-
-
-@pytest.fixture
-def shop(gateway):
-    return build_shop(gateway)
-
-
-@pytest.fixture
-def journal(tmp_path):
-    with Journal(tmp_path / "journal.sqlite3") as j:
-        yield j
-
-
-def sales_for(shop, who, journal, **client_kwargs) -> SaleService:
-    return SaleService(signed_in(shop, who, **client_kwargs), journal, Counter(merchant_code=shop.code, terminal="lane-1",
-                                                              operator=who.email))
-
-
-@pytest.fixture
-def paid(shop, journal):
-    """Two payments rung up by the cashier: 30.00 and 12.30."""
-    cashier = sales_for(shop, shop.cashier, journal)
-    return [cashier.run(cashier.prepare_charge(amount, shop.qr())).result for amount in ("30", "12.30")]
-
-
-def view_for(qtbot, shop, who, journal, language=None, **client_kwargs) -> ManagerView:
-    sales = sales_for(shop, who, journal, **client_kwargs)
-    info = sales.api.session_info()
-    counter = ReceiptCounter(info["merchant_name"], info["timezone"], info["currency"], cashier_email=who.email,
-                             terminal="lane-1")
-    view = ManagerView(sales.api, sales, language or Language("en"), info, counter)
-    qtbot.addWidget(view)
-    return view
-
-
-def find(qtbot, view, text):
-    panel = view.refunds
-    with qtbot.waitSignal(panel.controller.payment_shown, timeout=WAIT):
-        panel.find(text)
-    return panel.controller.payment
+from .manager_kit import WAIT, find, journal_fixture, paid_fixture, sales_for, view_for  # noqa: F401 - fixtures
 
 
 def test_the_manager_scans_a_receipt_refunds_part_and_sees_what_is_left(qtbot, shop, journal, paid, tmp_path):
@@ -182,11 +136,13 @@ def test_settling_yesterday_works_and_again_returns_the_same_settlement(qtbot, s
     assert panel.model.rowCount() == 1 and panel.model.cell(0, "period") == yesterday.isoformat()
 
 
-def test_a_period_still_running_is_refused_in_the_servers_words(qtbot, shop, journal):
+def test_a_period_still_running_is_refused_in_the_managers_words_naming_the_shops_days(qtbot, shop, journal):
     view = view_for(qtbot, shop, shop.manager, journal)
     panel = view.settlements
     today = business_day.today("Asia/Shanghai")
-    with qtbot.waitSignal(panel.controller.failed, timeout=WAIT) as got:
+    with qtbot.waitSignal(panel.controller.failed, timeout=WAIT):
         panel.generate(today, today)
-    assert got.args[0].startswith(message_for("invalid_argument", "en").problem)
-    assert "a period that has ended" in got.args[0] and panel.message.text() == got.args[0]
+    yesterday = today - timedelta(days=1)
+    assert panel.message.text() == str(message_for("settle_running", "en")).format(
+        today=today.isoformat(), yesterday=yesterday.isoformat())
+    assert "merchant_daily_summary" not in panel.message.text()

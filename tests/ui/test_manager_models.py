@@ -74,7 +74,20 @@ def test_settlements_show_their_period_as_local_days_and_their_figures():
     model.set_rows([s, month])
     assert model.cell(0, "period") == "2030-01-31" and model.cell(1, "period") == "2030-01-01 – 2030-01-31"
     assert model.cell(0, "paid") == "¥192.50" and model.cell(0, "net") == "¥72.50"
-    assert (model.cell(0, "source"), model.cell(1, "source")) == ("by hand", "scheduled")
+    assert (model.cell(0, "source"), model.cell(1, "source")) == ("(platform)", "the schedule")
+
+
+def test_a_settlement_made_by_hand_names_the_person_not_their_user_id():
+    s = {"period_start": "2030-01-30T16:00:00+00:00", "period_end": "2030-01-31T16:00:00+00:00",
+         "timezone": "Asia/Shanghai", "currency": "CNY", "payments_count": 0, "payments_paid": "0",
+         "refunds_amount": "0", "topups_amount": "0", "net_amount": "0", "source": "manual",
+         "created_by": "5f0c4a57-0000-4000-8000-000000000001"}
+    language = Language("zh_CN")
+    model = SettlementsModel(language, "Asia/Shanghai")
+    model.set_rows([s | {"created_by_email": "li@shop.test", "created_by_name": "李经理"},
+                    s | {"created_by_email": "li@shop.test", "created_by_name": None}])
+    assert [model.cell(i, "source") for i in range(2)] == ["李经理", "li@shop.test"]
+    assert model.headerData(model.column_index("source"), Qt.Orientation.Horizontal) == "生成人"
 
 
 def test_the_chart_has_24_bars_with_heights_proportional_to_each_hour(qtbot):

@@ -3,37 +3,44 @@ every transaction of the day, paged with the keyset) off the UI thread."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
 
+from pos_app.core import business_day
 from pos_app.core.day_csv import csv_bytes
 from pos_app.core.day_report import DayReport, from_summary
 from pos_app.core.day_transactions import fetch_all
 
 from ..i18n import Language
 from .background import BackgroundController
-from .failures import failure_words
+from .failures import day_failure, export_failure
 
 
 class DayController(BackgroundController):
     loaded = Signal(object)  # day_report.DayReport
-    failed = Signal(str)  # words
+    load_failed = Signal(object)  # failures.Say: the chosen day could not be read (no figures shown)
+    failed = Signal(object)  # failures.Say: the CSV could not be made
     exported = Signal(str, int)  # path, number of transactions
 
-    def __init__(self, api: Any, language: Language, parent=None):
+    def __init__(self, api: Any, language: Language, timezone: str = "UTC",
+                 now: Callable[[], datetime] | None = None, parent=None):
         super().__init__(parent)
         self.api = api
         self.language = language
+        self.timezone = timezone
+        self._now = now or (lambda: datetime.now(UTC))
         self.report: DayReport | None = None
 
-    def _call(self, fn, on_done) -> None:
-        self._run(fn, on_done, lambda e: self.failed.emit(failure_words(e, self.language)))
-
     def load(self, day: date) -> None:
-        self._call(lambda: from_summary(self.api.daily_summary(day)), self._loaded)
+        def failed(error: BaseException) -> None:
+            self.report = None
+            today = business_day.today(self.timezone, self._now())
+            self.load_failed.emit(lambda lang: day_failure(error, lang, day, today))
+        self._run(lambda: from_summary(self.api.daily_summary(day)), self._loaded, failed)
 
     def _loaded(self, report: DayReport) -> None:
         self.report = report
@@ -50,4 +57,5 @@ class DayController(BackgroundController):
             rows = fetch_all(self.api, report.period_start, report.period_end)
             target.write_bytes(csv_bytes(report, rows))
             return str(target), len(rows)
-        self._call(work, lambda got: self.exported.emit(*got))
+        self._run(work, lambda got: self.exported.emit(*got),
+                  lambda e: self.failed.emit(lambda lang: export_failure(e, lang, str(target))))

@@ -8,8 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QDateEdit, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.core import business_day, z_report
 from pos_app.core.day_report import DayReport, problems
@@ -17,12 +16,35 @@ from pos_app.core.money import format_amount
 
 from ..i18n import Language
 from .day_controller import DayController
+from .day_edit import DayEdit, qdate
+from .failures import Say, file_failure
 from .hour_chart import HourChart
 from .models import CashiersModel
 from .printing import print_with_dialog, write_pdf
+from .save_dialog import ask_save_path
 from .tables import make_table
 
+# The legend under a net: smaller and quieter than the figures, still easy to read.
+LEGEND_STYLE = "color: #444; font-size: 13px;"
 Z_WIDTH = 40  # columns of the Z report on a page (a roll takes 32, but a page has room)
+
+
+def shown(label: QLabel, text: str) -> None:
+    """Set a label's words and show it only when it has some: an empty label still takes a
+    line, and a screen of empty lines pushes what is said away from what it is about."""
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def net_legend(language: Language, paid, refunds, topups, net, money) -> str:
+    """How net is made, with the figures it is made of, and what a net below zero means (the
+    server's formula, app.report_totals: paid − refunds − counter top-ups)."""
+    t = language.t
+    legend = t("mgr.net_legend", paid=money(paid), refunds=money(refunds), topups=money(topups), net=money(net))
+    if net < 0:
+        owed = t("mgr.net_owed_platform", amount=money(-net))
+        legend += owed if language.code.startswith("zh") else f" {owed}"
+    return legend
 
 
 class DayPanel(QWidget):
@@ -32,16 +54,14 @@ class DayPanel(QWidget):
         self.currency = currency
         self.timezone = timezone
         self._now = now or (lambda: datetime.now(UTC))
-        self.controller = DayController(api, language, self)
+        self.controller = DayController(api, language, timezone, self._now, self)
         self.report: DayReport | None = None
         self._say = lambda: ""  # the message, rebuilt in the current language on a switch
 
         today = business_day.today(timezone, self._now())
         self.day_label = QLabel()
-        self.day = QDateEdit(QDate(today.year, today.month, today.day))
-        self.day.setCalendarPopup(True)
-        self.day.setMaximumDate(QDate(today.year, today.month, today.day))  # the server refuses later days
-        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day = DayEdit(today)
+        self.day.setMaximumDate(qdate(today))  # the server refuses later days
         self.day_label.setBuddy(self.day)
         self.show_button = QPushButton()
         self.payments = QLabel()
@@ -49,6 +69,10 @@ class DayPanel(QWidget):
         self.topups = QLabel()
         self.net = QLabel()
         self.net.setStyleSheet("font-size: 20px; font-weight: bold;")
+        # How net is made, under it: a negative net on a day of top-ups is right, and says why.
+        self.net_legend = QLabel()
+        self.net_legend.setWordWrap(True)
+        self.net_legend.setStyleSheet(LEGEND_STYLE)
         self.scope_note = QLabel()
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -67,11 +91,18 @@ class DayPanel(QWidget):
         top.addStretch(1)
         for b in (self.csv_button, self.print_z_button, self.z_pdf_button):
             top.addWidget(b)
-        figures = QGridLayout()
-        figures.addWidget(self.payments, 0, 0)
-        figures.addWidget(self.refunds, 1, 0)
-        figures.addWidget(self.topups, 2, 0)
-        figures.addWidget(self.net, 0, 1, 3, 1)
+        counts = QVBoxLayout()
+        for label in (self.payments, self.refunds, self.topups):
+            counts.addWidget(label)
+        counts.addStretch(1)
+        net_box = QVBoxLayout()
+        net_box.addWidget(self.net)
+        net_box.addWidget(self.net_legend)
+        net_box.addStretch(1)
+        figures = QHBoxLayout()
+        figures.addLayout(counts)
+        figures.addSpacing(24)
+        figures.addLayout(net_box, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(figures)
@@ -90,7 +121,8 @@ class DayPanel(QWidget):
         self.print_z_button.clicked.connect(self.print_z)
         self.z_pdf_button.clicked.connect(self._ask_z_pdf)
         self.controller.loaded.connect(self._show)
-        self.controller.failed.connect(lambda words: self._message(lambda: words))
+        self.controller.load_failed.connect(self._load_failed)
+        self.controller.failed.connect(self._say_failure)
         self.controller.exported.connect(
             lambda path, n: self._message(lambda: self.language.t("mgr.exported", count=n, path=path)))
         self.controller.busy_changed.connect(self._busy)
@@ -104,7 +136,7 @@ class DayPanel(QWidget):
     def load(self, day: date | None = None) -> None:
         """Show `day` (the chosen one by default)."""
         if day is not None:
-            self.day.setDate(QDate(day.year, day.month, day.day))
+            self.day.set_day(day)
         self._message(lambda: "")
         self.controller.load(self.chosen_day())
 
@@ -122,7 +154,12 @@ class DayPanel(QWidget):
         """The closing report of the shown day as a PDF at `path`."""
         if self.report is None:
             return None
-        saved = write_pdf(self.z_lines(), path, f"Z {self.report.merchant_code} {self.report.day}")
+        try:
+            saved = write_pdf(self.z_lines(), path, f"Z {self.report.merchant_code} {self.report.day}")
+        except OSError as e:
+            error = e  # `e` is gone after the except block; the words are said again on a switch
+            self._say_failure(lambda lang: file_failure(error, lang, str(path)))
+            return None
         self._message(lambda: self.language.t("mgr.saved", path=str(saved)))
         return saved
 
@@ -134,28 +171,43 @@ class DayPanel(QWidget):
     def _ask_csv(self) -> None:
         if self.report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.language.t("mgr.export_csv").replace("&", ""),
-                                              f"{self.report.merchant_code}-{self.report.day}.csv", "CSV (*.csv)")
+        path = ask_save_path(self, self.language.t("mgr.export_csv"), self.csv_name(), "CSV (*.csv)")
         if path:
             self.export_csv(path)
 
     def _ask_z_pdf(self) -> None:
         if self.report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.language.t("mgr.z_pdf").replace("&", ""),
-                                              f"Z-{self.report.merchant_code}-{self.report.day}.pdf", "PDF (*.pdf)")
+        path = ask_save_path(self, self.language.t("mgr.z_pdf"), self.z_pdf_name(), "PDF (*.pdf)")
         if path:
             self.save_z_pdf(path)
 
+    def csv_name(self) -> str:
+        return f"Day-{self.report.merchant_code}-{self.report.day}.csv" if self.report else ""
+
+    def z_pdf_name(self) -> str:
+        return f"Z-{self.report.merchant_code}-{self.report.day}.pdf" if self.report else ""
+
+    def _say_failure(self, say: Say) -> None:
+        self._message(lambda: say(self.language.code))
+
+    def _load_failed(self, say: Say) -> None:
+        # The figures on screen are of another day than the one chosen: they go.
+        self.report = None
+        self.cashiers.set_rows([])
+        self.chart.set_values([0] * 24)
+        self._render_figures()
+        self._say_failure(say)
+        self._busy(False)
+
     def _message(self, say) -> None:
         self._say = say
-        self.message.setText(say())
+        shown(self.message, say())
 
     def _show(self, report: DayReport) -> None:
         self.report = report
         self.cashiers.set_rows(list(report.by_cashier))
-        paid = [h.payments_paid for h in report.by_hour]
-        self.chart.set_values(paid, format_amount(max(paid), report.currency, self.language.code))
+        self._render_chart()
         found = problems(report)
         self._message(lambda: self.language.t("mgr.day_inconsistent", problems="; ".join(found)) if found else "")
         self._render_figures()
@@ -165,9 +217,13 @@ class DayPanel(QWidget):
         t = self.language.t
         r = self.report
         if r is None:
-            for label in (self.payments, self.refunds, self.topups, self.net, self.scope_note):
+            for label in (self.payments, self.refunds, self.topups, self.net, self.net_legend, self.scope_note):
                 label.setText("")
+                label.hide()  # no empty band between the day and what is said about it
+            self.net.setToolTip("")
             return
+        for label in (self.payments, self.refunds, self.topups, self.net, self.net_legend):
+            label.show()
 
         def money(v):
             return format_amount(v, r.currency, self.language.code)
@@ -177,6 +233,9 @@ class DayPanel(QWidget):
         self.refunds.setText(t("mgr.day_refunds", count=f.refunds_count, amount=money(f.refunds_amount)))
         self.topups.setText(t("mgr.day_topups", count=f.topups_count, amount=money(f.topups_amount)))
         self.net.setText(t("mgr.day_net", net=money(f.net_amount)))
+        legend = net_legend(self.language, f.payments_paid, f.refunds_amount, f.topups_amount, f.net_amount, money)
+        self.net_legend.setText(legend)
+        self.net.setToolTip(legend)
         self.scope_note.setText(t("mgr.day_own") if r.scope == "own" else "")
         self.scope_note.setVisible(r.scope == "own")
 
@@ -193,6 +252,21 @@ class DayPanel(QWidget):
         self.csv_button.setText(t("mgr.export_csv"))
         self.print_z_button.setText(t("mgr.print_z"))
         self.z_pdf_button.setText(t("mgr.z_pdf"))
-        self.message.setText(self._say())
+        shown(self.message, self._say())
         self._render_figures()
+        self._render_chart()
+
+    def _render_chart(self) -> None:
+        r = self.report
+        if r is None:
+            return
+        t = self.language.t
+
+        def money(v):
+            return format_amount(v, r.currency, self.language.code)
+        paid = [h.payments_paid for h in r.by_hour]
+        tips = [t("mgr.hour_tip", start=f"{hour:02d}:00", end=f"{(hour + 1) % 24:02d}:00", paid=money(h.payments_paid),
+                  count=h.payments_count, refunds=money(h.refunds_amount), topups=money(h.topups_amount))
+                for hour, h in enumerate(r.by_hour)]
+        self.chart.set_values(paid, money(max(paid)), tips)
 

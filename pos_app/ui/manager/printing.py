@@ -55,8 +55,11 @@ def draw_columns(painter: QPainter, line: str, baseline: float) -> None:
 
 
 def write_pdf(lines: list[str], path: str | Path, title: str = "") -> Path:
-    """The lines as a PDF at `path` (A4 portrait, 15 mm margins); the path."""
+    """The lines as a PDF at `path` (A4 portrait, 15 mm margins); the path. OSError when the
+    file cannot be written (QPdfWriter itself would only warn on the console)."""
     path = Path(path)
+    with path.open("wb"):
+        pass
     writer = QPdfWriter(str(path))
     writer.setTitle(title)
     writer.setResolution(300)

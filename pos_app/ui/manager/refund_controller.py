@@ -13,21 +13,22 @@ from PySide6.QtCore import Signal
 from pos_app.core import business_day
 from pos_app.core.codes import ReceiptCode, classify
 from pos_app.core.day_transactions import fetch_all
-from pos_app.core.messages import message_for
+from pos_app.core.messages import CATALOG, message_for
 from pos_app.core.refund_check import Payment, payment_from_tx
 from pos_app.core.sale import Outcome, SaleRefused, SaleService
 
 from ..i18n import Language
 from .background import BackgroundController
-from .failures import failure_words
+from .failures import Say, read_failure
 
 
 class RefundController(BackgroundController):
     payment_shown = Signal(object)  # refund_check.Payment
-    lookup_failed = Signal(str)  # words for the manager
+    lookup_failed = Signal(object)  # failures.Say: no payment to show
     today_loaded = Signal(list)  # rows of merchant_list_transactions
+    today_failed = Signal(object)  # failures.Say: today's list could not be read
     outcome = Signal(object)  # sale.Outcome
-    refused = Signal(str, str)  # words, and the key of an unsettled attempt ("" if none)
+    refused = Signal(object, str)  # failures.Say, and the key of an unsettled attempt ("" if none)
 
     def __init__(self, api: Any, sales: SaleService, language: Language, timezone: str, now=None, parent=None):
         super().__init__(parent)
@@ -38,8 +39,11 @@ class RefundController(BackgroundController):
         self._now = now  # a clock for tests; None: the real one
         self.payment: Payment | None = None
 
-    def _words(self, name: str) -> str:
-        return str(message_for(name, self.language.code))
+    @staticmethod
+    def _words(name: str) -> Say:
+        """The words for `name`, as said of a refund where the sale's words would mislead."""
+        refund_name = f"refund_{name}"
+        return lambda lang: str(message_for(refund_name if refund_name in CATALOG else name, lang))
 
     # -- finding the payment ---------------------------------------------------------------
 
@@ -53,7 +57,7 @@ class RefundController(BackgroundController):
             self.lookup_failed.emit(self._words(name))
             return
         self._run(lambda: payment_from_tx(self.api.get_tx(found.tx_id)), self._shown,
-                   lambda e: self.lookup_failed.emit(failure_words(e, self.language)))
+                   lambda e: self.lookup_failed.emit(lambda lang: read_failure(e, lang, prefix="refund_")))
 
     def _shown(self, payment: Payment) -> None:
         self.payment = payment
@@ -64,7 +68,7 @@ class RefundController(BackgroundController):
         day = business_day.today(self.timezone, self._now() if self._now else None)
         since, until = business_day.period(day, day, self.timezone)
         self._run(lambda: fetch_all(self.api, since, until, kind="payment"), self.today_loaded.emit,
-                   lambda e: self.lookup_failed.emit(failure_words(e, self.language)))
+                   lambda e: self.today_failed.emit(lambda lang: read_failure(e, lang)))
 
     # -- refunding -------------------------------------------------------------------------
 

@@ -55,9 +55,20 @@ class RefundDialog(QDialog):
             checked = check_refund(self.values["amount"], self.remaining, self.values["reason"])
         except RefundInputError as e:
             self.problem.setText(str(message_for(e.reason, self.language.code)))
+            self._fit()
             return None
         self.problem.setText("")
         return checked
+
+    def _fit(self) -> None:
+        """Grow to hold the problem's words (two or three wrapped lines): at the height it had,
+        the layout would push them up over the Reason box, whose height is fixed."""
+        layout = self.layout()
+        layout.activate()
+        need = max(layout.totalHeightForWidth(self.width()), layout.totalMinimumSize().height())
+        self.setMinimumHeight(need)
+        if self.height() < need:
+            self.resize(self.width(), need)
 
     def accept(self) -> None:
         if self.validate() is not None:

@@ -9,10 +9,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout,
                                QWidget)
 
-from pos_app.core.messages import message_for
+from pos_app.core.messages import CATALOG, message_for
 from pos_app.core.money import format_amount
 from pos_app.core.receipt import Counter, Receipt, from_refund
 from pos_app.core.receipt_text import render_text
@@ -23,13 +23,16 @@ from ..cashier.receipt_output import print_with_dialog as print_receipt_with_dia
 from ..cashier.receipt_paint import save_pdf as save_receipt_pdf
 from ..cashier.receipt_widget import SLIP_WIDTH, ReceiptWidget
 from ..i18n import Language
+from .failures import Say, file_failure
 from .models import PaymentsModel, RefundsModel
 from .refund_controller import RefundController
 from .refund_dialog import RefundDialog
+from .save_dialog import ask_save_path, check_writable
 from .tables import make_table
 
 _STATE_TITLES = {"done": "mgr.done", "failed": "mgr.failed", "pending": "mgr.pending", "voided": "mgr.voided"}
 # The outcome's colour is read before its words: green done, red refused, amber unknown.
+_PENDING_NAMES = ("offline", "outcome_unknown")  # their refund words say "press Retry"
 _STATE_COLOURS = {"done": "#1b7a36", "failed": "#b00020", "pending": "#a15c00", "voided": "#b00020"}
 
 
@@ -45,12 +48,19 @@ class RefundPanel(QWidget):
         self.last: Outcome | None = None
         self._unsettled_key = ""
         self.dialog: RefundDialog | None = None
+        # What went wrong, kept as words to say again in the other language on a switch.
+        self._lookup_say: Say | None = None
+        self._today_say: Say | None = None
+        self._refused_say: Say | None = None
 
         self.code = QLineEdit()
         self.code.setClearButtonEnabled(True)
         self.find_button = QPushButton()
         self.today_label = QLabel()
         self.reload_button = QPushButton()
+        self.today_note = QLabel()
+        self.today_note.setWordWrap(True)
+        self.today_note.hide()
         self.today_model = PaymentsModel(language, currency, timezone, self)
         self.today_table = make_table(self.today_model)
 
@@ -94,6 +104,7 @@ class RefundPanel(QWidget):
         left = QVBoxLayout()
         left.addLayout(find_row)
         left.addLayout(today_row)
+        left.addWidget(self.today_note)
         left.addWidget(self.today_table, 2)
         left.addWidget(self.summary)
         left.addWidget(self.refunded)
@@ -125,9 +136,10 @@ class RefundPanel(QWidget):
         self.print_button.clicked.connect(self.print_receipt)
         self.pdf_button.clicked.connect(self._ask_pdf)
         c = self.controller
-        c.payment_shown.connect(self._show_payment)
+        c.payment_shown.connect(self._payment_found)
         c.lookup_failed.connect(self._show_lookup_failure)
-        c.today_loaded.connect(self.today_model.set_rows)
+        c.today_loaded.connect(self._today_loaded)
+        c.today_failed.connect(self._today_failed)
         c.outcome.connect(self._show_outcome)
         c.refused.connect(self._show_refused)
         c.busy_changed.connect(self._busy)
@@ -164,6 +176,7 @@ class RefundPanel(QWidget):
     def _dialog_accepted(self) -> None:
         checked = self.dialog.validate() if self.dialog else None
         if checked is not None:
+            self._refused_say = None
             self.state.setText(self.language.t("mgr.sending"))
             self.words.setText("")
             self.controller.refund(*checked)
@@ -174,18 +187,29 @@ class RefundPanel(QWidget):
         return print_receipt_with_dialog(self.receipt, self.language.code, self)
 
     def save_receipt_pdf(self, path: str | Path) -> Path | None:
-        """The shown refund receipt as a PDF at `path`, drawn as the cashier's receipts are."""
+        """The shown refund receipt as a PDF at `path`, drawn as the cashier's receipts are;
+        None, with the reason in the outcome's words, if it cannot be written there."""
         if self.receipt is None:
+            return None
+        try:
+            check_writable(path)  # Qt's PDF writer would fail without a word
+        except OSError as e:
+            self.words.setText(file_failure(e, self.language.code, str(path)))
             return None
         save_receipt_pdf(self.receipt, str(path), self.language.code)
         self.words.setText(self.language.t("mgr.saved", path=str(path)))
         return Path(path)
 
+    def receipt_pdf_name(self) -> str:
+        """`Refund-2026-12-01-1a2b3c4d.pdf`: the shop's day and the refund's id, to be found again."""
+        if self.receipt is None:
+            return ""
+        return f"Refund-{self.receipt.local_time:%Y-%m-%d}-{self.receipt.tx_id[:8]}.pdf"
+
     def _ask_pdf(self) -> None:
         if self.receipt is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.language.t("mgr.save_pdf").replace("&", ""),
-                                              f"refund-{self.receipt.tx_id[:8]}.pdf", "PDF (*.pdf)")
+        path = ask_save_path(self, self.language.t("mgr.save_pdf"), self.receipt_pdf_name(), "PDF (*.pdf)")
         if path:
             self.save_receipt_pdf(path)
 
@@ -200,7 +224,7 @@ class RefundPanel(QWidget):
     def _show_payment(self, payment: Payment | None) -> None:
         t = self.language.t
         if payment is None:
-            self.summary.setText(t("mgr.no_payment"))
+            self.summary.setText(self._lookup_say(self.language.code) if self._lookup_say else t("mgr.no_payment"))
             self.refunded.setText("")
             self.remaining.setText("")
             self.refunds_model.set_rows([])
@@ -227,12 +251,49 @@ class RefundPanel(QWidget):
     def counter_zone(self) -> ZoneInfo:
         return ZoneInfo(self.counter.timezone)
 
-    def _show_lookup_failure(self, words: str) -> None:
+    def _payment_found(self, payment: Payment) -> None:
+        self._lookup_say = None
+        if payment.kind == "payment":
+            # The server's figures of this payment are the newest there are: the list shows them
+            # too, so it never offers again what a refund just gave back.
+            self.today_model.update_payment(payment.tx_id, payment.refunded_total, payment.remaining)
+        self._forget_outcome_unless_of(payment.tx_id)
+        self._show_payment(payment)
+
+    def _forget_outcome_unless_of(self, tx_id: str | None) -> None:
+        """Another payment is chosen: the last refund's outcome and receipt belong to the one
+        before, so they go. An outcome still unknown stays (its Retry/Check is the only way to
+        settle it, and no refund may start until it is settled)."""
+        last = self.last
+        if last is None or last.state == "pending" or last.attempt.original_tx_id == tx_id:
+            return
+        self.last = None
+        self.receipt = None
+        self.state.setText("")
+        self.words.setText("")
+        self.receipt_slip.show_receipt(None, self.language.code)
+        self._set_outcome_buttons(retry=False, check=False)
+
+    def _show_lookup_failure(self, say: Say) -> None:
         self.controller.payment = None
+        self._forget_outcome_unless_of(None)
+        self._lookup_say = say
         self._show_payment(None)
-        self.summary.setText(words)
+
+    def _today_loaded(self, rows: list) -> None:
+        self._today_say = None
+        self.today_note.setText("")
+        self.today_note.hide()
+        self.today_model.set_rows(rows)
+
+    def _today_failed(self, say: Say) -> None:
+        # Said by the list, not over the payment being refunded: that one is still shown right.
+        self._today_say = say
+        self.today_note.setText(say(self.language.code))
+        self.today_note.show()
 
     def _show_outcome(self, outcome: Outcome) -> None:
+        self._refused_say = None
         self.last = outcome
         self.receipt = from_refund(outcome.result, self.counter) if outcome.state == "done" else None
         self._unsettled_key = outcome.key if outcome.state == "pending" else ""
@@ -253,17 +314,20 @@ class RefundPanel(QWidget):
             self.words.setText(str(message_for("forbidden", self.language.code)))
         else:
             name = outcome.error or "unexpected"
-            if outcome.state == "pending" and name in ("offline", "outcome_unknown"):
-                name = f"refund_{name}"  # the payment wording would warn against charging again
+            # The payment's wording would warn against charging again, or speak of a sale.
+            refund_word = f"refund_{name}" in CATALOG and (outcome.state == "pending" or name not in _PENDING_NAMES)
+            if refund_word:
+                name = f"refund_{name}"
             self.words.setText(str(message_for(name, self.language.code)))
         self.receipt_slip.show_receipt(self.receipt, self.language.code)
         pending = outcome.state == "pending"
         self._set_outcome_buttons(retry=pending and self.controller.can_retry(outcome.key), check=pending)
 
-    def _show_refused(self, words: str, key: str) -> None:
+    def _show_refused(self, say: Say, key: str) -> None:
+        self._refused_say = say
         self.state.setText(self.language.t("mgr.failed"))
         self.state.setStyleSheet(f"font-size: 18px; font-weight: bold; color: {_STATE_COLOURS['failed']};")
-        self.words.setText(words)
+        self.words.setText(say(self.language.code))
         if key:  # an earlier refund (or sale) is unsettled: let the manager settle it from here
             self._unsettled_key = key
             self._set_outcome_buttons(retry=self.controller.can_retry(key), check=True)
@@ -300,5 +364,9 @@ class RefundPanel(QWidget):
         self.print_button.setText(t("mgr.print"))
         self.pdf_button.setText(t("mgr.save_pdf"))
         self._show_payment(self.controller.payment)
-        if self.last is not None:
+        if self._today_say is not None:
+            self.today_note.setText(self._today_say(self.language.code))
+        if self._refused_say is not None:
+            self._show_refused(self._refused_say, "")
+        elif self.last is not None:
             self._render_outcome()

@@ -19,6 +19,7 @@ class Column:
     label: str  # an i18n key
     cell: Callable[[Any, str], str]  # (row, language code) -> the text shown
     numeric: bool = False  # right-aligned, as figures are
+    tip: str = ""  # an i18n key: the header's tooltip, saying how a figure is made
 
 
 class RowsModel(QAbstractTableModel):
@@ -66,8 +67,12 @@ class RowsModel(QAbstractTableModel):
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.language.t(self.columns[section].label)
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            column = self.columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.language.t(column.label)
+            if role == Qt.ItemDataRole.ToolTipRole and column.tip:
+                return self.language.t(column.tip)
         return super().headerData(section, orientation, role)
 
     def _relabel(self) -> None:

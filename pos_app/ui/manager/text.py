@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from ..i18n import register
 
+# Mnemonics (&x) are unique among what shows at once: the window's tabs and Sign out (C, M, O),
+# the three tabs here (R, D, S) and the buttons of the tab shown.
 register({
     # tabs
     "mgr.tab_refunds": ("&Refunds", "退款(&R)"),
@@ -23,7 +25,7 @@ register({
     "mgr.refunded_line": ("Already refunded: {total}", "已退款：{total}"),
     "mgr.remaining_line": ("Still refundable: {remaining}", "可退金额：{remaining}"),
     "mgr.refund_all": ("Refund &all", "全额退款(&A)"),
-    "mgr.refund_part": ("Refund &part…", "部分退款(&P)…"),
+    "mgr.refund_part": ("Ref&und part…", "部分退款(&U)…"),
     "mgr.sending": ("Sending the refund…", "正在提交退款…"),
     "mgr.done": ("Refund done.", "退款完成。"),
     "mgr.failed": ("Refund not done.", "退款未完成。"),
@@ -31,12 +33,10 @@ register({
     "mgr.voided": ("Refund not carried out.", "退款未执行。"),
     "mgr.manager_must_approve": ("A manager must approve this refund.", "此退款需要店长批准。"),
     "mgr.retry": ("Re&try", "重试(&T)"),
-    "mgr.check": ("&Check", "查询(&C)"),
+    "mgr.check": ("C&heck", "查询(&H)"),
     "mgr.print": ("&Print…", "打印(&P)…"),
-    "mgr.save_pdf": ("Save P&DF…", "保存 PDF(&D)…"),
+    "mgr.save_pdf": ("Sa&ve PDF…", "保存 PDF(&V)…"),
     "mgr.saved": ("Saved to {path}", "已保存到 {path}"),
-    "mgr.read_failed": ("The server did not answer.", "服务器没有应答。"),
-    "mgr.try_again": ("Check the network and try again.", "请检查网络后重试。"),
     # the refund dialog
     "mgr.dialog_title": ("Refund", "退款"),
     "mgr.dialog_amount": ("Amount to refund (at most {remaining})", "退款金额（最多 {remaining}）"),
@@ -59,14 +59,14 @@ register({
     "mgr.col_topups": ("Top-ups", "充值"),
     "mgr.col_net": ("Net", "净额"),
     "mgr.col_period": ("Period", "期间"),
-    "mgr.col_source": ("Made by", "生成方式"),
+    "mgr.col_source": ("Made by", "生成人"),
     "mgr.platform": ("(platform)", "（平台）"),
     "mgr.role_cashier": ("cashier", "收银员"),
     "mgr.role_manager": ("manager", "店长"),
     "mgr.role_owner": ("owner", "店主"),
     # the day
     "mgr.day": ("Business day", "营业日"),
-    "mgr.show": ("&Show", "显示(&S)"),
+    "mgr.show": ("Sho&w", "显示(&W)"),
     "mgr.day_payments": ("Payments: {count} · amount {raw} · discount {discount} · paid {paid}",
                          "支付：{count} 笔 · 消费 {raw} · 优惠 {discount} · 实收 {paid}"),
     "mgr.day_refunds": ("Refunds: {count} · {amount}", "退款：{count} 笔 · {amount}"),
@@ -91,7 +91,19 @@ register({
     "mgr.settlement_replayed": ("This period was already settled: the same settlement, as first recorded.",
                                 "该期间已结算：以下为首次生成的同一结算单。"),
     "mgr.settlement_new": ("Settlement generated.", "结算单已生成。"),
-    "mgr.bad_period": ("The period ends before it starts.", "结束日期早于开始日期。"),
-    "mgr.scheduled": ("scheduled", "定时"),
-    "mgr.manual": ("by hand", "手动"),
+    # how net is made (merchant_daily_summary and settlements count it alike: app.report_totals)
+    "mgr.net_legend": ("Net = paid {paid} − refunds {refunds} − counter top-ups {topups} = {net}. Top-up cash taken "
+                       "at the counter belongs to the platform, so it is taken off: net is what the shop is owed "
+                       "at settlement.",
+                       "净额 = 实收 {paid} − 退款 {refunds} − 柜台充值 {topups} = {net}。柜台收取的充值现金属于平台，"
+                       "因此要扣除：净额即结算时平台应付本店的金额。"),
+    "mgr.net_owed_platform": ("Below zero: the shop holds more top-up cash than it took by card, and owes the "
+                              "platform {amount} at settlement.",
+                              "为负数：本店代收的充值现金多于刷卡实收，结算时本店应付平台 {amount}。"),
+    "mgr.col_net_tip": ("Net = paid − refunds − counter top-ups (top-up cash belongs to the platform)",
+                        "净额 = 实收 − 退款 − 柜台充值（充值现金属于平台）"),
+    "mgr.hour_tip": ("{start}–{end}: paid {paid} ({count} payments), refunds {refunds}, top-ups {topups}",
+                     "{start}–{end}：实收 {paid}（{count} 笔支付），退款 {refunds}，充值 {topups}"),
+    # who made a settlement
+    "mgr.made_by_schedule": ("the schedule", "定时任务"),
 })
