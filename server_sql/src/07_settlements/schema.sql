@@ -84,7 +84,8 @@ as $$
 $$;
 
 -- A settlement as the API returns it. The local_* fields show the period in the time zone it
--- was cut in, for people reading it.
+-- was cut in, for people reading it; created_by_email and created_by_name name the person who
+-- generated it by hand (null for the scheduler and the platform), as a screen shows it.
 create or replace function app.settlement_json(p_settlement_id uuid) returns jsonb
 language sql stable
 set search_path = ''
@@ -101,7 +102,10 @@ as $$
     'topups_count', s.topups_count, 'topups_amount', s.topups_amount,
     'net_amount', s.net_amount, 'source', s.source, 'created_by', s.created_by,
     'created_at', s.created_at)
+    || jsonb_build_object('created_by_email', u.email,
+                          'created_by_name', nullif(btrim(u.raw_user_meta_data ->> 'display_name'), ''))
   from app.settlements s join app.merchants m on m.id = s.merchant_id
+  left join auth.users u on u.id = s.created_by
   where s.id = p_settlement_id
 $$;
 
