@@ -3,8 +3,10 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-stamp
+# supabase-js and its test runner's packages (tests/js), installed with npm when missing.
+JS_STAMP := tests/js/node_modules/.install-stamp
 
-.PHONY: setup lint test demo bench installer sql clean
+.PHONY: setup js-setup lint test demo bench bench-quick installer sql clean
 
 setup: $(STAMP)
 
@@ -12,17 +14,27 @@ $(STAMP): pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh
 	touch $(STAMP)
 
+js-setup: $(JS_STAMP)
+
+$(JS_STAMP): tests/js/package.json tests/js/package-lock.json tests/js/install.sh
+	bash tests/js/install.sh
+	touch $(JS_STAMP)
+
 lint: setup
 	$(VENV)/bin/ruff check mps_dev pos_app tests bench tools packaging
 
-test: lint
+test: lint js-setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 demo: setup
 	$(VENV)/bin/mps-dev demo
 
+# One table (figure, anchor, ratio, goal, met), also written to bench/results.json.
 bench: setup
 	$(PY) -m bench
+
+bench-quick: setup
+	$(PY) -m bench --quick
 
 # The two shipped SQL files, written from their sources in server_sql/src (server_sql/README.md).
 sql: setup
@@ -35,4 +47,4 @@ installer: setup
 		$(if $(TERMINAL),--terminal-name "$(TERMINAL)")
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache tests/js/node_modules

@@ -12,7 +12,7 @@ import uuid
 
 import psycopg
 
-N = 200
+from .table import Table
 
 
 def _as(conn: psycopg.Connection, role: str, sub: uuid.UUID | None = None) -> None:
@@ -32,7 +32,8 @@ def _timed(fn, n: int) -> float:
     return best
 
 
-def run(dsn: str) -> None:
+def run(table: Table, dsn: str, n: int = 200) -> None:
+    N = n
     cashier = uuid.uuid4()
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at)"
@@ -62,9 +63,10 @@ def run(dsn: str) -> None:
         rotated = len(conn.execute("select * from public.cron_rotate_qr_tokens(300)").fetchall())
         rotate_per_card = (time.perf_counter() - t) / rotated
 
-    print(f"baseline round trip          {roundtrip * 1e3:8.3f} ms")
-    print(f"baseline bcrypt cost 4       {bcrypt4 * 1e3:8.3f} ms")
-    print(f"charge by QR (multi-use)     {charge * 1e3:8.3f} ms  = {charge / roundtrip:6.1f} x round trip,"
-          f" {charge / bcrypt4:5.1f} x bcrypt")
-    print(f"cron rotation, per card      {rotate_per_card * 1e3:8.3f} ms  = {rotate_per_card / bcrypt4:5.1f} x bcrypt"
-          f"  ({rotated} cards; card locks held for the whole run)")
+    cmd = "make bench (bench/money_path.py)"
+    table.add("per call: round trip (select 1)", roundtrip * 1e3, "ms", command=cmd)
+    table.add("per call: bcrypt at cost 4", bcrypt4 * 1e3, "ms", "round trip", roundtrip * 1e3, command=cmd)
+    table.add("per call: charge by QR, one client, no fsync", charge * 1e3, "ms", "bcrypt cost 4", bcrypt4 * 1e3,
+              command=cmd, note=f"{charge / roundtrip:.1f} x a round trip")
+    table.add("per card: cron QR rotation", rotate_per_card * 1e3, "ms", "bcrypt cost 4", bcrypt4 * 1e3,
+              command=cmd, note=f"{rotated} cards; card locks held for the whole run")

@@ -120,7 +120,7 @@ class Cluster:
             args = ["runuser", "-u", user, "--", *args]
         return subprocess.run(args, capture_output=True, text=True).returncode == 0
 
-    def start(self, *, fsync: bool = True) -> None:
+    def start(self, *, fsync: bool = True, settings: dict[str, str] | None = None) -> None:
         self.socket_dir.mkdir(parents=True, exist_ok=True)
         self._hand_over(self.socket_dir)
         if not self.log_file.exists():
@@ -151,6 +151,7 @@ class Cluster:
         if not fsync:
             # Throw-away test clusters: durability buys nothing and costs seconds.
             opts += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        opts += [f"-c {k}={v}" for k, v in (settings or {}).items()]  # the benchmarks' extras
         self._cmd([
             str(find_bindir() / "pg_ctl"), "start", "-w", "-t", "60",
             "-D", str(self.pgdata), "-l", str(self.log_file), "-o", " ".join(opts),
@@ -162,14 +163,16 @@ class Cluster:
 
 
 @contextmanager
-def temporary_cluster(prefix: str) -> Iterator[Cluster]:
-    """A throw-away running cluster in a new temp dir (no fsync), stopped and removed after."""
+def temporary_cluster(prefix: str, *, fsync: bool = False,
+                      settings: dict[str, str] | None = None) -> Iterator[Cluster]:
+    """A throw-away running cluster in a new temp dir (no fsync unless asked: the benchmarks
+    measure durable commits), stopped and removed after."""
     tmp = Path(tempfile.mkdtemp(prefix=prefix))
     os.chmod(tmp, 0o755)  # the server's user must reach its data directory inside
     cl = Cluster(data_dir=tmp, port=free_port())
     try:
         cl.init()
-        cl.start(fsync=False)
+        cl.start(fsync=fsync, settings=settings)
         yield cl
     finally:
         cl.stop()

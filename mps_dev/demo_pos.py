@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import replace
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO
 
+from pos_app import window_check
 from pos_app.core import settings as pos_settings
 
 from . import seed
@@ -33,15 +35,31 @@ Meanwhile:
 """
 
 
+CANNOT_OPEN = """\
+{problem}
+The backend is up with the demo shop; once that is fixed, run `make demo` again. Meanwhile:
+  - a member's payment QR in the terminal:  .venv/bin/mps-dev member-qr {member}
+  - stop everything:                        .venv/bin/mps-dev down
+"""
+
+
 def demo_dirs(data_dir: Path) -> pos_settings.Paths:
     base = data_dir / "pos-demo"
     return pos_settings.Paths(config_dir=base / "config", data_dir=base / "data", log_dir=base / "data" / "logs")
 
 
-def demo_settings(proj: Project) -> pos_settings.Settings:
-    """The POS settings for the local stack's demo shop."""
-    return pos_settings.Settings(supabase_url=proj.url, api_key=proj.anon_key, merchant_code=seed.MERCHANT,
-                                 terminal_name=DEMO_TERMINAL)
+def demo_settings(proj: Project, kept_from: pos_settings.Paths | None = None) -> pos_settings.Settings:
+    """The POS settings for the local stack's demo shop. With `kept_from`, what the person chose
+    in an earlier demo run (the language above all, then camera and printers) is kept: only the
+    connection to the stack is rewritten, since its port or keys may have changed."""
+    connection = dict(supabase_url=proj.url, api_key=proj.anon_key, merchant_code=seed.MERCHANT,
+                      terminal_name=DEMO_TERMINAL)
+    if kept_from is not None and kept_from.settings_file.exists():
+        try:
+            return replace(pos_settings.load(kept_from, defaults={}), **connection)
+        except pos_settings.SettingsError:
+            pass  # a broken file: start from the demo's own
+    return pos_settings.Settings(**connection)
 
 
 def pos_environment(paths: pos_settings.Paths, environ: Mapping[str, str]) -> dict[str, str]:
@@ -64,16 +82,23 @@ def member_qr_command(data_dir: Path, who: str = DEMO_MEMBER) -> list[str]:
 
 
 def open_counter(proj: Project, data_dir: Path, out: IO[str], *, environ: Mapping[str, str] | None = None,
-                 popen: Callable[..., subprocess.Popen] = subprocess.Popen) -> int:
+                 popen: Callable[..., subprocess.Popen] = subprocess.Popen,
+                 window_problem: Callable[[Mapping[str, str]], str | None] = window_check.problem) -> int:
     """Write the demo POS settings, then run the cashier (and the member's QR window beside it)
-    until the cashier is closed. Without a display, say what to do instead."""
+    until the cashier is closed. Without a display, say what to do instead (exit 0: the backend
+    is up, as asked). With a display no window can use (libraries Qt needs are missing, or the
+    display does not answer), say what to install and exit `window_check.EXIT_NO_WINDOW`."""
     env = dict(os.environ if environ is None else environ)
     paths = demo_dirs(data_dir)
-    pos_settings.save(demo_settings(proj), paths)
+    pos_settings.save(demo_settings(proj, kept_from=paths), paths)
     if not display_available(env):
         print(NO_DISPLAY.format(config=paths.config_dir, data=paths.data_dir, email=DEMO_EMAIL, member=DEMO_MEMBER),
               file=out)
         return 0
+    problem = window_problem(env)
+    if problem is not None:
+        print(CANNOT_OPEN.format(problem=problem, member=DEMO_MEMBER), file=out)
+        return window_check.EXIT_NO_WINDOW
     print(f"Opening the cashier (sign in as {DEMO_EMAIL}; its password is above) and the payment QR "
           f"of member {DEMO_MEMBER}. Close the cashier window to finish; `mps-dev down` stops the backend.",
           file=out, flush=True)

@@ -8,6 +8,7 @@ terminal, and rotates again shortly before it expires, until Ctrl-C (or once, wi
 from __future__ import annotations
 
 import io
+import threading
 import time
 import uuid
 from datetime import datetime
@@ -71,14 +72,42 @@ def rotate(api: Api, card: str, ttl: int) -> tuple[str, datetime]:
     return rows[0]["qr_plain"], datetime.fromisoformat(rows[0]["expires_at"])
 
 
+class QrHistory:
+    """Whether a shown code can still pay, read from the card's QR history (no RPC tells a
+    member app that its code was spent; a member app is told by its backend, which can read
+    this table, as this local tool does). One indexed row by the code's lookup id; the secret
+    part of the code is never sent anywhere."""
+
+    def __init__(self, dsn: str):
+        self._conn = psycopg.connect(dsn, autocommit=True)
+        self._lock = threading.Lock()
+
+    def still_live(self, token: str) -> bool:
+        parts = token.split(".")
+        if len(parts) != 3:
+            return False
+        with self._lock:
+            row = self._conn.execute(
+                "select ended_at is null and expires_at > now() from app.card_qr_history where lookup_id = %s",
+                (parts[1],)).fetchone()
+        return bool(row and row[0])
+
+    def close(self) -> None:
+        self._conn.close()
+
+
 def window(proj: Project, who: str, *, ttl: int) -> int:
-    """Show the code in a window on screen, renewed before it expires, until it is closed."""
+    """Show the code in a window on screen, renewed before it expires and as soon as it is
+    spent, until it is closed."""
     from PySide6.QtWidgets import QApplication
 
     from pos_app.ui.member_qr_window import MemberQrWindow
 
+    from .seed import TIMEZONE
+
     api = Api(proj)
     card = resolve_card(proj, api, who)
+    history = QrHistory(proj.db_dsn())
     def next_code() -> tuple[str, datetime]:
         try:
             return rotate(api, card, ttl)
@@ -86,10 +115,18 @@ def window(proj: Project, who: str, *, ttl: int) -> int:
             raise RuntimeError(str(e)) from None
 
     app = QApplication.instance() or QApplication([])
-    win = MemberQrWindow(next_code, f"Member {who} — payment code")
+    # The demo member pays at the demo shop: its clock is the one the cashier's receipts use.
+    # As large as the screen allows with the words and buttons below it (a 1280x800 screen has
+    # room for about 480 px of code; 560 on a bigger one).
+    room = app.primaryScreen().availableGeometry().height() - 320
+    win = MemberQrWindow(next_code, f"Member {who} — payment code", still_live=history.still_live,
+                         timezone_name=TIMEZONE, size=max(240, min(560, room)))
     win.show()
     win.renew()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        history.close()
 
 
 def run(proj: Project, who: str, png: Path, *, ttl: int, once: bool, out: IO[str]) -> None:
@@ -99,7 +136,7 @@ def run(proj: Project, who: str, png: Path, *, ttl: int, once: bool, out: IO[str
         while True:
             token, expires_at = rotate(api, card, ttl)
             render(token, png, out)
-            print(f"card {card}: code valid until {expires_at.astimezone():%H:%M:%S}, pays once; PNG: {png}",
+            print(f"card {card}: code valid until {expires_at.astimezone():%H:%M:%S %Z}, pays once; PNG: {png}",
                   file=out, flush=True)
             if once:
                 return

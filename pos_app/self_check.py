@@ -97,24 +97,27 @@ def _printing() -> str:
 
 
 def _qr_decode() -> str:
-    # A code drawn by qrcode and read back through cv2 and pyzbar (which loads libzbar).
+    # A code drawn by qrcode and read back by each engine the app has: zxing-cpp (the decoder)
+    # and pyzbar (its fallback, which loads libzbar).
     import numpy as np
     import qrcode
 
-    from pos_app.core.qr_decode import decode_codes
+    from pos_app.core.qr_decode import decode_codes, default_engine
 
     qr = qrcode.QRCode(border=4)
     qr.add_data(PROBE_TEXT)
     qr.make(fit=True)
     modules = np.array(qr.get_matrix(), dtype=bool)
     frame = np.kron(np.where(modules, 0, 255).astype(np.uint8), np.ones((4, 4), np.uint8))
-    found = decode_codes(frame)
-    if found != [PROBE_TEXT]:
-        raise RuntimeError(f"zbar read {found!r}, expected {PROBE_TEXT!r}")
+    engines = ["zxing", "zbar"] if default_engine() == "zxing" else ["zbar"]
+    for engine in engines:
+        found = decode_codes(frame, engine=engine)
+        if found != [PROBE_TEXT]:
+            raise RuntimeError(f"{engine} read {found!r}, expected {PROBE_TEXT!r}")
     from pyzbar import wrapper
 
     # Which libzbar answered: in a bundle it must be the bundled one, not whatever the PC has.
-    return f"zbar read the generated code (libzbar: {getattr(wrapper.LIBZBAR, '_name', '?')})"
+    return f"{' and '.join(engines)} read the generated code (libzbar: {getattr(wrapper.LIBZBAR, '_name', '?')})"
 
 
 def _journal(settings: core_settings.Settings) -> str:

@@ -80,6 +80,15 @@ def invalid_body(message: str) -> ApiError:
     return ApiError(400, "PGRST102", message)
 
 
+def too_deeply_nested(limit: int, where: str = "body") -> ApiError:
+    """A JSON text nested past the gateway's limit: PostgREST would hand it to PostgreSQL, which
+    fails with 54001 (stack depth limit exceeded) and a 500; the stand-in refuses it first."""
+    code = "PGRST102" if where == "body" else "PGRST100"
+    return ApiError(400, code, f"JSON nested deeper than {limit} levels in the request {where}",
+                    "The local stand-in refuses it before PostgreSQL would fail with 54001 "
+                    "(stack depth limit exceeded)")
+
+
 def invalid_rpc_method(method: str) -> ApiError:
     return ApiError(405, "PGRST101", f"Cannot use the {method} method on RPC")
 

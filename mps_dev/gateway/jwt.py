@@ -20,6 +20,8 @@ from typing import Any
 
 import jwt as pyjwt
 
+from . import nesting
+
 _HMAC = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
 
 
@@ -52,6 +54,18 @@ def _b64(part: str) -> bytes:
     return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
+def _json_part(part: str) -> Any:
+    """A header or claims part: base64url JSON, refused (ValueError) past the nesting limit,
+    which no real token comes near and which Python's parser would answer with RecursionError."""
+    text = _b64(part).decode("utf-8")
+    if nesting.too_deep(text):
+        raise ValueError("JSON nested too deeply")
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
 def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
@@ -64,13 +78,16 @@ def verify_for_postgrest(token: str, secret: str, *, skew: int = 30, now: float 
     if len(parts) != 3:
         raise JwtFailure("PGRST301", f"Expected 3 parts in JWT; got {len(parts)}")
     try:
-        header = json.loads(_b64(parts[0]))
+        header = _json_part(parts[0])
         signature = _b64(parts[2])
     except (ValueError, binascii.Error):
         raise JwtFailure("PGRST301", "JWT cryptographic operation failed") from None
     if not isinstance(header, dict):
         raise JwtFailure("PGRST301", "JWT cryptographic operation failed")
     alg = header.get("alg")
+    if not isinstance(alg, str):
+        # A list, an object or a number is no algorithm: PostgREST's JOSE header parse fails.
+        raise JwtFailure("PGRST301", "JWT cryptographic operation failed")
     if alg == "none":
         raise JwtFailure("PGRST301", "Wrong or unsupported encoding algorithm",
                          "JWT is unsecured but expected 'alg' was not 'none'")
@@ -82,7 +99,7 @@ def verify_for_postgrest(token: str, secret: str, *, skew: int = 30, now: float 
     if not hmac.compare_digest(expected, signature):
         raise JwtFailure("PGRST301", "JWT cryptographic operation failed")
     try:
-        claims = json.loads(_b64(parts[1]))
+        claims = _json_part(parts[1])
     except (ValueError, binascii.Error):
         claims = None
     if not isinstance(claims, dict):
@@ -132,5 +149,7 @@ def verify_for_gotrue(token: str, secret: str) -> dict[str, Any]:
         raise ValueError("token has invalid claims: token is not valid yet") from None
     except pyjwt.InvalidAlgorithmError:
         raise ValueError("token is unverifiable: signing method is invalid") from None
-    except pyjwt.PyJWTError:
+    except (pyjwt.PyJWTError, ValueError, TypeError, RecursionError):
+        # Whatever else a forged token trips over (a list as `alg`, a header nested thousands
+        # deep) is a malformed token to GoTrue, never a 500.
         raise ValueError("token is malformed: could not decode the token") from None

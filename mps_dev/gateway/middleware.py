@@ -1,5 +1,6 @@
-"""The API gateway's own duties, in front of both services: the `apikey` check, one log line
-per request, and a JSON 500 in place of any unexpected exception (the trace goes to the log)."""
+"""The API gateway's own duties, in front of both services: CORS (cors.py), the `apikey` check,
+one log line per request, and a JSON 500 in place of any unexpected exception (the trace goes to
+the log)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import errors
+from . import cors, errors
 from .settings import GatewaySettings
 
 log = logging.getLogger("mps_dev.gateway")
@@ -29,15 +30,28 @@ class GatewayMiddleware:
         started = time.perf_counter()
         status = {"code": 0, "sent": False}
 
+        cors_scope = scope["path"].startswith(_KEYED_PREFIXES)
+        from_service = {"value": True}
+
         async def tracking_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
                 status["sent"] = True
+                if cors_scope:
+                    message = {**message, "headers": cors.merged(
+                        list(message.get("headers", [])), cors.response_headers(scope, from_service=from_service["value"]))}
             await send(message)
 
         try:
+            if cors_scope and cors.is_preflight(scope):
+                # Kong answers the preflight itself, before the API key is asked for.
+                status["code"], status["sent"] = 200, True
+                await send({"type": "http.response.start", "status": 200, "headers": cors.preflight_headers(scope)})
+                await send({"type": "http.response.body", "body": b""})
+                return
             refusal = self._check_api_key(scope)
             if refusal is not None:
+                from_service["value"] = False
                 await refusal.response(with_body=scope["method"] != "HEAD")(scope, receive, tracking_send)
             else:
                 await self.app(scope, receive, tracking_send)
@@ -53,7 +67,7 @@ class GatewayMiddleware:
 
     def _check_api_key(self, scope: Scope) -> errors.ApiError | None:
         path: str = scope["path"]
-        if not path.startswith(_KEYED_PREFIXES) or scope["method"] == "OPTIONS":
+        if not path.startswith(_KEYED_PREFIXES):
             return None
         key = None
         for name, value in scope["headers"]:

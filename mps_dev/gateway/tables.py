@@ -15,6 +15,9 @@ async def handle(request: Request) -> Response:
     authenticate(request.headers, settings)
     schema = schema_of(request, settings.exposed_schemas)
     name = request.path_params["name"]
+    if "\x00" in name or "\x00" in schema:
+        # No relation name holds a NUL, and the driver could not even send it.
+        raise ApiError(404, "PGRST205", f"Could not find the table '{schema}.{name}' in the schema cache")
     async with request.app.state.rest_pool.connection() as conn:
         found = await (await conn.execute(
             "select 1 from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace "

@@ -9,9 +9,10 @@ from __future__ import annotations
 import itertools
 import time
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Iterable, Iterator, Protocol, runtime_checkable
 
-import numpy as np
+if TYPE_CHECKING:  # numpy only names the frames' type here: importing it costs the app's start
+    import numpy as np
 
 
 class CameraUnavailable(RuntimeError):

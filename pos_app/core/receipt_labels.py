@@ -56,6 +56,19 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# The membership levels the schema seeds (server_sql/mps_schema.sql), named for a member. A level a
+# platform adds later (upsert_membership_level) has no words here: the receipt shows its code.
+LEVEL_NAMES: dict[str, dict[str, str]] = {
+    "en": {"base": "Base", "silver": "Silver", "gold": "Gold", "platinum": "Platinum"},
+    "zh_CN": {"base": "普通会员", "silver": "银卡会员", "gold": "金卡会员", "platinum": "白金会员"},
+}
+
+
+def level_name(code: str, language: str) -> str:
+    """A level's name in `language` ("base" is "Base" / "普通会员"); the code itself if unknown."""
+    return LEVEL_NAMES.get(language, LEVEL_NAMES["en"]).get(code.lower(), code)
+
+
 def labels(language: str) -> dict[str, str]:
     """The receipt's words in `language` ("en", "zh_CN"); English for any other."""
     return LABELS.get(language, LABELS["en"])

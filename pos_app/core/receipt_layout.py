@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .money import format_amount
 from .receipt import Receipt, ReceiptKind
-from .receipt_labels import labels
+from .receipt_labels import labels, level_name
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def rows(receipt: Receipt, language: str = "en", card_dot: str = "•") -> list[
     else:
         out.append(Row("pair", money(r.amount), w["topup_amount"]))
     if r.level_code:
-        out.append(Row("pair", r.level_code, w["level"]))
+        out.append(Row("pair", level_name(r.level_code, language), w["level"]))
     out.append(Row("pair", money(r.balance_after), w["balance_after"]))
 
     out += [Row("rule"), Row("pair", r.tx_id, w["tx_id"])]

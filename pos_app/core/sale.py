@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -82,10 +82,12 @@ class Prepared:
 class Outcome:
     """Where an attempt stands after a call. `state` is its journal state: done, failed,
     pending or voided; `error` a `messages` name (why it failed, or why it is pending);
-    `result` the server's answer when done (the receipt's data)."""
+    `result` the server's answer when done (the receipt's data); `available` the card's balance
+    when it was too low (`insufficient_balance`), for the cashier to tell the member."""
 
     attempt: Attempt
     error: str | None = None
+    available: Decimal | None = None
 
     @property
     def key(self) -> str:
@@ -232,7 +234,8 @@ class SaleService:
                 if e.is_business or e.is_forbidden:
                     if uncertain or e.after_unknown:
                         return self._settle_refusal(key, e.name)
-                    return self._final(self.journal.mark_failed(key, e.name), e.name)
+                    refused = self._final(self.journal.mark_failed(key, e.name), e.name)
+                    return replace(refused, available=e.balance_available)
                 # 401, 408, 429, a PostgREST fault...: refused this time, but the client may
                 # have tried before without an answer, so only the key can tell.
                 return self._pending(key, "not_signed_in" if e.needs_sign_in else "outcome_unknown")

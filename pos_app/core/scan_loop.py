@@ -13,11 +13,13 @@ import threading
 import time
 from typing import Callable
 
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .camera import CameraUnavailable, FrameSource
-from .qr_decode import decode_codes
 from .seen_codes import SeenCodes
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,8 @@ class ScanLoop:
     code, `on_error(CameraUnavailable)` when the camera cannot be opened or stops sending frames,
     after which the loop has ended.
 
+    `decode` reads the codes in one frame; by default a StreamDecoder of this loop's own, which
+    skips frames that have not changed and looks first where the code was in the last one.
     `decode_interval` bounds decoding to one frame per that many seconds (0.1: 10 per second),
     whatever the camera's frame rate; `miss_limit` failed reads in a row mean the camera is gone.
     """
@@ -39,7 +43,7 @@ class ScanLoop:
         on_frame: Callable[[np.ndarray], None] | None = None,
         on_error: Callable[[CameraUnavailable], None] | None = None,
         *,
-        decode: Callable[[np.ndarray], list[str]] = decode_codes,
+        decode: Callable[[np.ndarray], list[str]] | None = None,
         decode_interval: float = 0.1,
         seen: SeenCodes | None = None,
         miss_limit: int = 50,
@@ -48,7 +52,7 @@ class ScanLoop:
     ) -> None:
         self.source = source
         self.on_code, self.on_frame, self.on_error = on_code, on_frame, on_error
-        self.decode = decode
+        self.decode = decode  # None: a StreamDecoder, made on the worker thread (see _run)
         self.decode_interval = decode_interval
         self.seen = seen or SeenCodes()
         self.miss_limit, self.miss_wait = miss_limit, miss_wait
@@ -94,6 +98,15 @@ class ScanLoop:
             self._report_error(CameraUnavailable(f"the camera could not be opened: {e}"))
             self.finished.set()
             return
+        if self.decode is None:
+            # Here, not at import: OpenCV and the decoders take most of a second to load, which
+            # the app's start and the sign-in would otherwise wait for on the UI thread.
+            from .qr_decode import StreamDecoder
+
+            self.decode = StreamDecoder()
+        reset = getattr(self.decode, "reset", None)
+        if reset is not None:  # a restarted camera's first frame is news, not the last one seen
+            reset()
         try:
             self._loop()
         finally:

@@ -4,10 +4,10 @@ status bar. Layout only: the shell decides what goes in and what the buttons do.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPushButton, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from pos_app.core.signin import Operator
 
@@ -16,6 +16,8 @@ from .i18n import Language
 from .status_bar import StatusBar
 
 BIG = 52  # px: a finger's width on a touch screen
+SIZE = (1280, 800)  # what the layout is made for; smaller screens get the window maximised
+FRAME = (16, 64)  # px a window manager's frame and title bar may add around it
 
 
 class MainWindow(QMainWindow):
@@ -36,6 +38,8 @@ class MainWindow(QMainWindow):
         self.sign_out_button = QPushButton(objectName="signOut", minimumHeight=BIG, minimumWidth=160)
         for button in (self.language_button, self.sign_out_button):
             button.setStyleSheet("font-size: 13pt;")
+            # A click must not take the keyboard from the amount field; Tab still reaches them.
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.language_button.clicked.connect(self.language_toggled)
         self.sign_out_button.clicked.connect(self.sign_out_requested)
         top = QHBoxLayout()
@@ -72,7 +76,7 @@ class MainWindow(QMainWindow):
         self.status.set_operator(operator)
         self.setStatusBar(self.status)
 
-        # Every action by keyboard too: Alt+C / Alt+M through the tab mnemonics, and these.
+        # Every action by keyboard too: Alt+I / Alt+M through the tab mnemonics, and these.
         self.shortcuts = {
             "language": QShortcut(QKeySequence(Qt.Key_F12), self, activated=self.language_toggled.emit),
             "sign_out": QShortcut(QKeySequence("Ctrl+Shift+Q"), self, activated=self.sign_out_requested.emit),
@@ -82,9 +86,27 @@ class MainWindow(QMainWindow):
                                                           activated=lambda i=index: self.tabs.setCurrentIndex(i))
         self.setTabOrder(self.tabs, self.language_button)
         self.setTabOrder(self.language_button, self.sign_out_button)
-        self.resize(1280, 800)
+        self.resize(*SIZE)
+        # Switching tabs hands the keyboard to the new page's first text field (the cashier's
+        # amount, the manager's receipt code): the cursor must not stay on a hidden page.
+        self.tabs.currentChanged.connect(lambda _i: QTimer.singleShot(0, self, self._focus_page))
         language.changed.connect(self.relabel)
         self.relabel()
+
+    def show_fitted(self) -> None:
+        """Show at the size the layout is made for, or maximised on a screen too small for it
+        (a 1366x768 laptop, a 1280x800 till): the status bar must not end below the screen."""
+        screen = self.screen().availableGeometry()
+        if screen.width() < SIZE[0] + FRAME[0] or screen.height() < SIZE[1] + FRAME[1]:
+            self.showMaximized()
+        else:
+            self.show()
+
+    def _focus_page(self) -> None:
+        page = self.tabs.currentWidget()
+        fields = [f for f in page.findChildren(QLineEdit) if f.isVisible() and f.isEnabled() and not f.isReadOnly()]
+        if fields:
+            fields[0].setFocus(Qt.FocusReason.TabFocusReason)
 
     def relabel(self, *_: object) -> None:
         t = self._language.t

@@ -28,7 +28,6 @@ from .main_window import MainWindow
 from .recovery import Recovery, on_each
 from .settings_dialog import SettingsDialog
 from .sign_in_dialog import SignInDialog
-from .views import cashier_view, manager_view
 from .worker import run_in_background
 
 
@@ -70,6 +69,7 @@ class Shell(QObject):
         self.recovery: Recovery | None = None
         self.operator: signin.Operator | None = None
         self._email = email
+        self._keyring_told = False
 
     # -- start -----------------------------------------------------------------------------
 
@@ -124,6 +124,8 @@ class Shell(QObject):
         dialog.settings_requested.connect(self.open_settings)
         dialog.rejected.connect(self.finished)
         dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()  # typing goes straight into it, no click first
 
     def _sign_in(self, email: str, password: str) -> None:
         self.sign_in_dialog.set_busy("signin.busy")
@@ -145,6 +147,11 @@ class Shell(QObject):
     # -- the window ------------------------------------------------------------------------
 
     def _enter(self, operator: signin.Operator) -> None:
+        # Imported here, not at the top: the views (and the camera's OpenCV, numpy, the decoders)
+        # are most of the app's import time, which the sign-in window need not wait for;
+        # app.main warms this import up in the background while the cashier types.
+        from .views import cashier_view, manager_view
+
         self.operator = operator
         svc = self.services
         self._drop_sign_in()
@@ -152,7 +159,10 @@ class Shell(QObject):
                                           cashier=cashier_view(svc, operator, self.language),
                                           manager=manager_view(svc, operator, self.language))
         window.status.set_status(svc.monitor.status)
-        window.status.set_keyring_reason("" if svc.store.persistent else svc.store.reason)
+        if not svc.store.persistent and not self._keyring_told:
+            # Said once a run: the next cashier signing in on this counter has been told already.
+            window.status.set_keyring_reason(svc.store.reason)
+            self._keyring_told = True
         self.watch.status.connect(window.status.set_status)
         window.language_toggled.connect(self.toggle_language)
         window.sign_out_requested.connect(self.sign_out)
@@ -164,7 +174,9 @@ class Shell(QObject):
         recovery.failed.connect(lambda name: window.add_notice(
             "main.recover_failed", words=lambda code: str(message_for(name, code))))
         self.watch.came_back.connect(recovery.run)  # settle what the outage left open
-        window.show()
+        window.show_fitted()
+        window.raise_()
+        window.activateWindow()  # the sign-in dialog had the keyboard: hand it to the counter
         recovery.run()
         self.entered.emit(window)
 

@@ -32,7 +32,7 @@ register({
     "signin.need_both": ("Enter your email and password.", "请输入邮箱和密码。"),
     # Main window
     "main.title": ("MPS cashier — {merchant}", "MPS 收银 — {merchant}"),
-    "main.tab_cashier": ("&Cashier", "收银(&C)"),
+    "main.tab_cashier": ("Cash&ier", "收银(&I)"),
     "main.tab_manager": ("&Manager", "店长(&M)"),
     "main.sign_out": ("Sign &out", "退出登录(&O)"),
     "main.language_to": ("中文", "English"),
@@ -55,7 +55,8 @@ register({
     "status.offline": ("● Offline — do not scan", "● 离线 — 请勿扫码"),
     "status.operator": ("{email} ({role})", "{email}（{role}）"),
     "status.terminal": ("Terminal {terminal}", "终端 {terminal}"),
-    "status.keyring": ("Session not saved: sign in again after a restart", "登录信息未保存：重启后需重新登录"),
+    "status.keyring": ("Closing the app signs you out: sign in again next time",
+                       "关闭程序即退出登录：下次打开需重新登录"),
     "role.cashier": ("cashier", "收银员"),
     "role.manager": ("manager", "店长"),
     "role.owner": ("owner", "店主"),

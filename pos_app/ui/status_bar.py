@@ -70,9 +70,9 @@ class StatusBar(QStatusBar):
         self.merchant.setToolTip(op.merchant_code if op else "")
         self.operator.setText(t("status.operator", email=op.email, role=self._role(op.role)) if op else "")
         self.terminal.setText(t("status.terminal", terminal=self._terminal))
-        # The reason comes from the core in English; Chinese gets the gist, the reason as tooltip.
-        english = self._language.code == "en"
-        self.keyring.setText((self._keyring_reason if english else t("status.keyring")) if self._keyring_reason else "")
+        # What it means for the cashier, in their language; the core's reason (a developer's
+        # words: "no keyring backend") only as the tooltip, for whoever sets the machine up.
+        self.keyring.setText(t("status.keyring") if self._keyring_reason else "")
         self.keyring.setToolTip(self._keyring_reason)
         self.keyring.setVisible(bool(self._keyring_reason))
 

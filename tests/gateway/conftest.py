@@ -55,3 +55,14 @@ def make_client(gw, key: str | None = None) -> Client:
     # No background refresh timer: tests decide when a session refreshes.
     return create_client(gw.url, key or gw.anon_key,
                          ClientOptions(auto_refresh_token=False, persist_session=False))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The hostile sweep's figures (test_hostile_generated.py), for the lead's note."""
+    from .hostile_figures import summary_lines
+
+    lines = summary_lines()
+    if lines:
+        terminalreporter.section("hostile requests per route")
+        for line in lines:
+            terminalreporter.write_line(line)

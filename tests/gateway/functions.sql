@@ -69,3 +69,10 @@ revoke all on function public.t_service_only() from public, anon, authenticated;
 grant execute on function public.t_service_only() to service_role;
 
 create or replace function public.t_unnamed(jsonb) returns jsonb language sql immutable as $$ select $1 $$;
+
+-- Rows to shape (select=, filters, order, limit/offset, counts): a null tag on odd ids.
+create or replace function public.t_items(n integer default 5)
+returns table (id integer, name text, price numeric, tag text)
+language sql stable as $$
+  select g, 'Item-' || g, g * 1.5, case when g % 2 = 0 then 'even' end from generate_series(1, n) g
+$$;

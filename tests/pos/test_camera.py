@@ -71,19 +71,21 @@ def test_a_frame_without_a_code_decodes_to_nothing():
 
 
 def test_two_codes_in_one_frame_are_both_found():
-    frame = frame_with(TOKEN, at=(20, 60), module_px=3)
-    right = frame_with(OTHER, at=(360, 60), module_px=3, angle=0, seed=1)
+    # Modules big enough for the half-size pass: a code found there ends the search, so a second,
+    # smaller code is only looked for in a frame where the first pass found nothing.
+    frame = frame_with(TOKEN, at=(20, 60), module_px=4)
+    right = frame_with(OTHER, at=(360, 60), module_px=4, angle=0, seed=1)
     frame[:, 330:] = right[:, 330:]
     assert sorted(decode_codes(frame)) == sorted([TOKEN, OTHER])
 
 
-def test_the_retry_reads_a_noisy_low_contrast_code_the_grey_pass_misses():
+def test_the_retry_reads_a_noisy_low_contrast_code_the_first_pass_misses():
     dim = frame_with(TOKEN, module_px=3, dark=90, light=170, noise=30)
     assert decode_codes(dim, retries=False) == []
     assert decode_codes(dim) == [TOKEN]
 
 
-def test_the_retry_reads_a_small_code_the_grey_pass_misses():
+def test_the_retry_reads_a_small_code_the_first_pass_misses():
     far = frame_with(TOKEN, module_px=2.2, noise=8, angle=3)  # modules blend into their neighbours
     assert decode_codes(far, retries=False) == []
     assert decode_codes(far) == [TOKEN]

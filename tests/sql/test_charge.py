@@ -93,6 +93,22 @@ def test_a_failed_call_stores_nothing_so_its_retry_is_judged_afresh(db, world):
     assert world.balance(alice.card_id) == Decimal("60.00")
 
 
+def test_insufficient_balance_names_the_balance_and_the_amount_due_in_its_detail(db, world):
+    import json
+
+    import psycopg
+
+    shop = world.merchant()
+    alice = world.member(balance="20")
+    try:
+        charge(db, shop, world.qr(alice.card_id), "20.01")
+    except psycopg.Error as e:
+        assert e.sqlstate == "MP002" and e.diag.message_primary.startswith("insufficient_balance: ")
+        assert json.loads(e.diag.message_detail) == {"balance": 20.00, "amount_due": 20.01}
+    else:
+        raise AssertionError("a charge over the balance went through")
+
+
 def test_insufficient_balance_changes_nothing(db, world):
     shop = world.merchant()
     alice = world.member(balance="20")

@@ -37,3 +37,45 @@ def test_a_real_charge_from_the_view_moves_the_balance_once(qtbot, tmp_path, gat
         qtbot.waitUntil(lambda: view.receipt_panel.receipt.copy, timeout=WAIT)
         assert view.receipt_panel.receipt.tx_id == receipt.tx_id
         view.close()
+
+
+def test_a_chinese_receipt_names_the_members_level_in_chinese(qtbot, tmp_path, gateway):
+    from pypdf import PdfReader
+
+    shop = build_shop(gateway)
+    client = signed_in(shop, shop.cashier)
+    with Journal(tmp_path / "journal.sqlite3") as journal:
+        sales = SaleService(client, journal, Counter(shop.code, "lane-1", shop.cashier.email))
+        view = CashierView(sales, Language("zh_CN"), ReceiptCounter("Test shop", "Asia/Shanghai", "CNY",
+                                                                     cashier_email=shop.cashier.email, terminal="lane-1"))
+        qtbot.addWidget(view)
+        view.show()
+        view.controller.scan(shop.qr())
+        view.amount_field.setText("3.00")
+        view.charge()
+        qtbot.waitUntil(lambda: view.receipt_panel.receipt is not None, timeout=WAIT)
+        assert view.receipt_panel.receipt.level_code == "base"  # the server's code for a new member
+        text = "".join(page.extract_text() for page in PdfReader(view.save_receipt_pdf(tmp_path / "r.pdf")).pages)
+        assert "普通会员" in text and "base" not in text
+        view.close()
+
+
+def test_a_charge_over_the_balance_says_the_balance_available(qtbot, tmp_path, gateway):
+    shop = build_shop(gateway)  # the card holds 100.00
+    client = signed_in(shop, shop.cashier)
+    with Journal(tmp_path / "journal.sqlite3") as journal:
+        sales = SaleService(client, journal, Counter(shop.code, "lane-1", shop.cashier.email))
+        language = Language("en")
+        view = CashierView(sales, language, ReceiptCounter("Test shop", "Asia/Shanghai", "CNY",
+                                                            cashier_email=shop.cashier.email, terminal="lane-1"))
+        qtbot.addWidget(view)
+        view.show()
+        view.controller.scan(shop.qr())
+        view.amount_field.setText("150.00")
+        view.charge()
+        qtbot.waitUntil(lambda: "too low" in view.notice.text(), timeout=WAIT)
+        assert "Balance on the card: ¥100.00." in view.notice.text()
+        language.set("zh_CN")
+        assert "卡内余额：¥100.00。" in view.notice.text()
+        assert shop.balance() == Decimal("100.00") and view.receipt_panel.receipt is None
+        view.close()

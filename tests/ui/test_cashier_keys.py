@@ -2,7 +2,9 @@
 for a signed-in operator."""
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
 
 from pos_app.core.signin import Operator
 from pos_app.ui.cashier import cashier_view_for
@@ -52,5 +54,49 @@ def test_the_view_for_an_operator_names_their_shop_and_asks_their_client(qtbot, 
         view.refresh_today()
         qtbot.waitUntil(lambda: len(asked) == 1, timeout=WAIT)
         view.close()
+    finally:
+        next(gen, None)
+
+
+def test_the_amount_field_refuses_letters_and_a_third_decimal_as_they_are_typed(kit):
+    field = kit.view.amount_field
+    field.setFocus()
+
+    def all_keys_delivered():  # the scanner filter holds a person's keys a moment
+        kit.qtbot.waitUntil(lambda: kit.view.scanner.detector.deadline is None, timeout=WAIT)
+
+    kit.type_as_person(field, "1a2.3x45")
+    all_keys_delivered()
+    assert field.text() == "12.34"
+    field.clear()
+    for ch in "１２．５":  # full-width, as a Chinese keyboard types them (QTest types ASCII only)
+        kit.clock.now += 0.2
+        QApplication.sendEvent(field, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
+    kit.clock.now += 1.0
+    all_keys_delivered()
+    assert field.text() == "１２．５"
+    field.clear()
+    kit.type_as_person(field, "1,250.5-")
+    all_keys_delivered()
+    assert field.text() == "1,250.5"
+
+
+@pytest.mark.parametrize("code", ["en", "zh_CN"])
+def test_the_columns_stay_put_when_the_card_ready_banner_appears(qtbot, tmp_path, code):
+    gen = open_kit(qtbot, tmp_path, language=code)
+    kit = next(gen)
+    try:
+        view = kit.view
+
+        def columns():
+            qtbot.wait(50)  # the layout settles
+            return [(w.geometry().x(), w.geometry().width()) for w in (view.amount_field, view.camera, view.tabs)]
+
+        before = columns()
+        view.controller.scan(kit.api.card("10.00"))
+        assert view.controller.checkout.armed is not None
+        assert columns() == before
+        view.controller.disarm()
+        assert columns() == before
     finally:
         next(gen, None)

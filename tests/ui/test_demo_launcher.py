@@ -57,7 +57,8 @@ def test_with_a_display_it_opens_the_cashier_with_the_demo_email_and_the_members
         return started[-1]
 
     out = io.StringIO()
-    assert demo_pos.open_counter(PROJECT, tmp_path, out, environ={"DISPLAY": ":99"}, popen=popen) == 0
+    assert demo_pos.open_counter(PROJECT, tmp_path, out, environ={"DISPLAY": ":99"}, popen=popen,
+                                 window_problem=lambda env: None) == 0
     member, pos = started
     assert member.args[-3:] == ["member-qr", "+8613800000001", "--window"] and member.terminated
     assert pos.args[-3:] == ["pos_app.app", "--email", "cashier@shop001.demo"]
@@ -100,3 +101,18 @@ def test_the_window_shows_a_code_and_renews_it(qtbot):
     assert len(served) == 2 and not window.qr.pixmap().isNull() and "valid until" in window.caption.text()
     window.copy.click()  # for pasting into the cashier's payment-code field
     assert QGuiApplication.clipboard().text() == served[-1]
+
+
+def test_the_demo_remembers_the_language_chosen_in_its_last_run(tmp_path):
+    from dataclasses import replace
+
+    paths = demo_pos.demo_dirs(tmp_path)
+    out = io.StringIO()
+    demo_pos.open_counter(PROJECT, tmp_path, out, environ={})  # the first run writes the settings
+    chosen = replace(pos_settings.load(paths, defaults={}), language="zh_CN")  # F12 in the window saves this
+    pos_settings.save(chosen, paths)
+    moved = Project(jwt_secret="s", anon_key="anon.other.key", service_role_key="service.demo.key", api_port=55556)
+    demo_pos.open_counter(moved, tmp_path, out, environ={})
+    again = pos_settings.load(paths, defaults={})
+    assert again.language == "zh_CN"
+    assert (again.supabase_url, again.api_key) == ("http://127.0.0.1:55556", "anon.other.key")  # the stack's own

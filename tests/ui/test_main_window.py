@@ -34,15 +34,15 @@ def test_a_manager_also_has_the_manager_tab(qtbot, make_shell, shop):
 def test_the_language_switch_relabels_the_window_live(qtbot, make_shell, shop, paths):
     shell = make_shell(shop_settings(shop))
     window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
-    assert (window.sign_out_button.text(), window.tabs.tabText(0)) == ("Sign &out", "&Cashier")
+    assert (window.sign_out_button.text(), window.tabs.tabText(0)) == ("Sign &out", "Cash&ier")
     qtbot.mouseClick(window.language_button, Qt.LeftButton)
-    assert (window.sign_out_button.text(), window.tabs.tabText(0)) == ("退出登录(&O)", "收银(&C)")
+    assert (window.sign_out_button.text(), window.tabs.tabText(0)) == ("退出登录(&O)", "收银(&I)")
     assert window.language_button.text() == "English"
     assert window.status.operator.text() == f"{shop.cashier.email}（收银员）"
     assert window.status.terminal.text() == "终端 Front till"
     assert '"language": "zh_CN"' in paths.settings_file.read_text(encoding="utf-8")  # kept for next start
     window.shortcuts["language"].activated.emit()  # F12 goes back
-    assert window.tabs.tabText(0) == "&Cashier"
+    assert window.tabs.tabText(0) == "Cash&ier"
 
 
 def test_the_connection_state_goes_offline_and_back(qtbot, make_shell, shop, transport):
@@ -58,11 +58,19 @@ def test_the_connection_state_goes_offline_and_back(qtbot, make_shell, shop, tra
     qtbot.waitUntil(lambda: bar.link_state is Link.ONLINE, timeout=WAIT)
 
 
-def test_the_keyring_notice_shows_when_the_session_is_kept_in_memory_only(qtbot, make_shell, shop, store):
-    window = sign_in(qtbot, make_shell(shop_settings(shop)), shop.cashier.email, shop.cashier.password)
-    assert window.status.keyring.text() == store.reason
+def test_the_keyring_notice_says_in_cashier_words_that_closing_signs_out_once_a_run(qtbot, make_shell, shop,
+                                                                                     store):
+    shell = make_shell(shop_settings(shop))
+    window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
+    assert window.status.keyring.text() == "Closing the app signs you out: sign in again next time"
+    assert window.status.keyring.toolTip() == store.reason  # the developer's words, for whoever sets it up
+    assert "keyring" not in window.status.keyring.text()
     window.shortcuts["language"].activated.emit()
-    assert window.status.keyring.text() == "登录信息未保存：重启后需重新登录"
+    assert window.status.keyring.text() == "关闭程序即退出登录：下次打开需重新登录"
+    with qtbot.waitSignal(shell.signed_out, timeout=WAIT):
+        window.shortcuts["sign_out"].activated.emit()
+    again = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
+    assert again.status.keyring.isHidden()  # told once this run
 
 
 def test_sign_out_ends_the_session_and_forgets_it(qtbot, make_shell, shop, store):
@@ -98,3 +106,23 @@ def test_closing_the_window_ends_the_app(qtbot, make_shell, shop):
     window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
     with qtbot.waitSignal(shell.finished, timeout=WAIT):
         window.close()
+
+
+def test_the_window_fits_a_screen_smaller_than_its_layout(qtbot, make_shell, shop):
+    window = sign_in(qtbot, make_shell(shop_settings(shop)), shop.cashier.email, shop.cashier.password)
+    screen = window.screen().availableGeometry()  # offscreen: 800x800, less than 1280x800 and a title bar
+    qtbot.waitUntil(window.isMaximized, timeout=WAIT)
+    # The status bar (connection state, who is signed in) ends on the screen, not below it.
+    qtbot.waitUntil(lambda: window.frameGeometry().bottom() <= screen.bottom(), timeout=WAIT)
+    assert window.statusBar().isVisible()
+
+
+def test_switching_tabs_hands_the_keyboard_to_the_pages_first_field(qtbot, make_shell, shop):
+    from PySide6.QtWidgets import QApplication
+
+    window = sign_in(qtbot, make_shell(shop_settings(shop)), shop.manager.email, shop.manager.password)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.cashier.amount_field, timeout=WAIT)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.manager.refunds.code, timeout=WAIT)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.cashier.amount_field, timeout=WAIT)

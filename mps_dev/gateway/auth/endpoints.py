@@ -10,6 +10,7 @@ from psycopg_pool import AsyncConnectionPool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from .. import nesting
 from ..body import read_limited
 from ..settings import GatewaySettings
 from . import bearer, errors, sessions, tokens, users
@@ -29,9 +30,13 @@ async def _json_body(request: Request) -> dict[str, Any]:
     raw = await read_limited(request, _settings(request).max_body_bytes)
     if not raw.strip():
         return {}
+    if nesting.too_deep(raw):
+        # Go's encoding/json stops at 10,000 levels; the stand-in at its documented limit,
+        # before Python's recursive parser could fail.
+        raise errors.bad_json(f"exceeded max depth of {nesting.MAX_JSON_DEPTH}")
     try:
         value = json.loads(raw)
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:
         raise errors.bad_json(type(e).__name__) from None
     if not isinstance(value, dict):
         raise errors.bad_json("the body is not a JSON object")
@@ -54,7 +59,9 @@ async def _password_grant(request: Request, body: dict[str, Any]) -> Response:
     email, password = body.get("email"), body.get("password")
     if body.get("phone"):
         raise errors.AuthError(400, "phone_provider_disabled", "Phone logins are disabled")
-    if not isinstance(email, str) or not email or not isinstance(password, str):
+    if not users.storable(email) or not email or not users.storable(password):
+        # Not a string, or one no PostgreSQL text can hold (a NUL, a lone surrogate): no user
+        # has that email or password.
         raise errors.invalid_credentials()
     async with _pool(request).connection() as conn:
         user = await users.by_email(conn, email)
@@ -75,6 +82,8 @@ async def _refresh_grant(request: Request, body: dict[str, Any]) -> Response:
     token_value = body.get("refresh_token")
     if not isinstance(token_value, str) or not token_value:
         raise errors.OAuthError("invalid_request", "refresh_token required")
+    if not users.storable(token_value):
+        raise errors.AuthError(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found")
     async with _pool(request).connection() as conn:
         try:
             async with conn.transaction():
@@ -119,6 +128,10 @@ async def admin_create_user(request: Request) -> Response:
             # Two creations of one email at once: the index settles it, the answer is the same.
             raise errors.AuthError(422, "email_exists",
                                    "A user with this email address has already been registered") from None
+        except psycopg.DataError:
+            # A value PostgreSQL cannot store (a NUL in metadata, say): GoTrue would fail inside
+            # the database with a 500; the stand-in answers what the caller must fix.
+            raise errors.validation_failed("The user's data holds a value the database cannot store") from None
     return JSONResponse(users.to_json(created))
 
 

@@ -16,6 +16,7 @@ from psycopg.rows import dict_row
 from . import errors
 
 GOTRUE_COST = 10  # GoTrue's bcrypt cost
+MAX_PASSWORD_BYTES = 72  # bcrypt's; GoTrue refuses longer new passwords
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _COLUMNS = """id, aud, role, email, phone, encrypted_password, email_confirmed_at, phone_confirmed_at,
   last_sign_in_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at, banned_until,
@@ -72,12 +73,25 @@ async def by_id(conn: AsyncConnection, user_id: str) -> dict[str, Any] | None:
     return await cur.fetchone()
 
 
+def storable(value: Any) -> bool:
+    """A string PostgreSQL text can hold: no NUL, valid UTF-8 (no lone surrogate from JSON)."""
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 async def password_matches(u: dict[str, Any], password: str) -> bool:
     stored = u["encrypted_password"] or ""
     if not stored.startswith("$2"):
         return False
+    # bcrypt reads 72 bytes of a password; Go's bcrypt (GoTrue) ignores the rest when comparing,
+    # Python's refuses longer input with ValueError, so cut it as Go does.
     # bcrypt is deliberately slow: keep it off the event loop.
-    return await asyncio.to_thread(bcrypt.checkpw, password.encode(), stored.encode())
+    return await asyncio.to_thread(bcrypt.checkpw, password.encode()[:MAX_PASSWORD_BYTES], stored.encode())
 
 
 async def hash_password(password: str) -> str:
@@ -91,11 +105,16 @@ def validate_new_user(body: dict[str, Any]) -> tuple[str, str]:
     password = body.get("password")
     if not isinstance(email, str) or not email:
         raise errors.validation_failed("The local stand-in creates users by email only: email is required")
-    if not _EMAIL_RE.match(email) or len(email) > 255:
+    if not storable(email) or not _EMAIL_RE.match(email) or len(email) > 255:
         raise errors.validation_failed("Unable to validate email address: invalid format")
+    if isinstance(password, str) and len(password) > MAX_PASSWORD_BYTES:
+        raise errors.validation_failed(f"Password cannot be longer than {MAX_PASSWORD_BYTES} characters")
     if not isinstance(password, str) or len(password) < 6:
         raise errors.AuthError(422, "weak_password", "Password should be at least 6 characters.",
                                {"weak_password": {"reasons": ["length"]}})
+    if not storable(password) or len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
+        raise errors.validation_failed(f"Password cannot be longer than {MAX_PASSWORD_BYTES} characters"
+                                       if storable(password) else "Password holds a character that cannot be stored")
     return email.lower(), password
 
 
@@ -104,10 +123,13 @@ async def create(conn: AsyncConnection, body: dict[str, Any]) -> dict[str, Any]:
     if await by_email(conn, email) is not None:
         raise errors.AuthError(422, "email_exists", "A user with this email address has already been registered")
     user_meta = body.get("user_metadata") or body.get("data") or {}
-    app_meta = {"provider": "email", "providers": ["email"], **(body.get("app_metadata") or {})}
-    if not isinstance(user_meta, dict) or not isinstance(app_meta, dict):
+    given_app_meta = body.get("app_metadata") or {}
+    if not isinstance(user_meta, dict) or not isinstance(given_app_meta, dict):
         raise errors.validation_failed("user_metadata and app_metadata must be JSON objects")
+    app_meta = {"provider": "email", "providers": ["email"], **given_app_meta}
     role = body.get("role") if isinstance(body.get("role"), str) and body.get("role") else "authenticated"
+    if not storable(role):
+        raise errors.validation_failed("role holds a character that cannot be stored")
     cur = conn.cursor(row_factory=dict_row)
     await cur.execute(
         f"""insert into auth.users (instance_id, id, aud, role, email, encrypted_password,

@@ -30,6 +30,9 @@ class Routine:
     returns_set: bool
     returns_composite: bool
     returns_void: bool
+    # The result's column names (OUT/TABLE parameters or the composite type's attributes):
+    # what select=, filters and order= may name. Empty for scalar results.
+    columns: tuple[str, ...] = ()
 
     @property
     def returns_scalar(self) -> bool:
@@ -51,7 +54,13 @@ select p.oid::bigint, p.provolatile = 'v', p.proretset, p.prorettype = 'pg_catal
                   row_number() over (order by x.ord) as input_no
            from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) with ordinality as x(typ, ord)
            where coalesce(p.proargmodes[x.ord]::text, 'i') in ('i', 'b', 'v')
-         ) a), '[]'::json)
+         ) a), '[]'::json),
+       coalesce(
+         (select json_agg(coalesce(p.proargnames[x.ord], 'column' || x.ord) order by x.ord)
+          from unnest(p.proargmodes::text[]) with ordinality as x(mode, ord) where x.mode in ('o', 'b', 't')),
+         (select json_agg(a.attname order by a.attnum) from pg_catalog.pg_attribute a
+          where a.attrelid = t.typrelid and a.attnum > 0 and not a.attisdropped),
+         '[]'::json)
 from pg_catalog.pg_proc p
 join pg_catalog.pg_namespace n on n.oid = p.pronamespace
 join pg_catalog.pg_type t on t.oid = p.prorettype
@@ -65,8 +74,9 @@ async def candidates(conn: AsyncConnection, schema: str, name: str) -> list[Rout
         return []  # no catalog name holds a NUL byte, and the driver could not even send it
     rows = await (await conn.execute(_CANDIDATES_SQL, (schema, name))).fetchall()
     return [
-        Routine(schema, name, tuple(Param(*p) for p in params), volatile, retset, composite, void)
-        for _oid, volatile, retset, void, composite, params in rows
+        Routine(schema, name, tuple(Param(*p) for p in params), volatile, retset, composite, void,
+                tuple(columns) if composite else ())
+        for _oid, volatile, retset, void, composite, params, columns in rows
     ]
 
 

@@ -8,15 +8,13 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-from .. import errors
+from .. import errors, nesting
+from . import shaping
 from .statement import Arguments
 
 JSON_TYPES = ("application/json", "application/vnd.pgrst.object+json", "application/vnd.pgrst.object")
 RAW_TYPES = ("text/plain", "text/xml", "application/octet-stream")
 FORM_TYPE = "application/x-www-form-urlencoded"
-# Query parameters that PostgREST reads as result filters or options, never as arguments. The
-# API key is removed too: the gateway in front of PostgREST consumes it.
-RESERVED_QUERY = {"select", "columns", "order", "limit", "offset", "on_conflict", "and", "or", "apikey"}
 
 
 @dataclass(frozen=True)
@@ -41,34 +39,68 @@ def schema_of(request: Request, exposed: tuple[str, ...]) -> str:
     return schema
 
 
-def wants_single_object(request: Request) -> bool:
-    """True for `application/vnd.pgrst.object+json`; ApiError PGRST107 for nothing we can serve."""
+@dataclass(frozen=True)
+class Media:
+    """The answer's media type: a JSON array/value, or one object; nulls stripped or kept."""
+
+    single: bool = False
+    strip_nulls: bool = False
+
+    def content_type(self) -> str:
+        nulls = ";nulls=stripped" if self.strip_nulls else ""
+        if self.single:
+            return f"application/vnd.pgrst.object+json{nulls}; charset=utf-8"
+        if self.strip_nulls:
+            return "application/vnd.pgrst.array+json;nulls=stripped; charset=utf-8"
+        return "application/json; charset=utf-8"
+
+
+def negotiate(request: Request) -> Media:
+    """PostgREST's choice among what `Accept` offers; ApiError PGRST107 for nothing it serves."""
     accept = request.headers.get("accept")
     if not accept or not accept.strip():
-        return False
-    offered: list[tuple[float, int, str]] = []
+        return Media()
+    offered: list[tuple[float, int, str, dict[str, str]]] = []
     for i, item in enumerate(accept.split(",")):
         parts = [p.strip() for p in item.split(";")]
-        q = 1.0
+        params = {}
         for p in parts[1:]:
-            if p.startswith("q="):
-                try:
-                    q = float(p[2:])
-                except ValueError:
-                    q = 0.0
-        offered.append((-q, i, parts[0].lower()))
-    for _q, _i, mt in sorted(offered):
+            key, _eq, value = p.partition("=")
+            params[key.strip().lower()] = value.strip()
+        try:
+            q = float(params.get("q", "1"))
+        except ValueError:
+            q = 0.0
+        offered.append((-q, i, parts[0].lower(), params))
+    for _q, _i, mt, params in sorted(offered, key=lambda o: (o[0], o[1])):
+        stripped = params.get("nulls") == "stripped"
         if mt in ("application/json", "application/*", "*/*"):
-            return False
+            return Media()
         if mt in ("application/vnd.pgrst.object+json", "application/vnd.pgrst.object"):
-            return True
-    raise errors.unacceptable_media([mt for _q, _i, mt in offered])
+            return Media(single=True, strip_nulls=stripped)
+        if mt in ("application/vnd.pgrst.array+json", "application/vnd.pgrst.array"):
+            return Media(strip_nulls=stripped)
+    raise errors.unacceptable_media([mt for _q, _i, mt, _p in offered])
 
 
-def from_query(request: Request) -> Call:
-    # Repeated keys: the last value wins.
-    values = {k: v for k, v in parse_qsl(request.url.query, keep_blank_values=True) if k not in RESERVED_QUERY}
-    return Call(frozenset(values), Arguments(direct=values), None)
+def wants_single_object(request: Request) -> bool:
+    return negotiate(request).single
+
+
+def from_query(request: Request) -> tuple[Call, shaping.Shaping]:
+    """A GET/HEAD call: arguments and shaping from the query string."""
+    args, shape = shaping.split_query(_query_pairs(request), is_read=True)
+    return Call(frozenset(args), Arguments(direct=args), None), shape
+
+
+def shaping_of_post(request: Request) -> shaping.Shaping:
+    """A POST's query string: only shaping and filters (its arguments are in the body)."""
+    return shaping.split_query(_query_pairs(request), is_read=False)[1]
+
+
+def _query_pairs(request: Request) -> list[tuple[str, str]]:
+    # The API key is the gateway's, never PostgREST's: it is removed before anything reads them.
+    return [(k, v) for k, v in parse_qsl(request.url.query, keep_blank_values=True) if k != "apikey"]
 
 
 def _reject_constant(name: str):
@@ -82,8 +114,13 @@ def from_body(request: Request, body: bytes) -> Call:
             return Call(frozenset(), Arguments(json_text="{}"), "application/json")
         try:
             text = body.decode("utf-8")
-            value = json.loads(text, parse_constant=_reject_constant)
         except ValueError:
+            raise errors.invalid_body("Empty or invalid json") from None
+        if nesting.too_deep(text):
+            raise errors.too_deeply_nested(nesting.MAX_JSON_DEPTH)
+        try:
+            value = json.loads(text, parse_constant=_reject_constant)
+        except (ValueError, RecursionError):
             raise errors.invalid_body("Empty or invalid json") from None
         if isinstance(value, dict):
             return Call(frozenset(value), Arguments(json_text=text), "application/json")

@@ -57,6 +57,7 @@ class RequestContext:
 class CallResult:
     rows: int
     body: str | None
+    total: int | None = None  # the filtered result's row count, when a count was asked for
 
 
 async def run(conn: AsyncConnection, ctx: RequestContext, statement: sql.Composable, params: list[Any],
@@ -71,14 +72,14 @@ async def run(conn: AsyncConnection, ctx: RequestContext, statement: sql.Composa
             search_path, ctx.role, json.dumps(ctx.claims), ctx.method, ctx.path,
             json.dumps(ctx.headers), json.dumps(ctx.cookies)))
         row = await (await conn.execute(statement, params)).fetchone()
-        rows, body = (int(row[0]), row[1]) if row else (0, None)
+        total, rows, body = (row[0], int(row[1]), row[2]) if row else (None, 0, None)
         if single and rows != 1:
             raise errors.singularity(rows)
     except BaseException:
         await _rollback(conn)
         raise
     await conn.execute("COMMIT")
-    return CallResult(rows, body)
+    return CallResult(rows, body, None if total is None else int(total))
 
 
 async def _rollback(conn: AsyncConnection) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import httpx
@@ -71,6 +72,18 @@ class ApiError(CallFailed):
             if sep and re.fullmatch(r"[a-z][a-z0-9_]*", prefix):
                 return prefix
         return self.code or f"http_{self.status}"
+
+    @property
+    def balance_available(self) -> Decimal | None:
+        """For `insufficient_balance`: the card's balance, from the JSON in `details`
+        (`{"balance": 20.00, "amount_due": 20.01}`, docs/supabase_rpc.md); else None."""
+        if self.name != "insufficient_balance" or not self.details:
+            return None
+        try:
+            value = json.loads(self.details).get("balance")
+            return Decimal(str(value)) if value is not None and not isinstance(value, bool) else None
+        except (ValueError, AttributeError, InvalidOperation):
+            return None
 
     @property
     def is_business(self) -> bool:

@@ -160,6 +160,11 @@ class CashierController(QObject):
             self._done(outcome)
         elif outcome.state == "voided":
             self._say_message("warn", "voided")
+        elif outcome.error == "insufficient_balance" and outcome.available is not None:
+            available = outcome.available  # what the member can still pay with this card
+            self._say("error", lambda: "{} {}".format(message_for("insufficient_balance", self.language.code),
+                                                      self.language.t("cashier.balance_left",
+                                                                      amount=self._money(available))))
         else:
             self._say_message("error", outcome.error or "unexpected")
 

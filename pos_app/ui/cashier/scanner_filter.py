@@ -4,7 +4,8 @@ widget they were typed into; a scan's keys never reach any widget and come out a
 
 The filter sits on the application, because keys go to the focused child (the amount field),
 not to the view, and a child that accepts a key never lets its parent see it; it acts only on
-keys for widgets of the view's own window. Shortcuts are tried before a widget sees a key, so
+keys for widgets of the view's own window while the view is on screen (a scan is taken wherever
+focus is: the amount field, a button, the window's tabs), not for a dialog's. Shortcuts are tried before a widget sees a key, so
 for keys a scanner types (characters, Enter, Tab) the filter claims the shortcut-override
 event: a scan's Enter must never fire an "Enter charges" shortcut.
 """
@@ -69,7 +70,13 @@ class ScannerKeyFilter(QObject):
         self._timer.stop()
 
     def _ours(self, obj: QObject) -> bool:
-        return isinstance(obj, QWidget) and (obj is self._view or self._view.isAncestorOf(obj))
+        if not isinstance(obj, QWidget):
+            return False
+        if obj is self._view or self._view.isAncestorOf(obj):
+            return True
+        # Elsewhere in the same window (its tabs, the language button) while this view is the
+        # one shown: the other work views are hidden then, so their fields are not asked.
+        return self._view.isVisible() and obj.window() is self._view.window()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()

@@ -31,7 +31,7 @@ register({
                            "重试需要付款码，应用重启后已不可用：请点击“查询”。"),
     "cashier.receipt": ("Receipt", "小票"),
     "cashier.print": ("&Print…", "打印(&P)…"),
-    "cashier.pdf": ("Save &PDF…", "保存 PDF…"),
+    "cashier.pdf": ("Sa&ve PDF…", "保存 PDF(&V)…"),
     "cashier.thermal": ("Thermal print", "小票机打印"),
     "cashier.thermal_none": ("No thermal printer is set up (Settings).", "未设置小票打印机（见设置）。"),
     "cashier.printed": ("Sent to the printer.", "已发送到打印机。"),
@@ -56,4 +56,8 @@ register({
     "cashier.state.done": ("charged", "已扣款"),
     "cashier.state.voided": ("not charged", "未扣款"),
     "cashier.state.failed": ("refused", "被拒绝"),
+})
+
+register({
+    "cashier.balance_left": ("Balance on the card: {amount}.", "卡内余额：{amount}。"),
 })

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QTabWidget,
                                QVBoxLayout, QWidget)
@@ -21,6 +21,7 @@ from pos_app.core.scanner import KeystrokeScannerDetector, ScannerTiming
 from pos_app.ui.i18n import Language
 
 from . import text  # noqa: F401 - registers the labels
+from .amount_validator import AmountValidator
 from .camera_panel import CameraPanel
 from .code_field import CodeField
 from .controller import CashierController, GetTx, ListTransactions
@@ -68,6 +69,7 @@ class CashierView(QWidget):
         self.amount_field.setFont(big)
         self.amount_field.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.amount_field.setMinimumHeight(76)
+        self.amount_field.setValidator(AmountValidator(self.amount_field))
         self.keypad = Keypad(language)
         self.charge_button = QPushButton()
         self.charge_button.setMinimumHeight(72)
@@ -91,6 +93,7 @@ class CashierView(QWidget):
         # -- middle: the card, scanning, what happened
         self.card_status = QLabel()
         self.card_status.setMinimumHeight(48)
+        self.card_status.setWordWrap(True)
         self.camera = CameraPanel(language, camera)
         self.code_label = QLabel()
         self.code_field = CodeField()
@@ -102,7 +105,10 @@ class CashierView(QWidget):
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setMinimumHeight(60)
-        self.notice.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        # Words that come and go (the card banner, a sale's outcome) wrap in the column's width
+        # instead of widening it: the columns must not jump while the cashier reads them.
+        for label in (self.card_status, self.notice):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.pending_panel = PendingPanel(language)
         middle = QVBoxLayout()
         middle.addWidget(self.card_status)
@@ -134,6 +140,30 @@ class CashierView(QWidget):
         self.retranslate()
         self.amount_field.setFocus()
 
+    # -- focus -----------------------------------------------------------------------------
+    # The amount field has the keyboard whenever this view is on screen: shown (after sign-in,
+    # back from another tab), after a sale, New sale or Esc, after a language switch, and when
+    # the window is active again after a dialog (print, save) closed. The code field keeps it
+    # while a code is being typed or pasted there.
+
+    def focus_amount(self, *, even_from_the_code: bool = False) -> None:
+        if self.isVisible() and (even_from_the_code or not self.code_field.hasFocus()):
+            self.amount_field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _focus_amount_soon(self, *, even_from_the_code: bool = False) -> None:
+        # After the event that caused it: a shown window is activated, a dialog hands focus back
+        # to its opener, a clicked button takes focus; then the amount field takes it over.
+        QTimer.singleShot(0, self, lambda: self.focus_amount(even_from_the_code=even_from_the_code))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._focus_amount_soon()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self._focus_amount_soon()
+
     # -- wiring ----------------------------------------------------------------------------
 
     def _connect(self) -> None:
@@ -161,6 +191,7 @@ class CashierView(QWidget):
         c.settled.connect(self.pending_panel.settle)
         c.receipt.connect(self._show_receipt)
         c.sale_done.connect(self.amount_field.clear)
+        c.sale_done.connect(lambda: self._focus_amount_soon(even_from_the_code=True))  # the next sale
         c.today_rows.connect(self.today_model.set_rows)
 
     def _shortcuts(self) -> None:
@@ -173,7 +204,9 @@ class CashierView(QWidget):
             shortcut.activated.connect(slot)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        # Keys the focused widget did not take: a person's Enter (a scan's never gets here).
+        # Keys the focused widget did not take: a person's Enter (a scan's never gets here), from
+        # the amount field, an empty code field, a button, the lists: Enter charges when the
+        # amount and a code are ready (Charge is enabled only then; charge() checks the amount).
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.charge()
         elif event.key() == Qt.Key.Key_Escape:
@@ -197,7 +230,7 @@ class CashierView(QWidget):
         self.code_field.clear()
         self.controller.disarm()
         self.controller.clear_notice()
-        self.amount_field.setFocus()
+        self.amount_field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def recover(self) -> None:
         """Settle, in the background, what an earlier run left unsettled, and show it. The shell
@@ -259,6 +292,8 @@ class CashierView(QWidget):
         self.tabs.setCurrentWidget(self.receipt_panel)
 
     def retranslate(self, _code: str | None = None) -> None:
+        if _code is not None:
+            self._focus_amount_soon(even_from_the_code=True)  # the language button (or F12) was pressed
         t = self.language.t
         self.amount_label.setText(f'{t("cashier.amount")} — {t("cashier.amount_hint")}')
         self.amount_field.setPlaceholderText("0.00")
