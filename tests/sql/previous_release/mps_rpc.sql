@@ -400,7 +400,11 @@ begin
   v_discount := round(v_amount * v_level.discount_rate, 2);
   v_paid := v_amount - v_discount;
   if v_card.balance < v_paid then
-    perform app.fail('insufficient_balance', format('the card balance %s is less than %s', v_card.balance, v_paid));
+    -- app.fail's MP002 with the figures as JSON in DETAIL too: the counter tells the member what
+    -- the card still holds (match on fields, never on the sentence; docs/supabase_rpc.md).
+    raise exception using errcode = 'MP002',
+      message = format('insufficient_balance: the card balance %s is less than %s', v_card.balance, v_paid),
+      detail = jsonb_build_object('balance', v_card.balance, 'amount_due', v_paid)::text;
   end if;
   v_points := floor(v_paid * v_level.points_per_unit)::bigint;
 
