@@ -116,7 +116,8 @@ class RefundPanel(QWidget):
         layout.addLayout(right, 2)
 
         self.code.returnPressed.connect(self.find)
-        self.find_button.clicked.connect(self.find)
+        # clicked(bool) would hand its `checked` flag to find() as the code to look up.
+        self.find_button.clicked.connect(lambda: self.find())
         self.reload_button.clicked.connect(self.controller.load_today)
         self.today_table.activated.connect(self._pick)
         self.today_table.clicked.connect(self._pick)
