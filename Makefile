@@ -9,7 +9,7 @@ JS_STAMP := tests/js/node_modules/.install-stamp
 # Every language's compiled catalog, rebuilt when its .po changes (docs/translations.md).
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard pos_app/locale/*/LC_MESSAGES/messages.po))
 
-.PHONY: setup js-setup lint test demo bench bench-quick installer clean messages
+.PHONY: setup js-setup lint test demo bench bench-quick installer sql clean messages
 
 setup: $(STAMP) $(CATALOGS)
 
@@ -32,7 +32,7 @@ $(JS_STAMP): tests/js/package.json tests/js/package-lock.json tests/js/install.s
 	touch $(JS_STAMP)
 
 lint: setup
-	$(VENV)/bin/ruff check mps_dev pos_app tests bench tools packaging
+	$(VENV)/bin/ruff check mps_dev mps_demo pos_app tests bench tools packaging
 
 test: lint js-setup
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -46,6 +46,10 @@ bench: setup
 
 bench-quick: setup
 	$(PY) -m bench --quick
+
+# The two shipped SQL files, written from their sources in server_sql/src (server_sql/README.md).
+sql: setup
+	$(PY) -m tools.build_sql
 
 # The key goes on the command line: it must be the anon key, which is public (a service_role
 # key is refused before anything is built). Not echoed: a wrong key must not land in a CI log.

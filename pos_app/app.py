@@ -10,7 +10,7 @@ import sys
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pos_app.core import settings as core_settings
-from pos_app.core.session_store import choose_store
+from pos_app.core.session.store import choose_store
 
 from . import window_check
 from .ui.gui_thread_gc import GuiThreadGc
@@ -43,7 +43,7 @@ def _warm_up_views() -> None:
 
     def load() -> None:
         try:
-            import pos_app.ui.views  # noqa: F401
+            import pos_app.ui.compose  # noqa: F401
         except Exception:  # the sign-in imports it again and shows the error there
             pass
 

@@ -88,11 +88,6 @@ def from_api(value: object) -> Decimal:
         raise TypeError(f"not an amount: {value!r}") from e
 
 
-def to_api(amount: Decimal) -> str:
-    """The amount as the backend wants it: a string with exactly two decimals ("199.00")."""
-    return f"{check_amount(amount, cap=Decimal('Infinity')):.2f}"
-
-
 # Symbols and digits come from CLDR through Babel, per display language (a new catalog's language
 # formats as its locale does, with no code change). Two choices of the shop's own go over CLDR in
 # the two languages it started with: CNY is the default currency of a merchant, so it gets the bare

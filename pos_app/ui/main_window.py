@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QPushButton, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from pos_app.core.signin import Operator
+from pos_app.core.session.signin import Operator
 
 from . import shell_text  # noqa: F401 - registers the labels
 from .i18n import Language, language_name

@@ -15,7 +15,7 @@ import jwt as pyjwt
 import pytest
 
 from pos_app.core.api import ApiError, MpsClient, NotSignedIn
-from pos_app.core.session_store import MemorySessionStore
+from pos_app.core.session.store import MemorySessionStore
 
 from .api_shop import FaultyTransport, client_for, no_sleep_policy, signed_in
 
@@ -166,7 +166,7 @@ def test_an_expired_access_token_is_refreshed_and_the_call_retried_once(shop):
     client = signed_in(shop, shop.cashier, transport=transport)
     fresh = client.session
     # The server thinks the token expired while this counter's clock does not: the 401 path.
-    client.adopt_session(dataclasses.replace(fresh, access_token=expired_copy(fresh.access_token, shop.gateway.jwt_secret)))
+    client._adopt(dataclasses.replace(fresh, access_token=expired_copy(fresh.access_token, shop.gateway.jwt_secret)))
     transport.seen.clear()
     assert client.session_info()["role"] == "cashier"
     assert [path for _, path, _ in transport.seen] == [
@@ -196,7 +196,7 @@ def test_a_token_refused_again_after_refresh_is_not_retried_forever():
 
     client = MpsClient(httpx.Client(transport=httpx.MockTransport(handler)), "http://gw.test", "anon", "SHOP1",
                        retry=no_sleep_policy()[0])
-    client.adopt_session(_session("old", "r1"))
+    client._adopt(_session("old", "r1"))
     with pytest.raises(ApiError) as err:
         client.session_info()
     assert err.value.is_jwt_rejected
@@ -213,7 +213,7 @@ def test_a_refused_refresh_signs_the_counter_out(shop):
     client = signed_in(shop, shop.cashier, session_store=store)
     session = client.session
     client.auth.sign_out(session.access_token)  # e.g. signed out from another tool
-    client.adopt_session(dataclasses.replace(session, access_token=expired_copy(session.access_token, shop.gateway.jwt_secret)))
+    client._adopt(dataclasses.replace(session, access_token=expired_copy(session.access_token, shop.gateway.jwt_secret)))
     with pytest.raises(NotSignedIn):
         client.session_info()
     assert client.session is None and store.load() is None

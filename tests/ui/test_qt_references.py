@@ -9,7 +9,7 @@ import sys
 
 from PySide6.QtCore import QObject, Signal
 
-from pos_app.ui.worker import run_in_background
+from pos_app.ui.common.worker import run_in_background
 
 from .helpers import WAIT
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import QThread
 
 from pos_app.core.translations import N_
 from pos_app.ui.i18n import Language, register
-from pos_app.ui.worker import run_in_background
+from pos_app.ui.common.worker import run_in_background
 
 
 def test_a_background_call_runs_off_the_ui_thread_and_reports_on_it(qtbot):
