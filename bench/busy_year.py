@@ -23,6 +23,7 @@ import json
 import re
 import statistics
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 
@@ -30,7 +31,7 @@ from mps_dev import cluster as pgcluster
 
 from .table import Table
 
-GENERATE = """
+SETUP = """
 set session_replication_role = replica;  -- no referential triggers for the load: consistent by construction
 create temp table bench_ix as
   select indexrelid::regclass::text as name, pg_get_indexdef(indexrelid) as def
@@ -42,23 +43,23 @@ end $$;
 insert into app.merchants (id, code, name, created_at)
   select gen_random_uuid(), 'Y' || lpad(i::text, 3, '0'), 'Busy shop ' || i, now() - interval '400 days'
     from generate_series(0, {merchants} - 1) i;
-create temp table bench_m as
+create unlogged table bench_m as
   select row_number() over (order by code) - 1 as i, id from app.merchants where code like 'Y%';
 insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at)
   select gen_random_uuid(), 'authenticated', 'authenticated', 'op' || i || '@busy.test', '', now()
     from generate_series(0, {merchants} * 3 - 1) i;
-create temp table bench_op as
+create unlogged table bench_op as
   select (row_number() over (order by email) - 1) as i, id from auth.users where email like '%@busy.test';
 insert into app.merchant_users (merchant_id, user_id, role)
   select m.id, o.id, case when o.i % 3 = 0 then 'manager' else 'cashier' end::app.merchant_role
     from bench_op o join bench_m m on m.i = o.i / 3;
 insert into app.member_profiles (id, name, level_code, created_at)
   select gen_random_uuid(), 'Member ' || i, 'base', now() - interval '400 days' from generate_series(1, {members}) i;
-create temp table bench_mem as
+create unlogged table bench_mem as
   select row_number() over (order by id) - 1 as i, id from app.member_profiles where name like 'Member %';
 insert into app.cards (id, card_type, balance, created_at)
   select gen_random_uuid(), 'prepaid', 500, now() - interval '400 days' from generate_series(1, {members});
-create temp table bench_card as
+create unlogged table bench_card as
   select row_number() over (order by id) - 1 as i, id from app.cards where created_at < now() - interval '399 days';
 insert into app.card_bindings (card_id, member_id, role)
   select c.id, m.id, 'owner' from bench_card c join bench_mem m using (i);
@@ -72,7 +73,7 @@ analyze bench_m; analyze bench_op; analyze bench_mem; analyze bench_card;
 -- UTC), opened by its cashier; the shifts of today are still open, the others closed with a Z number.
 insert into app.terminals (merchant_id, code, name)
   select m.id, 'T' || t, 'Till ' || t from bench_m m, generate_series(0, 2) t;
-create temp table bench_shift as
+create unlogged table bench_shift as
   select m.i as mi, substr(t.code, 2)::int as ti, d as day, gen_random_uuid() as id, t.id as terminal_id,
          m.id as merchant_id
     from app.terminals t join bench_m m on m.id = t.merchant_id, generate_series(0, 364) d;
@@ -91,13 +92,19 @@ insert into app.shift_z_counters (merchant_id, last_z_number, last_closed_at)
   select merchant_id, max(z_number), max(closed_at) from app.shifts where z_number is not null group by merchant_id;
 analyze bench_shift;
 
+"""
+
+# Payments and top-ups, loaded by two connections at once (each `insert ... select` runs on one
+# core): each takes the numbers g in [{lo}, {hi}) of both series.
+LOAD = """
+set session_replication_role = replica;
 -- Payments: merchant skewed (i = floor(n * u^2)), at a terminal's shift, 08:00-22:00 local, any day.
 insert into app.transactions (id, kind, card_id, member_id, merchant_id, operator_user_id, raw_amount,
                               discount_amount, amount, balance_after, points_delta, level_code,
                               idempotency_key, created_at, shift_id)
   select gen_random_uuid(), 'payment', c.id, mem.id, m.id, o.id, a.amt, 0, a.amt, 100, floor(a.amt)::bigint,
          'base', 'gen-' || g, date_trunc('day', now()) - interval '1 day' * a.day + interval '1 hour' * a.hour, s.id
-    from generate_series(1, {payments}) g
+    from generate_series({pay_lo}, {pay_hi} - 1) g
     cross join lateral (select g as g_, floor({merchants} * random() ^ 2)::int as mi,
                                floor(random() * {members})::int as ci,
                                (1 + floor(random() * 30000) / 100)::numeric(14, 2) as amt,
@@ -107,6 +114,24 @@ insert into app.transactions (id, kind, card_id, member_id, merchant_id, operato
     join bench_mem mem on mem.i = a.ci
     join bench_op o on o.i = a.mi * 3 + (g % 3)
     join bench_shift s on s.mi = a.mi and s.ti = g % 3 and s.day = a.day;
+insert into app.transactions (id, kind, card_id, member_id, merchant_id, operator_user_id, raw_amount,
+                              amount, balance_after, idempotency_key, created_at, shift_id)
+  select gen_random_uuid(), 'recharge', c.id, mem.id, m.id, o.id, a.amt, a.amt, 600, 'gent-' || g,
+         date_trunc('day', now()) - interval '1 day' * a.day + interval '1 hour' * a.hour, s.id
+    from generate_series({top_lo}, {top_hi} - 1) g
+    cross join lateral (select g as g_, floor({merchants} * random() ^ 2)::int as mi,
+                               floor(random() * {members})::int as ci,
+                               (50 * (1 + floor(random() * 10)))::numeric(14, 2) as amt,
+                               floor(random() * 365)::int as day, 14 * random() as hour) a
+    join bench_m m on m.i = a.mi
+    join bench_card c on c.i = a.ci
+    join bench_mem mem on mem.i = a.ci
+    join bench_op o on o.i = a.mi * 3 + (g % 3)
+    join bench_shift s on s.mi = a.mi and s.ti = g % 3 and s.day = a.day;
+"""
+
+FINISH = """
+set session_replication_role = replica;
 delete from app.transactions where created_at > now();  -- today's opening hours not yet reached
 
 insert into app.transactions (id, kind, card_id, member_id, merchant_id, operator_user_id, raw_amount,
@@ -119,26 +144,12 @@ insert into app.transactions (id, kind, card_id, member_id, merchant_id, operato
                                     else greatest(0.01, round(p.amount * random()::numeric, 2)) end as amt) r
    where p.kind = 'payment' and p.idempotency_key like 'gen-%' and random() < {refund_share};
 
-insert into app.transactions (id, kind, card_id, member_id, merchant_id, operator_user_id, raw_amount,
-                              amount, balance_after, idempotency_key, created_at, shift_id)
-  select gen_random_uuid(), 'recharge', c.id, mem.id, m.id, o.id, a.amt, a.amt, 600, 'gent-' || g,
-         date_trunc('day', now()) - interval '1 day' * a.day + interval '1 hour' * a.hour, s.id
-    from generate_series(1, {topups}) g
-    cross join lateral (select g as g_, floor({merchants} * random() ^ 2)::int as mi,
-                               floor(random() * {members})::int as ci,
-                               (50 * (1 + floor(random() * 10)))::numeric(14, 2) as amt,
-                               floor(random() * 365)::int as day, 14 * random() as hour) a
-    join bench_m m on m.i = a.mi
-    join bench_card c on c.i = a.ci
-    join bench_mem mem on mem.i = a.ci
-    join bench_op o on o.i = a.mi * 3 + (g % 3)
-    join bench_shift s on s.mi = a.mi and s.ti = g % 3 and s.day = a.day;
-delete from app.transactions where created_at > now();
 
 do $$ declare r record; begin
   for r in select def from bench_ix loop execute r.def; end loop;
 end $$;
 set session_replication_role = origin;
+drop table bench_m, bench_op, bench_mem, bench_card, bench_shift;
 analyze app.transactions; analyze app.shifts; analyze app.terminals; analyze app.cards; analyze app.merchants; analyze app.merchant_users;
 analyze app.member_profiles; analyze app.card_bindings; analyze auth.users;
 """
@@ -162,6 +173,22 @@ def _scans(log_text: str) -> list[str]:
     return out
 
 
+def _load_on_two_connections(dsn: str, p: dict) -> None:
+    """The payments and top-ups, half of each series on each of two connections at once."""
+    def half(k: int) -> dict:
+        pay, top = p["payments"], p["topups"]  # half k of 1..n is [1 + n*k/2, 1 + n*(k+1)/2)
+        return dict(p, pay_lo=1 + pay * k // 2, pay_hi=1 + pay * (k + 1) // 2,
+                    top_lo=1 + top * k // 2, top_hi=1 + top * (k + 1) // 2)
+
+    def load(k: int) -> None:
+        with psycopg.connect(dsn, autocommit=True) as c:
+            c.execute(LOAD.format(**half(k)))
+
+    with ThreadPoolExecutor(2) as pool:
+        for done in [pool.submit(load, k) for k in (0, 1)]:
+            done.result()
+
+
 def run(table: Table, scale: float = 1.0, calls: int = 7) -> None:
     p = dict(SIZES["full"])
     for k in ("members", "payments", "topups"):
@@ -173,7 +200,9 @@ def run(table: Table, scale: float = 1.0, calls: int = 7) -> None:
         pgcluster.install_mps(dsn)
         t0 = time.perf_counter()
         with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(GENERATE.format(**p))
+            conn.execute(SETUP.format(**p))
+            _load_on_two_connections(dsn, p)
+            conn.execute(FINISH.format(**p))
             gen_s = time.perf_counter() - t0
             n_tx = conn.execute("select count(*) from app.transactions").fetchone()[0]
             n_shifts = conn.execute("select count(*) from app.shifts").fetchone()[0]
