@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from .conftest import acting
-from .test_charge import charge
+from .rpc import charge
 
 
 def cron(db, world, ttl=None):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from .conftest import acting
 from .harness import money
-from .test_charge import charge
+from .rpc import charge
 
 
 def test_create_merchant_defaults_and_validation(db, world):

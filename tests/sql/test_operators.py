@@ -6,7 +6,7 @@ from decimal import Decimal
 from ..secrets_seen import remember
 from .conftest import acting
 from .harness import SERVICE
-from .test_charge import charge
+from .rpc import charge
 
 
 def remove(db, shop, user_id, op=None):

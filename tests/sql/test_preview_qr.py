@@ -9,7 +9,7 @@ from decimal import Decimal
 import psycopg
 
 from .conftest import acting
-from .test_charge import charge
+from .rpc import charge
 
 
 def preview(db, shop, qr, op=None):

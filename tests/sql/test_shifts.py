@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from .harness import money
-from .shop_ops import close_shift, get_shift, list_shifts, movement, open_shift, refund, sale, terminal, topup
+from .rpc import charge, close_shift, get_shift, list_shifts, movement, open_shift, refund, terminal, topup
 
 
 @pytest.fixture
@@ -172,7 +172,7 @@ def test_a_shift_of_another_merchant_is_a_shift_conflict(db, world, shop):
         get_shift(db, shop, theirs)
     alice = world.member(balance="50")
     with db.raises("MP014", "shift_conflict"):
-        sale(db, shop, world.qr(alice.card_id), "1", shift_id=theirs)
+        charge(db, shop, world.qr(alice.card_id), "1", shift_id=theirs)
     assert world.balance(alice.card_id) == Decimal("50.00")
     with db.raises("MP012", "not_found"):
         movement(db, shop, "00000000-0000-0000-0000-000000000000", "pay_in", "1")
@@ -193,9 +193,9 @@ def test_a_shift_of_another_terminal_than_the_counter_names_is_a_shift_conflict(
 def test_sales_refunds_and_top_ups_named_with_a_shift_are_in_its_report(db, world, shop):
     shift = open_shift(db, shop, "T1", "10")["shift_id"]
     alice = world.member(balance="100")
-    pay = sale(db, shop, world.qr(alice.card_id), "30.00", shift_id=shift)
+    pay = charge(db, shop, world.qr(alice.card_id), "30.00", shift_id=shift)
     assert pay["shift_id"] == shift
-    sale(db, shop, world.qr(alice.card_id), "5.00")  # not from a terminal: in no shift
+    charge(db, shop, world.qr(alice.card_id), "5.00")  # not from a terminal: in no shift
     back = refund(db, shop, pay["tx_id"], "10.00", shift_id=shift)
     assert back["shift_id"] == shift
     up = topup(db, shop, world.qr(alice.card_id), "50.00", shift_id=shift)
@@ -285,11 +285,11 @@ def test_who_may_close_the_cashier_who_opened_it_or_a_manager(db, world, shop):
 def test_a_closed_shift_refuses_every_call_naming_it_and_nothing_moves(db, world, shop):
     shift = open_shift(db, shop, "T1", "20")["shift_id"]
     alice = world.member(balance="100")
-    pay = sale(db, shop, world.qr(alice.card_id), "10", shift_id=shift)
+    pay = charge(db, shop, world.qr(alice.card_id), "10", shift_id=shift)
     z = close_shift(db, shop, shift, "20", key="z")
     qr = world.qr(alice.card_id)
     with db.raises("MP015", "shift_closed"):
-        sale(db, shop, qr, "10", shift_id=shift)
+        charge(db, shop, qr, "10", shift_id=shift)
     with db.raises("MP015", "shift_closed"):
         topup(db, shop, qr, "10", shift_id=shift)
     with db.raises("MP015", "shift_closed"):
@@ -300,7 +300,7 @@ def test_a_closed_shift_refuses_every_call_naming_it_and_nothing_moves(db, world
     with db.raises("MP015", "shift_closed"):
         close_shift(db, shop, shift, "20", key="another-close")
     assert world.balance(alice.card_id) == Decimal("90.00")
-    assert sale(db, shop, qr, "1")["replayed"] is False  # the refused calls spent no code
+    assert charge(db, shop, qr, "1")["replayed"] is False  # the refused calls spent no code
     assert get_shift(db, shop, shift) == report_of(z)
 
 
@@ -308,7 +308,7 @@ def test_the_database_itself_keeps_a_closed_shift_final(db, world, shop):
     """Not only the RPCs: a direct change by the tables' owner is refused too (a trigger)."""
     shift = open_shift(db, shop, "T1", "20")["shift_id"]
     alice = world.member(balance="100")
-    pay = sale(db, shop, world.qr(alice.card_id), "10", shift_id=shift)
+    pay = charge(db, shop, world.qr(alice.card_id), "10", shift_id=shift)
     movement(db, shop, shift, "pay_in", "5")
     close_shift(db, shop, shift, "25")
     with db.superuser():
