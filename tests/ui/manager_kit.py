@@ -14,7 +14,8 @@ from pos_app.ui.i18n import Language
 from pos_app.ui.manager import ManagerView
 from tests.pos.api_shop import signed_in
 
-WAIT = 15000
+from .helpers import WAIT
+
 
 
 @pytest.fixture(name="journal")

@@ -22,7 +22,7 @@ def test_a_real_charge_from_the_view_moves_the_balance_once(qtbot, tmp_path, gat
                            list_transactions=client.list_transactions, get_tx=client.get_tx)
         qtbot.addWidget(view)
         view.show()
-        qtbot.waitExposed(view)
+        qtbot.waitExposed(view, timeout=WAIT)
         view.controller.scan(shop.qr())
         view.amount_field.setText("12.30")
         double_click(qtbot, view.charge_button)

@@ -96,7 +96,7 @@ def test_every_hour_of_the_chart_tells_its_amount_when_pointed_at(qtbot):
     view.resize(1000, 700)
     view.tabs.setCurrentIndex(1)
     view.show()
-    qtbot.waitExposed(view)
+    qtbot.waitExposed(view, timeout=WAIT)
     chart = view.day.chart
     assert chart.tip(9) == "09:00–10:00: paid ¥142.50 (2 payments), refunds ¥0.00, top-ups ¥100.00"
     assert chart.tip(14) == "14:00–15:00: paid ¥50.00 (1 payments), refunds ¥20.00, top-ups ¥0.00"

@@ -84,7 +84,7 @@ def test_the_refund_dialogs_problem_never_covers_the_reason_box(qtbot, language,
     dialog.setStyleSheet(_STYLE)  # the view's big fonts, as in the app
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitExposed(dialog)
+    qtbot.waitExposed(dialog, timeout=WAIT)
     dialog.amount.setText(typed)
     dialog.accept()
     qtbot.wait(10)  # the layout settles

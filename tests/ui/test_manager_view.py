@@ -17,6 +17,8 @@ from pos_app.ui.manager import ManagerView, Merchant
 from pos_app.ui.manager.printing import draw_lines, mono_font
 from tests.pos.day_fixture import summary
 
+from .helpers import WAIT
+
 INFO = {"merchant_name": "星巴克 Corner", "currency": "CNY", "timezone": "Asia/Shanghai", "role": "manager"}
 NOW = datetime(2030, 1, 31, 10, tzinfo=UTC)  # 18:00 in Shanghai
 
@@ -55,9 +57,9 @@ def test_each_tab_fetches_on_its_first_showing_only(qtbot):
     view = make(qtbot, api, Language("en"))
     assert api.calls == []  # built but never shown: no request
     view.show()
-    qtbot.waitUntil(lambda: ("list_transactions", "payment") in api.calls, timeout=5000)
+    qtbot.waitUntil(lambda: ("list_transactions", "payment") in api.calls, timeout=WAIT)
     view.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: view.day.report is not None, timeout=5000)
+    qtbot.waitUntil(lambda: view.day.report is not None, timeout=WAIT)
     assert ("daily_summary", date(2030, 1, 31)) in api.calls  # today on the merchant's clock
     view.tabs.setCurrentIndex(0)
     view.tabs.setCurrentIndex(1)
@@ -67,7 +69,7 @@ def test_each_tab_fetches_on_its_first_showing_only(qtbot):
 def test_the_whole_view_relabels_when_the_language_changes(qtbot):
     language = Language("en")
     view = make(qtbot, Api(), language)
-    with qtbot.waitSignal(view.day.controller.loaded, timeout=5000):
+    with qtbot.waitSignal(view.day.controller.loaded, timeout=WAIT):
         view.day.load()
     assert view.tabs.tabText(1) == "The &day" and view.day.net.text() == "Net: ¥72.50"
     assert view.refunds.refund_all_button.text() == "Refund &all"
