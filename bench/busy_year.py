@@ -63,6 +63,11 @@ create temp table bench_card as
 insert into app.card_bindings (card_id, member_id, role)
   select c.id, m.id, 'owner' from bench_card c join bench_mem m using (i);
 
+-- The lookup tables by their row number, analysed: the joins below must hash, not loop.
+create unique index on bench_m (i); create unique index on bench_op (i);
+create unique index on bench_mem (i); create unique index on bench_card (i);
+analyze bench_m; analyze bench_op; analyze bench_mem; analyze bench_card;
+
 -- Three terminals a merchant, each with one shift a day 08:00-22:00 local (Asia/Shanghai: 00:00-14:00
 -- UTC), opened by its cashier; the shifts of today are still open, the others closed with a Z number.
 insert into app.terminals (merchant_id, code, name)

@@ -85,7 +85,7 @@ def test_a_counter_top_up_answer_becomes_a_top_up_receipt_without_a_refund_code(
 def test_the_receipt_shows_what_the_counter_needs_in_english():
     text = "\n".join(render_text(from_charge(CHARGE, SHANGHAI), width=48, language="en"))
     for expected in ("PAYMENT RECEIPT", "星巴克", "Cashier", "李娜", "Counter 1", "•••• 1234",
-                     "¥199.00", "-¥19.90", "¥179.10", "+179", "¥820.90", "GOLD", TX):
+                     "¥199.00", "-¥19.90", "¥179.10", "+179", "¥820.90", "Gold", TX):
         assert expected in text, expected
     assert "5f0c9a8e" not in text  # the card's id is not on paper, only its last four digits
 

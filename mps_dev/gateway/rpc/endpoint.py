@@ -7,10 +7,9 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .. import errors
+from .. import errors, nesting
 from ..body import read_limited
 from ..settings import GatewaySettings
-from .. import nesting
 from . import catalog, preferences, request as rpc_request, statement, transaction, window
 from .identity import Identity, authenticate
 

@@ -83,10 +83,6 @@ def negotiate(request: Request) -> Media:
     raise errors.unacceptable_media([mt for _q, _i, mt, _p in offered])
 
 
-def wants_single_object(request: Request) -> bool:
-    return negotiate(request).single
-
-
 def from_query(request: Request) -> tuple[Call, shaping.Shaping]:
     """A GET/HEAD call: arguments and shaping from the query string."""
     args, shape = shaping.split_query(_query_pairs(request), is_read=True)
