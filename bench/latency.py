@@ -89,7 +89,8 @@ def run(table: Table, calls: int = 400) -> None:
             http_client = httpx.Client(timeout=30)
             api = MpsClient(http_client, url, settings.anon_key, code, retry=RetryPolicy(max_retries=0))
             api.sign_in(email, password)
-            health = _times(lambda i: http_client.get(f"{url}/auth/v1/health", headers={"apikey": settings.anon_key}), calls)
+            health = _times(lambda i: http_client.get(f"{url}/auth/v1/health", headers={"apikey": settings.anon_key}),
+                            calls)
             http = _times(lambda i: api.charge_by_qr(qr, "1.00", f"http-{uuid.uuid4()}"), calls)
             scan = _scan_to_receipt(api, code, email, qr, max(5, calls // 2))
         finally:

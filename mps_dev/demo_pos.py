@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import replace
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 

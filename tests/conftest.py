@@ -13,6 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from mps_dev import cluster as pgcluster
+
 from .secrets_seen import JWT_PATTERN, SEEN, keep_log, logs_holding, remember, tables_holding, watch_log
 
 

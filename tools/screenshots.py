@@ -101,7 +101,8 @@ class Desktop:
 
     def active_geometry(self) -> tuple[int, int, int, int]:
         """x, y, width, height of the active window (a dialog, say)."""
-        got = dict(line.split("=", 1) for line in self.xdotool("getactivewindow", "getwindowgeometry", "--shell").split())
+        got = dict(line.split("=", 1) for line in self.xdotool("getactivewindow", "getwindowgeometry",
+                                                               "--shell").split())
         return int(got["X"]), int(got["Y"]), int(got["WIDTH"]), int(got["HEIGHT"])
 
     def click(self, x: int, y: int) -> None:

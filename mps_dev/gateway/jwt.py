@@ -118,7 +118,8 @@ def _check_time_claims(claims: dict[str, Any], skew: int, now: float) -> None:
             if failed(math.floor(value)):
                 raise JwtFailure("PGRST303", message)
     aud = claims.get("aud")
-    if aud is not None and not (isinstance(aud, str) or (isinstance(aud, list) and all(isinstance(a, str) for a in aud))):
+    if aud is not None and not (isinstance(aud,
+                                           str) or (isinstance(aud, list) and all(isinstance(a, str) for a in aud))):
         raise JwtFailure("PGRST303", "The JWT 'aud' claim must be a string or an array of strings")
 
 

@@ -7,18 +7,19 @@ marked as a copy.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
-from enum import Enum
-from typing import Any, Mapping
+from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .codes import receipt_code
 from .money import from_api
 
 
-class ReceiptKind(str, Enum):
+class ReceiptKind(StrEnum):
     PAYMENT = "payment"
     REFUND = "refund"
     TOPUP = "topup"
@@ -88,7 +89,7 @@ class Receipt:
             return receipt_code(self.original_tx_id)
         return None
 
-    def as_copy(self) -> "Receipt":
+    def as_copy(self) -> Receipt:
         """The same receipt, marked as a reprint."""
         return dataclasses.replace(self, copy=True)
 
@@ -96,7 +97,7 @@ class Receipt:
 def _time(value: Any) -> datetime:
     when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     # timestamptz always travels with its offset; a bare time can only be UTC from our own code.
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _opt_amount(value: Any) -> Decimal | None:

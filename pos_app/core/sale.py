@@ -137,7 +137,8 @@ class SaleService:
         if isinstance(found, PaymentCode):
             raise SaleRefused("payment_code_for_refund")
         if isinstance(found, NotUsable):
-            raise SaleRefused("malformed_receipt_code" if found.reason == "malformed_receipt_code" else "not_a_receipt_code")
+            malformed = found.reason == "malformed_receipt_code"
+            raise SaleRefused("malformed_receipt_code" if malformed else "not_a_receipt_code")
         reason = (reason or "").strip() or None
         if reason is not None and len(reason) > MAX_REASON:
             raise SaleRefused("reason_too_long")

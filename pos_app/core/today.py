@@ -3,9 +3,10 @@ column of a transaction row shows. The Qt table model only asks for these cells.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .money import format_amount, from_api
@@ -18,7 +19,7 @@ def day_start(tz: str, now: datetime | None = None) -> datetime:
     """Midnight of the current business day in the merchant's timezone `tz` (a business day is
     cut there, not on the counter PC's clock), as an aware datetime."""
     zone = ZoneInfo(tz)
-    local = (now or datetime.now(timezone.utc)).astimezone(zone)
+    local = (now or datetime.now(UTC)).astimezone(zone)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 

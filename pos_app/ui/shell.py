@@ -7,6 +7,7 @@ when they like, a transport of their own: the same window either way.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -190,10 +191,9 @@ class Shell(QObject):
         code = "en" if self.language.code == "zh_CN" else "zh_CN"
         self.language.set(code)
         self.settings = replace(self.settings, language=code)
-        try:
+        # Unsaved, the switch still holds for this run; the next start uses the saved language.
+        with contextlib.suppress(OSError):
             core_settings.save(self.settings, self.paths)
-        except OSError:
-            pass  # the switch still holds for this run; the next start uses the saved language
 
     def sign_out(self) -> None:
         """End the session (scope local) and forget it here; back to the sign-in screen."""

@@ -40,7 +40,8 @@ register({
     "main.sign_out_tip": ("Sign out of this counter (Ctrl+Shift+Q)", "退出本收银台（Ctrl+Shift+Q）"),
     "main.no_cashier": ("The cashier screen is not installed in this build.", "此版本未包含收银界面。"),
     "main.recover_checking": ("Checking sales left open by the last run…", "正在核对上次未完成的交易…"),
-    "main.recover_done": ("Sale of {amount} from the last run went through: it was charged. Its receipt is in the list.",
+    "main.recover_done": ("Sale of {amount} from the last run went through: it was charged."
+                          " Its receipt is in the list.",
                           "上次未完成的 {amount} 交易已成功扣款，小票可在列表中查看。"),
     "main.recover_voided": ("Sale of {amount} from the last run was not charged: ring it up again.",
                             "上次未完成的 {amount} 交易未扣款，请重新收款。"),

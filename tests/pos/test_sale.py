@@ -134,7 +134,8 @@ def test_a_real_insufficient_balance_moves_nothing(sales, api):
 @pytest.mark.parametrize("fault, cause", [("lost_answer", "outcome_unknown"), ("lost_request", "outcome_unknown"),
                                           ("unreachable", "offline"), ("signed_out", "not_signed_in"),
                                           ("jwt", "not_signed_in"), ("rate_limited", "outcome_unknown")])
-def test_no_answer_leaves_the_sale_pending_and_retry_settles_it_with_the_same_key_and_code(sales, api, journal, fault, cause):
+def test_no_answer_leaves_the_sale_pending_and_retry_settles_it_with_the_same_key_and_code(sales, api, journal, fault,
+                                                                                           cause):
     code = api.card("50")
     prepared = sales.prepare_charge("20", code)
     api.fail_next(fault)

@@ -32,7 +32,7 @@ READ_TIMEOUT = 0.75  # seconds: what a "late" exchange makes the client wait for
 
 
 def fault_plan(rng: random.Random):
-    faults, weights = zip(*FAULT_WEIGHTS.items())
+    faults, weights = zip(*FAULT_WEIGHTS.items(), strict=False)
 
     def decide(exchange: Exchange) -> Plan:
         if not exchange.path.startswith("/rest/"):

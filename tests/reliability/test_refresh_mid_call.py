@@ -11,8 +11,8 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import httpx
-import psycopg
 import jwt as pyjwt
+import psycopg
 
 from pos_app.core.api import MpsClient, RetryPolicy
 from pos_app.core.journal import Journal

@@ -77,7 +77,8 @@ def test_expected_cash_is_the_formula_over_the_shifts_movements(db, world, shop_
     with db.superuser():
         from_rows = db.one("""
             select s.opening_float
-                 + coalesce((select sum(t.amount) from app.transactions t where t.shift_id = s.id and t.kind = 'recharge'), 0)
+                 + coalesce((select sum(t.amount) from app.transactions t
+                             where t.shift_id = s.id and t.kind = 'recharge'), 0)
                  + coalesce((select sum(case when m.kind in ('pay_in', 'cash_sale') then m.amount else -m.amount end)
                                from app.cash_movements m where m.shift_id = s.id), 0)
             from app.shifts s where s.id = %s""", (shift,))

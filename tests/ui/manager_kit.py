@@ -17,7 +17,6 @@ from tests.pos.api_shop import signed_in
 from .helpers import WAIT
 
 
-
 @pytest.fixture(name="journal")
 def journal_fixture(tmp_path):
     with Journal(tmp_path / "journal.sqlite3") as j:
@@ -25,7 +24,8 @@ def journal_fixture(tmp_path):
 
 
 def sales_for(shop, who, journal, **client_kwargs) -> SaleService:
-    return SaleService(signed_in(shop, who, **client_kwargs), journal, Counter(merchant_code=shop.code, terminal="lane-1",
+    return SaleService(signed_in(shop, who, **client_kwargs), journal,
+                       Counter(merchant_code=shop.code, terminal="lane-1",
                                                               operator=who.email))
 
 

@@ -47,7 +47,8 @@ def test_a_chinese_receipt_names_the_members_level_in_chinese(qtbot, tmp_path, g
     with Journal(tmp_path / "journal.sqlite3") as journal:
         sales = SaleService(client, journal, Counter(shop.code, "lane-1", shop.cashier.email))
         view = CashierView(sales, Language("zh_CN"), ReceiptCounter("Test shop", "Asia/Shanghai", "CNY",
-                                                                     cashier_email=shop.cashier.email, terminal="lane-1"))
+                                                                     cashier_email=shop.cashier.email,
+                                                                     terminal="lane-1"))
         qtbot.addWidget(view)
         view.show()
         view.controller.scan(shop.qr())

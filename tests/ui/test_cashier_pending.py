@@ -3,13 +3,12 @@
 import threading
 from decimal import Decimal
 
+import pytest
 from PySide6.QtCore import Qt
 
 from pos_app.core.journal import Journal
 from pos_app.core.messages import message_for
 from pos_app.core.sale import Counter, SaleService
-
-import pytest
 
 from .cashier_kit import SHOP, WAIT, Kit, balance, double_click, open_kit
 

@@ -90,7 +90,7 @@ def test_the_refund_dialogs_problem_never_covers_the_reason_box(qtbot, language,
     qtbot.wait(10)  # the layout settles
     assert dialog.problem.text() and dialog.isVisible()
     shown = [dialog.amount_label, dialog.amount, dialog.reason_label, dialog.reason, dialog.problem, dialog.buttons]
-    for upper, lower in zip(shown, shown[1:]):
+    for upper, lower in zip(shown, shown[1:], strict=False):
         assert not upper.geometry().intersects(lower.geometry()), (upper, lower)
         assert upper.geometry().bottom() < lower.geometry().top()
     needed = dialog.problem.heightForWidth(dialog.problem.width())

@@ -31,7 +31,7 @@ def _refs() -> tuple[int, int, int]:
 
 
 def _drift(before, after) -> list[int]:
-    return [a - b for a, b in zip(after, before)]
+    return [a - b for a, b in zip(after, before, strict=False)]
 
 
 def _none_lost(drift: list[int]) -> bool:

@@ -171,7 +171,8 @@ class CashierController(QObject):
     def _done(self, outcome: Outcome) -> None:
         kind = outcome.attempt.kind
         self.receipt.emit(receipts.from_result(kind, outcome.result, self.counter))
-        amount = outcome.attempt.amount if kind != "charge" else outcome.result.get("paid_amount", outcome.attempt.amount)
+        amount = outcome.attempt.amount if kind != "charge" else outcome.result.get("paid_amount",
+                                                                                    outcome.attempt.amount)
         key = "cashier.done_topup" if kind == "topup" else "cashier.done_charge"
         self._say("ok", lambda: self.language.t(key, amount=self._money(from_api(amount))))
         self.sale_done.emit()

@@ -4,8 +4,9 @@ shown in the merchant's currency and the current language, times on the merchant
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pos_app.core.day_report import CashierDay
@@ -13,7 +14,6 @@ from pos_app.core.money import format_amount, from_api
 
 from ..i18n import Language
 from .table_model import Column, RowsModel
-
 
 ROLES = ("cashier", "manager", "owner")
 
@@ -32,7 +32,8 @@ class RefundsModel(RowsModel):
         super().__init__([
             Column("time", "mgr.col_time", lambda r, _: _when(r.created_at, tz, "%Y-%m-%d %H:%M")),
             Column("amount", "mgr.col_amount", lambda r, lang: money(r.amount, lang), numeric=True),
-            Column("points", "mgr.col_points", lambda r, _: "" if r.points_reversed is None else f"-{r.points_reversed}",
+            Column("points", "mgr.col_points", lambda r,
+                   _: "" if r.points_reversed is None else f"-{r.points_reversed}",
                    numeric=True),
             Column("reason", "mgr.col_reason", lambda r, _: r.reason or ""),
         ], language, parent)

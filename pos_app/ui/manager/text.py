@@ -21,7 +21,8 @@ register({
     "mgr.looking_up": ("Looking it up…", "正在查找…"),
     "mgr.paid_line": ("Paid {paid} (amount {raw}, discount {discount}) on {when}, card {card}",
                       "{when} 实付 {paid}（消费 {raw}，优惠 {discount}），卡号 {card}"),
-    "mgr.not_a_payment": ("This is a {kind}, not a payment: nothing to refund.", "这是一笔{kind}，不是支付：无可退款项。"),
+    "mgr.not_a_payment": ("This is a {kind}, not a payment: nothing to refund.",
+                          "这是一笔{kind}，不是支付：无可退款项。"),
     "mgr.refunded_line": ("Already refunded: {total}", "已退款：{total}"),
     "mgr.remaining_line": ("Still refundable: {remaining}", "可退金额：{remaining}"),
     "mgr.refund_all": ("Refund &all", "全额退款(&A)"),
@@ -73,7 +74,8 @@ register({
     "mgr.day_topups": ("Top-ups: {count} · {amount}", "充值：{count} 笔 · {amount}"),
     "mgr.day_net": ("Net: {net}", "净额：{net}"),
     "mgr.day_own": ("Your own transactions only.", "仅显示您本人的交易。"),
-    "mgr.day_inconsistent": ("These figures do not add up; tell support: {problems}", "数字不一致，请联系技术支持：{problems}"),
+    "mgr.day_inconsistent": ("These figures do not add up; tell support: {problems}",
+                             "数字不一致，请联系技术支持：{problems}"),
     "mgr.per_hour": ("Paid per hour", "每小时实收"),
     "mgr.export_csv": ("E&xport CSV…", "导出 CSV(&X)…"),
     "mgr.print_z": ("Print &Z report…", "打印日结报表(&Z)…"),
@@ -86,8 +88,10 @@ register({
     "mgr.generate": ("&Generate settlement", "生成结算单(&G)"),
     "mgr.reload_settlements": ("Re&load", "刷新(&L)"),
     "mgr.settlement_figures": (
-        "{period}: payments {pcount} · paid {paid} · refunds {rcount} · {refunds} · top-ups {tcount} · {topups} · net {net}",
-        "{period}：支付 {pcount} 笔 · 实收 {paid} · 退款 {rcount} 笔 · {refunds} · 充值 {tcount} 笔 · {topups} · 净额 {net}"),
+        "{period}: payments {pcount} · paid {paid} · refunds {rcount} · {refunds}"
+        " · top-ups {tcount} · {topups} · net {net}",
+        "{period}：支付 {pcount} 笔 · 实收 {paid} · 退款 {rcount} 笔 · {refunds}"
+        " · 充值 {tcount} 笔 · {topups} · 净额 {net}"),
     "mgr.settlement_replayed": ("This period was already settled: the same settlement, as first recorded.",
                                 "该期间已结算：以下为首次生成的同一结算单。"),
     "mgr.settlement_new": ("Settlement generated.", "结算单已生成。"),
