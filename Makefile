@@ -6,7 +6,7 @@ STAMP := $(VENV)/.setup-stamp
 # supabase-js and its test runner's packages (tests/js), installed with npm when missing.
 JS_STAMP := tests/js/node_modules/.install-stamp
 
-.PHONY: setup js-setup lint test demo bench bench-quick installer clean
+.PHONY: setup js-setup lint test demo bench bench-quick installer sql clean
 
 setup: $(STAMP)
 
@@ -21,7 +21,7 @@ $(JS_STAMP): tests/js/package.json tests/js/package-lock.json tests/js/install.s
 	touch $(JS_STAMP)
 
 lint: setup
-	$(VENV)/bin/ruff check mps_dev pos_app tests bench tools packaging
+	$(VENV)/bin/ruff check mps_dev mps_demo pos_app tests bench tools packaging
 
 test: lint js-setup
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -35,6 +35,10 @@ bench: setup
 
 bench-quick: setup
 	$(PY) -m bench --quick
+
+# The two shipped SQL files, written from their sources in server_sql/src (server_sql/README.md).
+sql: setup
+	$(PY) -m tools.build_sql
 
 # The key goes on the command line: it must be the anon key, which is public (a service_role
 # key is refused before anything is built). Not echoed: a wrong key must not land in a CI log.

@@ -17,7 +17,7 @@ import time
 
 import zxingcpp
 
-from pos_app.core.qr_decode import StreamDecoder, decode_codes, to_grey
+from pos_app.core.scanning.qr_decode import StreamDecoder, decode_codes, to_grey
 
 from . import qr_frames
 from .table import Table, pct

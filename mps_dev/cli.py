@@ -44,6 +44,22 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+# The demo's windows are the POS's, which the stand-in does not know: whoever installs both
+# (`mps_demo`, pyproject.toml) registers them under this entry point group.
+LAUNCHERS = "mps_dev.launchers"
+
+
+def _launcher(name: str):
+    """The callable registered as `name` under LAUNCHERS; a clear exit when none is installed."""
+    from importlib.metadata import entry_points
+
+    found = entry_points(group=LAUNCHERS, name=name)
+    if not found:
+        raise SystemExit(f"mps-dev: no `{name}` launcher is installed (the POS registers it; "
+                         f"`make setup` installs both); the backend itself works without it")
+    return next(iter(found)).load()
+
+
 def _require_project(data_dir: Path) -> project.Project:
     proj = project.load(data_dir)
     if proj is None:
@@ -67,10 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         proj, seconds = stack.up(data_dir, args.port, args.db_port)
         _print_up(proj, seconds)
         if cmd == "demo":
-            from . import demo_pos, seed
+            from . import seed
             seed.run(proj, out=sys.stdout)
             print()
-            return demo_pos.open_counter(proj, data_dir, sys.stdout)
+            return _launcher("demo")(proj, data_dir, sys.stdout)
     elif cmd == "down":
         stopped = stack.down(data_dir)
         print("stopped: " + ", ".join(stopped) if stopped else "nothing was running")
@@ -78,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         st = stack.status(data_dir)
         print(f"data dir  {data_dir}")
         print(f"database  {'running' if st.database else 'stopped'}")
-        print(f"gateway   {f'running (pid {st.gateway_pid})' if st.gateway_pid else 'stopped'}")
+        print(f"gateway   {'running (pid %d)' % st.gateway_pid if st.gateway_pid else 'stopped'}")
         if st.project:
             print(f"API URL   {st.project.url}")
         return 0 if st.database and st.gateway_pid else 3
@@ -97,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         from . import member_qr
         proj = _require_project(data_dir)
         if args.window:
-            return member_qr.window(proj, args.who, ttl=args.ttl)
+            return _launcher("member-qr-window")(proj, args.who, ttl=args.ttl)
         png = args.png or data_dir / "member-qr.png"
         member_qr.run(proj, args.who, png, ttl=args.ttl, once=args.once, out=sys.stdout)
     return 0

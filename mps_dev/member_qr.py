@@ -96,39 +96,6 @@ class QrHistory:
         self._conn.close()
 
 
-def window(proj: Project, who: str, *, ttl: int) -> int:
-    """Show the code in a window on screen, renewed before it expires and as soon as it is
-    spent, until it is closed."""
-    from PySide6.QtWidgets import QApplication
-
-    from pos_app.ui.member_qr_window import MemberQrWindow
-
-    from .seed import TIMEZONE
-
-    api = Api(proj)
-    card = resolve_card(proj, api, who)
-    history = QrHistory(proj.db_dsn())
-    def next_code() -> tuple[str, datetime]:
-        try:
-            return rotate(api, card, ttl)
-        except SystemExit as e:  # Api's way to stop the CLI; the window reports and tries again
-            raise RuntimeError(str(e)) from None
-
-    app = QApplication.instance() or QApplication([])
-    # The demo member pays at the demo shop: its clock is the one the cashier's receipts use.
-    # As large as the screen allows with the words and buttons below it (a 1280x800 screen has
-    # room for about 480 px of code; 560 on a bigger one).
-    room = app.primaryScreen().availableGeometry().height() - 320
-    win = MemberQrWindow(next_code, f"Member {who} — payment code", still_live=history.still_live,
-                         timezone_name=TIMEZONE, size=max(240, min(560, room)))
-    win.show()
-    win.renew()
-    try:
-        return app.exec()
-    finally:
-        history.close()
-
-
 def run(proj: Project, who: str, png: Path, *, ttl: int, once: bool, out: IO[str]) -> None:
     api = Api(proj)
     card = resolve_card(proj, api, who)

@@ -4,14 +4,13 @@ shell (settings when not configured, sign-in, the window)."""
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pos_app.core import settings as core_settings
-from pos_app.core.session_store import choose_store
+from pos_app.core.session.store import choose_store
 
 from . import window_check
 from .ui.gui_thread_gc import GuiThreadGc
@@ -43,9 +42,10 @@ def _warm_up_views() -> None:
     import threading
 
     def load() -> None:
-        # The sign-in imports it again and shows the error there.
-        with contextlib.suppress(Exception):
-            import pos_app.ui.views  # noqa: F401
+        try:
+            import pos_app.ui.compose  # noqa: F401
+        except Exception:  # the sign-in imports it again and shows the error there
+            pass
 
     threading.Thread(target=load, name="pos-warm-up", daemon=True).start()
 

@@ -102,7 +102,7 @@ def _qr_decode() -> str:
     import numpy as np
     import qrcode
 
-    from pos_app.core.qr_decode import decode_codes, default_engine
+    from pos_app.core.scanning.qr_decode import decode_codes, default_engine
 
     qr = qrcode.QRCode(border=4)
     qr.add_data(PROBE_TEXT)
@@ -122,7 +122,7 @@ def _qr_decode() -> str:
 
 def _journal(settings: core_settings.Settings) -> str:
     # The real journal (SQLite, WAL) in a throwaway folder: the counter's own is never touched.
-    from pos_app.core.journal import Journal
+    from pos_app.core.sale.journal import Journal
     from pos_app.core.services import JOURNAL_FILE
 
     with (tempfile.TemporaryDirectory(prefix="mps-self-check-") as tmp,
@@ -141,7 +141,7 @@ def _session_store() -> str:
 
     import keyring
 
-    from pos_app.core.session_store import choose_store
+    from pos_app.core.session.store import choose_store
 
     # keyring finds its backends through entry points: without its metadata, or with a backend
     # module left out of a bundle, a PC that has a keyring would silently keep no session.

@@ -1,8 +1,18 @@
+-- GENERATED FILE: do not edit. Written by `python -m tools.build_sql` (`make sql`) from
+-- server_sql/src/*/rpc.sql, one domain after the other in folder order; edit the sources
+-- and regenerate (server_sql/README.md). A test fails when this file is stale.
+
+-- ===========================================================================================
+-- server_sql/src/01_setup/rpc.sql
+-- ===========================================================================================
 -- Member Payment System: the RPCs (schema public, exposed by PostgREST).
 --
 -- Apply after mps_schema.sql. Safe to re-run, also while the shop is selling: every function is
--- created or replaced (never dropped) and its grants stated right under it with
--- app.deploy_rpc_grant, which changes the catalog only when they differ. Keep to the re-apply
+-- created or replaced (never dropped), and its grants and its comment (one short line, shown by
+-- PostgREST and Supabase's dashboard) stated right under it with app.deploy_rpc_grant and
+-- app.deploy_comment, which change the catalog only when they differ. Domain by domain, as the
+-- schema (server_sql/README.md); an RPC may use helpers of any domain, since the whole schema
+-- is applied before this file. Keep to the re-apply
 -- conventions at the top of mps_schema.sql ("Deploying while selling"): a changed signature is
 -- an app.deploy_drop_function('<old signature>') right before the new create or replace; no bare
 -- drop, grant, revoke, alter or comment here. Each RPC is thin: check the caller, check the input, then do
@@ -18,104 +28,8 @@ select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.deploy'
 select pg_catalog.set_config('lock_timeout', '2s', true);
 
 -- ===========================================================================================
--- Platform
+-- server_sql/src/02_members/rpc.sql
 -- ===========================================================================================
-
--- Create a merchant. Returns its id. Service role only.
-create or replace function public.create_merchant(
-  p_code text,
-  p_name text,
-  p_settlement_mode text default 't_plus_1',
-  p_timezone text default 'Asia/Shanghai',
-  p_currency text default 'CNY'
-) returns uuid
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_id uuid;
-begin
-  perform app.require_service();
-  if p_code is null or p_code !~ '^[A-Za-z0-9_-]{2,32}$' then
-    perform app.fail('invalid_argument', 'p_code must be 2 to 32 letters, digits, _ or -');
-  end if;
-  if p_name is null or length(btrim(p_name)) not between 1 and 200 then
-    perform app.fail('invalid_argument', 'p_name must be 1 to 200 characters');
-  end if;
-  if coalesce(p_settlement_mode, '') not in ('realtime', 't_plus_1', 'monthly') then
-    perform app.fail('invalid_argument', 'p_settlement_mode must be realtime, t_plus_1 or monthly');
-  end if;
-  if coalesce(p_currency, '') !~ '^[A-Z]{3}$' then
-    perform app.fail('invalid_argument', 'p_currency must be an ISO 4217 code such as CNY');
-  end if;
-  begin
-    perform pg_catalog.now() at time zone p_timezone;
-  exception when others then
-    perform app.fail('invalid_argument', format('unknown time zone %s', coalesce(left(p_timezone, 64), 'null')));
-  end;
-  if p_timezone is null then
-    perform app.fail('invalid_argument', 'p_timezone is required');
-  end if;
-  if exists (select 1 from app.merchants m where m.code = p_code) then
-    perform app.fail('invalid_argument', format('a merchant with code %s already exists', p_code));
-  end if;
-  insert into app.merchants (code, name, settlement_mode, timezone, currency)
-  values (p_code, btrim(p_name), p_settlement_mode::app.settlement_mode, p_timezone, p_currency)
-  returning id into v_id;
-  perform app.audit('merchant.create', 'merchant', v_id::text, v_id, null, null, null,
-                    jsonb_build_object('code', p_code, 'settlement_mode', p_settlement_mode,
-                                       'timezone', p_timezone, 'currency', p_currency));
-  return v_id;
-end
-$$;
-select app.deploy_rpc_grant('public.create_merchant(text, text, text, text, text)', 'service_role');
-
--- Give a Supabase Auth user a role at a merchant, or change it. Service role, or the merchant's
--- owner. A merchant always keeps at least one owner.
-create or replace function public.add_merchant_user(
-  p_merchant_code text,
-  p_user_id uuid,
-  p_role text
-) returns jsonb
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_ctx record;
-  v_prev app.merchant_role;
-begin
-  select * into v_ctx from app.merchant_context(p_merchant_code, 'owner');
-  if coalesce(p_role, '') not in ('cashier', 'manager', 'owner') then
-    perform app.fail('invalid_argument', 'p_role must be cashier, manager or owner');
-  end if;
-  if p_user_id is null or not exists (select 1 from auth.users u where u.id = p_user_id) then
-    perform app.fail('not_found', 'no such user; create the operator in Supabase Auth first');
-  end if;
-  -- Serialise role changes of one merchant so the last-owner check cannot race.
-  perform app.advisory_xact_lock('merchant_users:' || v_ctx.merchant_id::text);
-  select mu.role into v_prev from app.merchant_users mu
-   where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
-  if v_prev = 'owner' and p_role <> 'owner' and (
-       select count(*) from app.merchant_users mu
-        where mu.merchant_id = v_ctx.merchant_id and mu.role = 'owner') = 1 then
-    perform app.fail('invalid_argument', 'a merchant must keep at least one owner');
-  end if;
-  insert into app.merchant_users (merchant_id, user_id, role)
-  values (v_ctx.merchant_id, p_user_id, p_role::app.merchant_role)
-  on conflict (merchant_id, user_id) do update set role = excluded.role, updated_at = app.now();
-  perform app.audit('merchant_user.set_role', 'merchant_user', p_user_id::text, v_ctx.merchant_id,
-                    v_ctx.merchant_role, null, null,
-                    jsonb_build_object('role', p_role, 'previous_role', v_prev));
-  return jsonb_build_object('merchant_code', v_ctx.merchant_code, 'user_id', p_user_id,
-                            'role', p_role, 'previous_role', v_prev);
-end
-$$;
-select app.deploy_rpc_grant('public.add_merchant_user(text, uuid, text)', 'authenticated', 'service_role');
-
--- ===========================================================================================
--- Members and cards (member-app backend: service role)
--- ===========================================================================================
-
 -- Create a member, bind an external identity if given, and issue the default card with the
 -- member as owner. Returns the member id.
 create or replace function public.create_member_profile(
@@ -163,6 +77,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.create_member_profile(text, text, text, text, text, text)', 'service_role');
+select app.deploy_comment('function', 'public.create_member_profile(text, text, text, text, text, text)',
+  'Create a member with their default card (the member owns it), binding an external identity if given; returns the member id. Service role.');
 
 -- Issue a new card to a member (the owner). A binding password, if given, guards the owner
 -- binding of a shared card. A voucher is loaded once here with p_initial_amount (it cannot be
@@ -222,6 +138,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.issue_card(uuid, text, text, numeric, text)', 'service_role');
+select app.deploy_comment('function', 'public.issue_card(uuid, text, text, numeric, text)',
+  'Issue a new card to a member (its owner), optionally with a binding password and a one-time initial load; idempotent per member and key. Service role.');
 
 -- One card: balance, type, status, and its owner's points and level.
 create or replace function public.get_card_summary(p_card_id uuid) returns jsonb
@@ -240,6 +158,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.get_card_summary(uuid)', 'service_role');
+select app.deploy_comment('function', 'public.get_card_summary(uuid)',
+  'One card: balance, type, status, expiry, and its owner''s points and level. Service role.');
 
 -- Every card a member is bound to, with the member's role on it.
 create or replace function public.list_member_cards(p_member_id uuid) returns setof jsonb
@@ -260,11 +180,287 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.list_member_cards(uuid)', 'service_role');
+select app.deploy_comment('function', 'public.list_member_cards(uuid)',
+  'Every card a member is bound to, with the member''s role on each. Service role.');
+
+-- Bind a member to a card with a role, or change their role (shared cards, contract §7).
+-- Service role (the member-app backend). Roles: owner, admin, member, viewer.
+-- * p_role = 'owner' hands the card over: p_binding_password must match the card's binding
+--   password (else binding_password_invalid; a card issued without one cannot change owner).
+--   The previous owner stays on the card as an admin, so nobody loses access by surprise; the
+--   new owner may unbind them. From then on the card's points, level and discount are the new
+--   owner's; points already earned stay with the member who earned them. p_new_binding_password
+--   (optional, only with an owner change) replaces the password, since the previous owner knows it.
+-- * Any other role: no password is needed or read. The owner's own binding cannot be turned into
+--   another role (hand ownership to someone else first).
+-- * p_acting_member_id (optional): the member on whose behalf the app asks. When given, they must
+--   be the card's owner or an admin, and an admin manages every binding except the owner's (no
+--   owner change, no change to the owner). When null, the platform itself decides.
+-- Turning an admin or member into a viewer ends the card's live payment code: they may have seen
+-- it, and a viewer cannot pay. Audited as card.bind, without any password.
+create or replace function public.bind_card_member(
+  p_card_id uuid,
+  p_member_id uuid,
+  p_role text,
+  p_binding_password text default null,
+  p_acting_member_id uuid default null,
+  p_new_binding_password text default null
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_card app.cards;
+  v_prev app.binding_role;
+  v_actor app.binding_role;
+  v_owner uuid;
+  v_prev_owner uuid;
+  v_qr_revoked boolean := false;
+begin
+  perform app.require_service();
+  if coalesce(p_role, '') <> all (enum_range(null::app.binding_role)::text[]) then
+    perform app.fail('invalid_argument', 'p_role must be ' || app.or_list(enum_range(null::app.binding_role)::text[]));
+  end if;
+  if p_new_binding_password is not null then
+    if p_role <> 'owner' then
+      perform app.fail('invalid_argument', 'p_new_binding_password is only accepted with an owner change');
+    end if;
+    if length(p_new_binding_password) not between 6 and 72 then
+      perform app.fail('invalid_argument', 'a binding password must be 6 to 72 characters');
+    end if;
+  end if;
+  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
+    perform app.fail('not_found', 'no such card');
+  end if;
+  if p_member_id is null or not exists (select 1 from app.member_profiles m where m.id = p_member_id) then
+    perform app.fail('not_found', 'no such member');
+  end if;
+
+  -- The card lock serialises binding changes with each other and with payments on the card.
+  perform app.lock_card(p_card_id);
+  select c.* into v_card from app.cards c where c.id = p_card_id;
+  if v_card.status = 'closed' then
+    perform app.fail('card_inactive', 'the card is closed');
+  end if;
+  v_prev := app.card_role(p_card_id, p_member_id);
+  v_owner := app.card_owner(p_card_id);
+  if p_acting_member_id is not null then
+    v_actor := app.card_role(p_card_id, p_acting_member_id);
+    if v_actor is null or v_actor not in ('owner', 'admin') then
+      perform app.fail('forbidden', 'only the card''s owner or an admin manages its bindings');
+    end if;
+    if v_actor = 'admin' and (p_role = 'owner' or v_prev = 'owner') then
+      perform app.fail('forbidden', 'an admin manages every binding except the owner''s');
+    end if;
+  end if;
+
+  if p_role = 'owner' then
+    perform app.check_binding_password(p_card_id, p_binding_password);
+    if v_prev is distinct from 'owner' then
+      v_prev_owner := v_owner;
+      -- Demote first: the partial unique index allows one owner row at a time.
+      update app.card_bindings b set role = 'admin' where b.card_id = p_card_id and b.role = 'owner';
+      insert into app.card_bindings (card_id, member_id, role) values (p_card_id, p_member_id, 'owner')
+      on conflict (card_id, member_id) do update set role = 'owner';
+    end if;
+    if p_new_binding_password is not null then
+      update app.cards c
+         set binding_password_hash = extensions.crypt(p_new_binding_password, extensions.gen_salt('bf', 10)),
+             updated_at = app.now()
+       where c.id = p_card_id;
+    end if;
+  else
+    if v_prev = 'owner' then
+      perform app.fail('invalid_argument', 'the owner''s binding changes only by handing ownership to another member');
+    end if;
+    insert into app.card_bindings (card_id, member_id, role) values (p_card_id, p_member_id, p_role::app.binding_role)
+    on conflict (card_id, member_id) do update set role = excluded.role;
+    if p_role = 'viewer' and v_prev in ('admin', 'member') then
+      v_qr_revoked := app.qr_end(p_card_id, 'revoked');
+    end if;
+  end if;
+
+  perform app.audit('card.bind', 'card_binding', p_card_id::text || ':' || p_member_id::text, null, null,
+                    p_card_id, null,
+                    jsonb_build_object('member_id', p_member_id, 'role', p_role, 'previous_role', v_prev,
+                                       'previous_owner_member_id', v_prev_owner,
+                                       'acting_member_id', p_acting_member_id,
+                                       'binding_password_changed', p_new_binding_password is not null,
+                                       'qr_revoked', v_qr_revoked));
+  return jsonb_build_object('card_id', p_card_id, 'member_id', p_member_id, 'role', p_role,
+                            'previous_role', v_prev, 'owner_member_id', app.card_owner(p_card_id),
+                            'previous_owner_member_id', v_prev_owner,
+                            'binding_password_changed', p_new_binding_password is not null,
+                            'qr_revoked', v_qr_revoked);
+end
+$$;
+select app.deploy_rpc_grant('public.bind_card_member(uuid, uuid, text, text, uuid, text)', 'service_role');
+select app.deploy_comment('function', 'public.bind_card_member(uuid, uuid, text, text, uuid, text)',
+  'Bind a member to a card as owner, admin, member or viewer, or change their role; an owner change needs the binding password. Service role.');
+
+-- Remove a member from a card. Service role (the member-app backend). The owner cannot be
+-- unbound (hand ownership to another member with bind_card_member first). p_acting_member_id
+-- (optional): when given, it must be the member themselves (leaving the card), the owner, or an
+-- admin; when null, the platform decides. Removing a holder who could pay (admin or member) ends
+-- the card's live payment code, since they may still have it on screen; the remaining holders
+-- get a new one from rotate_card_qr or the next cron_rotate_qr_tokens. Audited as card.unbind.
+create or replace function public.unbind_card_member(
+  p_card_id uuid,
+  p_member_id uuid,
+  p_acting_member_id uuid default null
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_role app.binding_role;
+  v_actor app.binding_role;
+  v_qr_revoked boolean := false;
+begin
+  perform app.require_service();
+  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
+    perform app.fail('not_found', 'no such card');
+  end if;
+  perform app.lock_card(p_card_id);
+  v_role := app.card_role(p_card_id, p_member_id);
+  if v_role is null then
+    perform app.fail('not_found', 'this member is not bound to the card');
+  end if;
+  if v_role = 'owner' then
+    perform app.fail('invalid_argument', 'the owner cannot be unbound; hand ownership to another member first');
+  end if;
+  if p_acting_member_id is not null and p_acting_member_id <> p_member_id then
+    v_actor := app.card_role(p_card_id, p_acting_member_id);
+    if v_actor is null or v_actor not in ('owner', 'admin') then
+      perform app.fail('forbidden', 'only the card''s owner or an admin removes other holders');
+    end if;
+  end if;
+
+  delete from app.card_bindings b where b.card_id = p_card_id and b.member_id = p_member_id;
+  if v_role in ('admin', 'member') then
+    v_qr_revoked := app.qr_end(p_card_id, 'revoked');
+  end if;
+  perform app.audit('card.unbind', 'card_binding', p_card_id::text || ':' || p_member_id::text, null, null,
+                    p_card_id, null,
+                    jsonb_build_object('member_id', p_member_id, 'role', v_role,
+                                       'acting_member_id', p_acting_member_id, 'qr_revoked', v_qr_revoked));
+  return jsonb_build_object('card_id', p_card_id, 'member_id', p_member_id, 'removed_role', v_role,
+                            'qr_revoked', v_qr_revoked);
+end
+$$;
+select app.deploy_rpc_grant('public.unbind_card_member(uuid, uuid, uuid)', 'service_role');
+select app.deploy_comment('function', 'public.unbind_card_member(uuid, uuid, uuid)',
+  'Remove a member from a card (never its owner); ends the live payment code when a payer leaves. Service role.');
+
+-- Bind a provider identity (wechat, alipay, line, ...) to a member. Service role. An identity
+-- belongs to one member per provider: binding it again to the same member changes nothing and
+-- returns the same row; to another member fails with invalid_argument. A member may hold several
+-- providers. The provider is stored lower-case and trimmed. Audited as member.bind_identity
+-- (provider only, not the external id).
+create or replace function public.bind_external_identity(
+  p_member_id uuid,
+  p_provider text,
+  p_external_id text
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  perform app.require_service();
+  if p_member_id is null or not exists (select 1 from app.member_profiles m where m.id = p_member_id) then
+    perform app.fail('not_found', 'no such member');
+  end if;
+  begin
+    v_id := app.bind_identity(p_member_id, p_provider, p_external_id);
+  exception when unique_violation then
+    -- Two concurrent first bindings of one identity: the loser sees the unique index.
+    perform app.fail('invalid_argument', 'this identity is already bound to another member');
+  end;
+  return (select jsonb_build_object('identity_id', i.id, 'member_id', i.member_id, 'provider', i.provider,
+                                    'external_id', i.external_id, 'created_at', i.created_at)
+            from app.member_external_identities i where i.id = v_id);
+end
+$$;
+select app.deploy_rpc_grant('public.bind_external_identity(uuid, text, text)', 'service_role');
+select app.deploy_comment('function', 'public.bind_external_identity(uuid, text, text)',
+  'Bind a provider identity (wechat, alipay, ...) to a member; again to the same member changes nothing. Service role.');
+
+-- Find the member an identity is bound to (sign-in with WeChat, Alipay, ...). Service role.
+-- Returns the member (id, name, points, level) or null when the identity is not bound: an
+-- unknown identity is the normal start of a sign-up, not an error.
+create or replace function public.find_member_by_identity(
+  p_provider text,
+  p_external_id text
+) returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+begin
+  perform app.require_service();
+  if p_provider is null or p_external_id is null then
+    perform app.fail('invalid_argument', 'p_provider and p_external_id are required');
+  end if;
+  return (select jsonb_build_object('member_id', m.id, 'name', m.name, 'phone', m.phone, 'email', m.email,
+                                    'points', m.points, 'level_code', m.level_code,
+                                    'provider', i.provider, 'external_id', i.external_id,
+                                    'bound_at', i.created_at)
+            from app.member_external_identities i
+            join app.member_profiles m on m.id = i.member_id
+           where i.provider = lower(btrim(p_provider)) and i.external_id = p_external_id);
+end
+$$;
+select app.deploy_rpc_grant('public.find_member_by_identity(text, text)', 'service_role');
+select app.deploy_comment('function', 'public.find_member_by_identity(text, text)',
+  'The member a provider identity is bound to, or null when it is not bound. Service role.');
+
+-- Set or change a card's binding password (it guards the owner binding). Platform only. A card
+-- that has one needs the old one (binding_password_invalid); a card without one takes
+-- p_old_password null (anything else is binding_password_invalid too: it cannot match). The new
+-- one is 6 to 72 characters, kept only as a bcrypt hash at cost 10.
+create or replace function public.set_card_binding_password(
+  p_card_id uuid,
+  p_old_password text,
+  p_new_password text
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_hash text;
+begin
+  perform app.require_service();
+  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
+    perform app.fail('not_found', 'no such card');
+  end if;
+  if p_new_password is null or length(p_new_password) not between 6 and 72 then
+    perform app.fail('invalid_argument', 'a binding password must be 6 to 72 characters');
+  end if;
+  perform app.lock_card(p_card_id);
+  select c.binding_password_hash into v_hash from app.cards c where c.id = p_card_id;
+  if v_hash is not null then
+    perform app.check_binding_password(p_card_id, p_old_password);
+  elsif p_old_password is not null then
+    perform app.fail('binding_password_invalid', 'this card has no binding password yet; pass no old password');
+  end if;
+  update app.cards c
+     set binding_password_hash = extensions.crypt(p_new_password, extensions.gen_salt('bf', 10)),
+         updated_at = app.now()
+   where c.id = p_card_id;
+  perform app.audit('card.set_binding_password', 'card', p_card_id::text, null, null, p_card_id, null,
+                    jsonb_build_object('had_password', v_hash is not null));
+  return jsonb_build_object('card_id', p_card_id, 'had_password', v_hash is not null,
+                            'changed_at', app.now());
+end
+$$;
+select app.deploy_rpc_grant('public.set_card_binding_password(uuid, text, text)', 'service_role');
+select app.deploy_comment('function', 'public.set_card_binding_password(uuid, text, text)',
+  'Set or change a card''s binding password (the old one required when it has one); stored only as a bcrypt hash. Service role.');
 
 -- ===========================================================================================
--- QR tokens
+-- server_sql/src/03_qr/rpc.sql
 -- ===========================================================================================
-
 -- Replace a card's live payment code with a new one, returned in plain text this once.
 -- p_member_id, when the member app passes it, must be a holder allowed to pay (not a viewer).
 create or replace function public.rotate_card_qr(
@@ -311,6 +507,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.rotate_card_qr(uuid, integer, boolean, uuid)', 'service_role');
+select app.deploy_comment('function', 'public.rotate_card_qr(uuid, integer, boolean, uuid)',
+  'Replace a card''s live payment code with a new one, returned in plain text this once. Service role.');
 
 -- End a card's live payment code now. Returns whether there was one.
 create or replace function public.revoke_card_qr(p_card_id uuid) returns boolean
@@ -332,11 +530,165 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.revoke_card_qr(uuid)', 'service_role');
+select app.deploy_comment('function', 'public.revoke_card_qr(uuid)',
+  'End a card''s live payment code now; returns whether there was one. Service role.');
 
 -- ===========================================================================================
--- Money
+-- server_sql/src/04_merchants/rpc.sql
 -- ===========================================================================================
+-- Create a merchant. Returns its id. Service role only.
+create or replace function public.create_merchant(
+  p_code text,
+  p_name text,
+  p_settlement_mode text default 't_plus_1',
+  p_timezone text default 'Asia/Shanghai',
+  p_currency text default 'CNY'
+) returns uuid
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  perform app.require_service();
+  if p_code is null or p_code !~ '^[A-Za-z0-9_-]{2,32}$' then
+    perform app.fail('invalid_argument', 'p_code must be 2 to 32 letters, digits, _ or -');
+  end if;
+  if p_name is null or length(btrim(p_name)) not between 1 and 200 then
+    perform app.fail('invalid_argument', 'p_name must be 1 to 200 characters');
+  end if;
+  if coalesce(p_settlement_mode, '') <> all (enum_range(null::app.settlement_mode)::text[]) then
+    perform app.fail('invalid_argument', 'p_settlement_mode must be ' || app.or_list(enum_range(null::app.settlement_mode)::text[]));
+  end if;
+  if coalesce(p_currency, '') !~ '^[A-Z]{3}$' then
+    perform app.fail('invalid_argument', 'p_currency must be an ISO 4217 code such as CNY');
+  end if;
+  begin
+    perform pg_catalog.now() at time zone p_timezone;
+  exception when others then
+    perform app.fail('invalid_argument', format('unknown time zone %s', coalesce(left(p_timezone, 64), 'null')));
+  end;
+  if p_timezone is null then
+    perform app.fail('invalid_argument', 'p_timezone is required');
+  end if;
+  if exists (select 1 from app.merchants m where m.code = p_code) then
+    perform app.fail('invalid_argument', format('a merchant with code %s already exists', p_code));
+  end if;
+  insert into app.merchants (code, name, settlement_mode, timezone, currency)
+  values (p_code, btrim(p_name), p_settlement_mode::app.settlement_mode, p_timezone, p_currency)
+  returning id into v_id;
+  perform app.audit('merchant.create', 'merchant', v_id::text, v_id, null, null, null,
+                    jsonb_build_object('code', p_code, 'settlement_mode', p_settlement_mode,
+                                       'timezone', p_timezone, 'currency', p_currency));
+  return v_id;
+end
+$$;
+select app.deploy_rpc_grant('public.create_merchant(text, text, text, text, text)', 'service_role');
+select app.deploy_comment('function', 'public.create_merchant(text, text, text, text, text)',
+  'Create a merchant (code, name, settlement mode, time zone, currency); returns its id. Service role.');
 
+-- Give a Supabase Auth user a role at a merchant, or change it. Service role, or the merchant's
+-- owner. A merchant always keeps at least one owner.
+create or replace function public.add_merchant_user(
+  p_merchant_code text,
+  p_user_id uuid,
+  p_role text
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_prev app.merchant_role;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'owner');
+  if coalesce(p_role, '') <> all (enum_range(null::app.merchant_role)::text[]) then
+    perform app.fail('invalid_argument', 'p_role must be ' || app.or_list(enum_range(null::app.merchant_role)::text[]));
+  end if;
+  if p_user_id is null or not exists (select 1 from auth.users u where u.id = p_user_id) then
+    perform app.fail('not_found', 'no such user; create the operator in Supabase Auth first');
+  end if;
+  -- Serialise role changes of one merchant so the last-owner check cannot race.
+  perform app.advisory_xact_lock('merchant_users:' || v_ctx.merchant_id::text);
+  select mu.role into v_prev from app.merchant_users mu
+   where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
+  if v_prev = 'owner' and p_role <> 'owner' and (
+       select count(*) from app.merchant_users mu
+        where mu.merchant_id = v_ctx.merchant_id and mu.role = 'owner') = 1 then
+    perform app.fail('invalid_argument', 'a merchant must keep at least one owner');
+  end if;
+  insert into app.merchant_users (merchant_id, user_id, role)
+  values (v_ctx.merchant_id, p_user_id, p_role::app.merchant_role)
+  on conflict (merchant_id, user_id) do update set role = excluded.role, updated_at = app.now();
+  perform app.audit('merchant_user.set_role', 'merchant_user', p_user_id::text, v_ctx.merchant_id,
+                    v_ctx.merchant_role, null, null,
+                    jsonb_build_object('role', p_role, 'previous_role', v_prev));
+  return jsonb_build_object('merchant_code', v_ctx.merchant_code, 'user_id', p_user_id,
+                            'role', p_role, 'previous_role', v_prev);
+end
+$$;
+select app.deploy_rpc_grant('public.add_merchant_user(text, uuid, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.add_merchant_user(text, uuid, text)',
+  'Give a Supabase Auth user a role (cashier, manager, owner) at a merchant, or change it; a merchant keeps at least one owner. Owner or service role.');
+
+-- Who am I at this merchant: role, and the merchant's name, currency and timezone.
+create or replace function public.merchant_session_info(p_merchant_code text) returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_now timestamptz := app.now();
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  return jsonb_build_object(
+    'merchant_code', v_ctx.merchant_code, 'merchant_name', v_ctx.merchant_name,
+    'currency', v_ctx.currency, 'timezone', v_ctx.timezone,
+    'settlement_mode', v_ctx.settlement_mode, 'role', v_ctx.merchant_role,
+    'user_id', v_ctx.user_id, 'email', auth.jwt() ->> 'email',
+    'business_day', (v_now at time zone v_ctx.timezone)::date, 'server_time', v_now);
+end
+$$;
+select app.deploy_rpc_grant('public.merchant_session_info(text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_session_info(text)',
+  'The caller''s role at a merchant, and the merchant''s name, currency and time zone. Cashier or above.');
+
+-- Take an operator off a merchant. Owner; the platform. The last owner cannot be removed
+-- (invalid_argument). Every RPC reads app.merchant_users on each call, so the removed
+-- operator's next call is forbidden whatever token it still holds.
+create or replace function public.remove_merchant_user(p_merchant_code text, p_user_id uuid) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_prev app.merchant_role;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'owner');
+  perform app.advisory_xact_lock('merchant_users:' || v_ctx.merchant_id::text);
+  select mu.role into v_prev from app.merchant_users mu
+   where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
+  if v_prev is null then
+    perform app.fail('not_found', 'this user is not an operator of this merchant');
+  end if;
+  if v_prev = 'owner' and (select count(*) from app.merchant_users mu
+                            where mu.merchant_id = v_ctx.merchant_id and mu.role = 'owner') = 1 then
+    perform app.fail('invalid_argument', 'a merchant must keep at least one owner');
+  end if;
+  delete from app.merchant_users mu where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
+  perform app.audit('merchant_user.remove', 'merchant_user', p_user_id::text, v_ctx.merchant_id,
+                    v_ctx.merchant_role, null, null, jsonb_build_object('previous_role', v_prev));
+  return jsonb_build_object('merchant_code', v_ctx.merchant_code, 'user_id', p_user_id,
+                            'previous_role', v_prev, 'removed', true);
+end
+$$;
+select app.deploy_rpc_grant('public.remove_merchant_user(text, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.remove_merchant_user(text, uuid)',
+  'Take an operator off a merchant (never its last owner); their next call is forbidden. Owner or service role.');
+
+-- ===========================================================================================
+-- server_sql/src/05_money/rpc.sql
+-- ===========================================================================================
 -- Charge a member's card by its payment code. Cashier or above. Idempotent per merchant and key.
 -- p_shift_id (contract §9): the terminal's open shift the sale belongs to, if any.
 -- Migration step (convention 1, a signature change for contract §9): the first release's
@@ -436,6 +788,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_charge_by_qr(text, text, numeric, text, jsonb, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_charge_by_qr(text, text, numeric, text, jsonb, uuid)',
+  'Charge a member''s card by its payment code, with the level discount and points; idempotent per merchant and key. Cashier or above.');
 
 -- Refund all or part of a payment of this merchant. Manager or owner. Idempotent per merchant
 -- and key; many partial refunds per payment until its paid amount is used up.
@@ -545,6 +899,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_refund_tx(text, uuid, numeric, text, text, jsonb, uuid)',
+  'Refund all or part of a payment of this merchant back to the card; idempotent per merchant and key. Manager or owner.');
 
 -- Cash top-up at the counter: the member shows the payment code, the cashier takes cash.
 -- Cashier or above. Spends a single-use code like a payment does.
@@ -597,6 +953,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_recharge_by_qr(text, text, numeric, text, jsonb, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_recharge_by_qr(text, text, numeric, text, jsonb, uuid)',
+  'Cash top-up at the counter by the member''s payment code; idempotent per merchant and key. Cashier or above.');
 
 -- Top up a card from the member app (paid through the platform). Service role. Idempotent per
 -- card and key.
@@ -639,6 +997,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.recharge_card(uuid, numeric, text, jsonb)', 'service_role');
+select app.deploy_comment('function', 'public.recharge_card(uuid, numeric, text, jsonb)',
+  'Top up a card paid through the platform (member app); idempotent per card and key. Service role.');
 
 -- Settle an attempt whose outcome the POS does not know (a timeout, a lost connection, a crash
 -- before the answer was saved): a charge, refund or counter top-up of this merchant made with
@@ -712,53 +1072,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_resolve_attempt(text, text)', 'authenticated', 'service_role');
-
--- Forget idempotency keys older than the retention (setting idempotency_retention_days, never
--- less than 30 days, as the contract promises). Returns how many were removed. Service role;
--- run it daily from the scheduler. A retry older than the retention is treated as a new request.
-create or replace function public.purge_idempotency_keys() returns integer
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_days integer := greatest(coalesce(app.setting_numeric('idempotency_retention_days'), 35), 30)::integer;
-  v_count integer;
-begin
-  perform app.require_service();
-  delete from app.idempotency_registry r where r.created_at < app.now() - make_interval(days => v_days);
-  get diagnostics v_count = row_count;
-  if v_count > 0 then
-    perform app.audit('idempotency.purge', 'idempotency_registry', null, null, null, null, null,
-                      jsonb_build_object('removed', v_count, 'retention_days', v_days));
-  end if;
-  return v_count;
-end
-$$;
-select app.deploy_rpc_grant('public.purge_idempotency_keys()', 'service_role');
-
--- ===========================================================================================
--- Merchant reads (POS)
--- ===========================================================================================
-
--- Who am I at this merchant: role, and the merchant's name, currency and timezone.
-create or replace function public.merchant_session_info(p_merchant_code text) returns jsonb
-language plpgsql stable security definer
-set search_path = ''
-as $$
-declare
-  v_ctx record;
-  v_now timestamptz := app.now();
-begin
-  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
-  return jsonb_build_object(
-    'merchant_code', v_ctx.merchant_code, 'merchant_name', v_ctx.merchant_name,
-    'currency', v_ctx.currency, 'timezone', v_ctx.timezone,
-    'settlement_mode', v_ctx.settlement_mode, 'role', v_ctx.merchant_role,
-    'user_id', v_ctx.user_id, 'email', auth.jwt() ->> 'email',
-    'business_day', (v_now at time zone v_ctx.timezone)::date, 'server_time', v_now);
-end
-$$;
-select app.deploy_rpc_grant('public.merchant_session_info(text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_resolve_attempt(text, text)',
+  'Settle a charge, refund or top-up of unknown outcome by its key: its result if it committed, else the key is voided. Cashier (own attempts) or above.');
 
 -- One transaction of this merchant, with its refunds and what is still refundable (for a
 -- payment). A cashier may read only the transactions they rang up.
@@ -784,11 +1099,127 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_get_tx(text, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_get_tx(text, uuid)',
+  'One transaction of this merchant, with its refunds and what is still refundable. Cashier (own rows) or above.');
+
+-- The merchant's transactions, newest first, one page at a time. Cashier or above; a cashier
+-- only ever gets the rows they rang up, whatever filters they pass (a filter for another
+-- operator then finds nothing). Managers, owners and the platform see the whole merchant.
+--
+-- Paging is keyset, not offset, so a page never skips or repeats a row while new sales come
+-- in: pass the last row's created_at and tx_id as p_before_created_at and p_before_id (both
+-- or neither) to get the next page; fewer than p_limit rows means there are no more. Rows are
+-- ordered by (created_at, tx_id) descending: several rows can share a created_at.
+-- p_from / p_to: the half-open range [p_from, p_to), either end optional. p_kind: payment,
+-- refund or recharge (counter top-up). p_limit: 1 to 500, default 50.
+-- Payments carry refunded_total and refundable_remaining; refunds carry original_tx_id.
+create or replace function public.merchant_list_transactions(
+  p_merchant_code text,
+  p_from timestamptz default null,
+  p_to timestamptz default null,
+  p_limit integer default 50,
+  p_before_created_at timestamptz default null,
+  p_before_id uuid default null,
+  p_operator_user_id uuid default null,
+  p_kind text default null
+) returns table (
+  tx_id uuid, kind text, created_at timestamptz, card_id uuid, card_last4 text, card_type text,
+  member_id uuid, operator_user_id uuid, raw_amount numeric, discount_amount numeric,
+  paid_amount numeric, amount numeric, refunded_total numeric, refundable_remaining numeric,
+  original_tx_id uuid, reason text, level_code text, points_delta bigint, tag jsonb
+)
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_only uuid;
+  v_limit integer := coalesce(p_limit, 50);
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  if v_limit < 1 or v_limit > 500 then
+    perform app.fail('invalid_argument', 'p_limit must be between 1 and 500');
+  end if;
+  if (p_before_created_at is null) <> (p_before_id is null) then
+    perform app.fail('invalid_argument', 'p_before_created_at and p_before_id go together (the last row of the previous page)');
+  end if;
+  if p_from is not null and p_to is not null and p_to <= p_from then
+    perform app.fail('invalid_argument', 'p_to must be after p_from');
+  end if;
+  if p_kind is not null and p_kind <> all (enum_range(null::app.tx_kind)::text[]) then
+    perform app.fail('invalid_argument', 'p_kind must be ' || app.or_list(enum_range(null::app.tx_kind)::text[]));
+  end if;
+  if v_ctx.merchant_role = 'cashier' then
+    v_only := v_ctx.user_id;
+  end if;
+
+  return query
+    select t.id, t.kind::text, t.created_at, t.card_id, right(c.card_no, 4), c.card_type::text,
+           t.member_id, t.operator_user_id, t.raw_amount, t.discount_amount,
+           case when t.kind = 'payment' then t.amount end, t.amount,
+           case when t.kind = 'payment' then coalesce(r.total, 0)::numeric(14, 2) end,
+           case when t.kind = 'payment' then (t.amount - coalesce(r.total, 0))::numeric(14, 2) end,
+           t.original_tx_id, t.reason, t.level_code, t.points_delta, t.tag
+      from app.transactions t
+      join app.cards c on c.id = t.card_id
+      left join lateral (
+        select sum(x.amount) as total from app.transactions x
+         where x.original_tx_id = t.id and t.kind = 'payment'
+      ) r on true
+     where t.merchant_id = v_ctx.merchant_id
+       and (v_only is null or t.operator_user_id = v_only)
+       and (p_operator_user_id is null or t.operator_user_id = p_operator_user_id)
+       and (p_kind is null or t.kind = p_kind::app.tx_kind)
+       and (p_from is null or t.created_at >= p_from)
+       and (p_to is null or t.created_at < p_to)
+       and (p_before_created_at is null or (t.created_at, t.id) < (p_before_created_at, p_before_id))
+     order by t.created_at desc, t.id desc
+     limit v_limit;
+end
+$$;
+select app.deploy_rpc_grant('public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text)',
+  'The merchant''s transactions, newest first, one keyset page at a time, with optional filters. Cashier (own rows) or above.');
+
+-- Who is paying, before the charge: the card behind a payment code, judged exactly as a charge
+-- judges it (same checks, same order: qr_invalid, qr_not_active, qr_expired, then the card), but
+-- nothing is spent (a single-use code still pays afterwards) and no money row is written.
+-- Cashier or above. Shows a masked name, never the phone or email. Audited (qr.preview).
+create or replace function public.merchant_preview_qr(p_merchant_code text, p_qr_plain text) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ctx record;
+  v_card_id uuid;
+  v_state app.card_qr_state;
+  v_card app.cards;
+  v_member app.member_profiles;
+  v_level app.membership_levels;
+begin
+  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  v_card_id := app.qr_resolve(p_qr_plain);
+  v_state := app.qr_live(p_qr_plain, v_card_id);
+  v_card := app.card_for_use(v_card_id);
+  select m.* into v_member from app.member_profiles m where m.id = app.card_owner(v_card_id);
+  select l.* into v_level from app.membership_levels l where l.level_code = v_member.level_code;
+  perform app.audit('qr.preview', 'card', v_card_id::text, v_ctx.merchant_id, v_ctx.merchant_role,
+                    v_card_id, null, '{}'::jsonb);
+  return jsonb_build_object(
+    'card_last4', right(v_card.card_no, 4), 'card_type', v_card.card_type,
+    'member_display', app.mask_name(v_member.name), 'level_code', v_member.level_code,
+    'level_name', v_level.name, 'discount_rate', v_level.discount_rate,
+    'balance', v_card.balance, 'points', v_member.points, 'currency', v_ctx.currency,
+    'qr_single_use', v_state.single_use, 'qr_expires_at', v_state.expires_at);
+end
+$$;
+select app.deploy_rpc_grant('public.merchant_preview_qr(text, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_preview_qr(text, text)',
+  'Who is paying: the card behind a payment code, judged as a charge would, with a masked name; spends nothing. Cashier or above.');
 
 -- ===========================================================================================
--- Levels, shared cards, identities, QR cron
+-- server_sql/src/06_points/rpc.sql
 -- ===========================================================================================
-
 -- Create or change a membership level. Service role only. All fields are set as given (an
 -- upsert, not a patch). Rules: level_code is a short lower-case name; min_points >= 0;
 -- max_points null (no upper end) or >= min_points; discount_rate in [0, 1) with at most 4
@@ -856,366 +1287,12 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric)', 'service_role');
-
--- Bind a member to a card with a role, or change their role (shared cards, contract §7).
--- Service role (the member-app backend). Roles: owner, admin, member, viewer.
--- * p_role = 'owner' hands the card over: p_binding_password must match the card's binding
---   password (else binding_password_invalid; a card issued without one cannot change owner).
---   The previous owner stays on the card as an admin, so nobody loses access by surprise; the
---   new owner may unbind them. From then on the card's points, level and discount are the new
---   owner's; points already earned stay with the member who earned them. p_new_binding_password
---   (optional, only with an owner change) replaces the password, since the previous owner knows it.
--- * Any other role: no password is needed or read. The owner's own binding cannot be turned into
---   another role (hand ownership to someone else first).
--- * p_acting_member_id (optional): the member on whose behalf the app asks. When given, they must
---   be the card's owner or an admin, and an admin manages every binding except the owner's (no
---   owner change, no change to the owner). When null, the platform itself decides.
--- Turning an admin or member into a viewer ends the card's live payment code: they may have seen
--- it, and a viewer cannot pay. Audited as card.bind, without any password.
-create or replace function public.bind_card_member(
-  p_card_id uuid,
-  p_member_id uuid,
-  p_role text,
-  p_binding_password text default null,
-  p_acting_member_id uuid default null,
-  p_new_binding_password text default null
-) returns jsonb
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_card app.cards;
-  v_prev app.binding_role;
-  v_actor app.binding_role;
-  v_owner uuid;
-  v_prev_owner uuid;
-  v_qr_revoked boolean := false;
-begin
-  perform app.require_service();
-  if coalesce(p_role, '') not in ('owner', 'admin', 'member', 'viewer') then
-    perform app.fail('invalid_argument', 'p_role must be owner, admin, member or viewer');
-  end if;
-  if p_new_binding_password is not null then
-    if p_role <> 'owner' then
-      perform app.fail('invalid_argument', 'p_new_binding_password is only accepted with an owner change');
-    end if;
-    if length(p_new_binding_password) not between 6 and 72 then
-      perform app.fail('invalid_argument', 'a binding password must be 6 to 72 characters');
-    end if;
-  end if;
-  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
-    perform app.fail('not_found', 'no such card');
-  end if;
-  if p_member_id is null or not exists (select 1 from app.member_profiles m where m.id = p_member_id) then
-    perform app.fail('not_found', 'no such member');
-  end if;
-
-  -- The card lock serialises binding changes with each other and with payments on the card.
-  perform app.lock_card(p_card_id);
-  select c.* into v_card from app.cards c where c.id = p_card_id;
-  if v_card.status = 'closed' then
-    perform app.fail('card_inactive', 'the card is closed');
-  end if;
-  v_prev := app.card_role(p_card_id, p_member_id);
-  v_owner := app.card_owner(p_card_id);
-  if p_acting_member_id is not null then
-    v_actor := app.card_role(p_card_id, p_acting_member_id);
-    if v_actor is null or v_actor not in ('owner', 'admin') then
-      perform app.fail('forbidden', 'only the card''s owner or an admin manages its bindings');
-    end if;
-    if v_actor = 'admin' and (p_role = 'owner' or v_prev = 'owner') then
-      perform app.fail('forbidden', 'an admin manages every binding except the owner''s');
-    end if;
-  end if;
-
-  if p_role = 'owner' then
-    perform app.check_binding_password(p_card_id, p_binding_password);
-    if v_prev is distinct from 'owner' then
-      v_prev_owner := v_owner;
-      -- Demote first: the partial unique index allows one owner row at a time.
-      update app.card_bindings b set role = 'admin' where b.card_id = p_card_id and b.role = 'owner';
-      insert into app.card_bindings (card_id, member_id, role) values (p_card_id, p_member_id, 'owner')
-      on conflict (card_id, member_id) do update set role = 'owner';
-    end if;
-    if p_new_binding_password is not null then
-      update app.cards c
-         set binding_password_hash = extensions.crypt(p_new_binding_password, extensions.gen_salt('bf', 10)),
-             updated_at = app.now()
-       where c.id = p_card_id;
-    end if;
-  else
-    if v_prev = 'owner' then
-      perform app.fail('invalid_argument', 'the owner''s binding changes only by handing ownership to another member');
-    end if;
-    insert into app.card_bindings (card_id, member_id, role) values (p_card_id, p_member_id, p_role::app.binding_role)
-    on conflict (card_id, member_id) do update set role = excluded.role;
-    if p_role = 'viewer' and v_prev in ('admin', 'member') then
-      v_qr_revoked := app.qr_end(p_card_id, 'revoked');
-    end if;
-  end if;
-
-  perform app.audit('card.bind', 'card_binding', p_card_id::text || ':' || p_member_id::text, null, null,
-                    p_card_id, null,
-                    jsonb_build_object('member_id', p_member_id, 'role', p_role, 'previous_role', v_prev,
-                                       'previous_owner_member_id', v_prev_owner,
-                                       'acting_member_id', p_acting_member_id,
-                                       'binding_password_changed', p_new_binding_password is not null,
-                                       'qr_revoked', v_qr_revoked));
-  return jsonb_build_object('card_id', p_card_id, 'member_id', p_member_id, 'role', p_role,
-                            'previous_role', v_prev, 'owner_member_id', app.card_owner(p_card_id),
-                            'previous_owner_member_id', v_prev_owner,
-                            'binding_password_changed', p_new_binding_password is not null,
-                            'qr_revoked', v_qr_revoked);
-end
-$$;
-select app.deploy_rpc_grant('public.bind_card_member(uuid, uuid, text, text, uuid, text)', 'service_role');
-
--- Remove a member from a card. Service role (the member-app backend). The owner cannot be
--- unbound (hand ownership to another member with bind_card_member first). p_acting_member_id
--- (optional): when given, it must be the member themselves (leaving the card), the owner, or an
--- admin; when null, the platform decides. Removing a holder who could pay (admin or member) ends
--- the card's live payment code, since they may still have it on screen; the remaining holders
--- get a new one from rotate_card_qr or the next cron_rotate_qr_tokens. Audited as card.unbind.
-create or replace function public.unbind_card_member(
-  p_card_id uuid,
-  p_member_id uuid,
-  p_acting_member_id uuid default null
-) returns jsonb
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_role app.binding_role;
-  v_actor app.binding_role;
-  v_qr_revoked boolean := false;
-begin
-  perform app.require_service();
-  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
-    perform app.fail('not_found', 'no such card');
-  end if;
-  perform app.lock_card(p_card_id);
-  v_role := app.card_role(p_card_id, p_member_id);
-  if v_role is null then
-    perform app.fail('not_found', 'this member is not bound to the card');
-  end if;
-  if v_role = 'owner' then
-    perform app.fail('invalid_argument', 'the owner cannot be unbound; hand ownership to another member first');
-  end if;
-  if p_acting_member_id is not null and p_acting_member_id <> p_member_id then
-    v_actor := app.card_role(p_card_id, p_acting_member_id);
-    if v_actor is null or v_actor not in ('owner', 'admin') then
-      perform app.fail('forbidden', 'only the card''s owner or an admin removes other holders');
-    end if;
-  end if;
-
-  delete from app.card_bindings b where b.card_id = p_card_id and b.member_id = p_member_id;
-  if v_role in ('admin', 'member') then
-    v_qr_revoked := app.qr_end(p_card_id, 'revoked');
-  end if;
-  perform app.audit('card.unbind', 'card_binding', p_card_id::text || ':' || p_member_id::text, null, null,
-                    p_card_id, null,
-                    jsonb_build_object('member_id', p_member_id, 'role', v_role,
-                                       'acting_member_id', p_acting_member_id, 'qr_revoked', v_qr_revoked));
-  return jsonb_build_object('card_id', p_card_id, 'member_id', p_member_id, 'removed_role', v_role,
-                            'qr_revoked', v_qr_revoked);
-end
-$$;
-select app.deploy_rpc_grant('public.unbind_card_member(uuid, uuid, uuid)', 'service_role');
-
--- Bind a provider identity (wechat, alipay, line, ...) to a member. Service role. An identity
--- belongs to one member per provider: binding it again to the same member changes nothing and
--- returns the same row; to another member fails with invalid_argument. A member may hold several
--- providers. The provider is stored lower-case and trimmed. Audited as member.bind_identity
--- (provider only, not the external id).
-create or replace function public.bind_external_identity(
-  p_member_id uuid,
-  p_provider text,
-  p_external_id text
-) returns jsonb
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_id uuid;
-begin
-  perform app.require_service();
-  if p_member_id is null or not exists (select 1 from app.member_profiles m where m.id = p_member_id) then
-    perform app.fail('not_found', 'no such member');
-  end if;
-  begin
-    v_id := app.bind_identity(p_member_id, p_provider, p_external_id);
-  exception when unique_violation then
-    -- Two concurrent first bindings of one identity: the loser sees the unique index.
-    perform app.fail('invalid_argument', 'this identity is already bound to another member');
-  end;
-  return (select jsonb_build_object('identity_id', i.id, 'member_id', i.member_id, 'provider', i.provider,
-                                    'external_id', i.external_id, 'created_at', i.created_at)
-            from app.member_external_identities i where i.id = v_id);
-end
-$$;
-select app.deploy_rpc_grant('public.bind_external_identity(uuid, text, text)', 'service_role');
-
--- Find the member an identity is bound to (sign-in with WeChat, Alipay, ...). Service role.
--- Returns the member (id, name, points, level) or null when the identity is not bound: an
--- unknown identity is the normal start of a sign-up, not an error.
-create or replace function public.find_member_by_identity(
-  p_provider text,
-  p_external_id text
-) returns jsonb
-language plpgsql stable security definer
-set search_path = ''
-as $$
-begin
-  perform app.require_service();
-  if p_provider is null or p_external_id is null then
-    perform app.fail('invalid_argument', 'p_provider and p_external_id are required');
-  end if;
-  return (select jsonb_build_object('member_id', m.id, 'name', m.name, 'phone', m.phone, 'email', m.email,
-                                    'points', m.points, 'level_code', m.level_code,
-                                    'provider', i.provider, 'external_id', i.external_id,
-                                    'bound_at', i.created_at)
-            from app.member_external_identities i
-            join app.member_profiles m on m.id = i.member_id
-           where i.provider = lower(btrim(p_provider)) and i.external_id = p_external_id);
-end
-$$;
-select app.deploy_rpc_grant('public.find_member_by_identity(text, text)', 'service_role');
-
--- The scheduled rotation of shared-card payment codes (contract §6). Service role, called by
--- an outside scheduler every few minutes (pg_cron could run it, but the plain tokens it returns
--- must reach the holders' apps, which only the calling job can do). For every active, unexpired
--- prepaid and corporate card, whatever its number of holders: replace the live token with a
--- multi-use one (all holders show the same code at once) valid p_ttl_seconds (1 to 86400). The
--- previous token stops working at once (qr_not_active). Cards are locked one by one in card-id
--- order, so two overlapping runs cannot deadlock. The card locks are transaction-scoped: a
--- payment on a card this run already rotated waits until the whole run commits (about a
--- millisecond per card at bcrypt cost 4), so schedule it off-peak or keep pools modest. Returns one row per rotated card: the plain token, shown this once and never
--- stored, and payer_member_ids, the holders the job may show it to (owner, admin, member; never
--- a viewer). Audited: one qr.rotate per card (source cron) and one qr.cron_rotate for the run.
-create or replace function public.cron_rotate_qr_tokens(
-  p_ttl_seconds integer default 300
-) returns table (card_id uuid, qr_plain text, expires_at timestamptz, payer_member_ids uuid[])
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_card record;
-  v_token record;
-  v_now timestamptz := app.now();
-  v_count integer := 0;
-begin
-  perform app.require_service();
-  if p_ttl_seconds is null or p_ttl_seconds < 1 or p_ttl_seconds > 86400 then
-    perform app.fail('invalid_argument', 'p_ttl_seconds must be between 1 and 86400');
-  end if;
-  for v_card in
-    select c.id from app.cards c
-     where c.card_type in ('prepaid', 'corporate') and c.status = 'active'
-       and (c.expires_at is null or c.expires_at > v_now)
-     order by c.id
-  loop
-    perform app.lock_card(v_card.id);
-    -- Frozen or closed between the scan and the lock: leave it alone.
-    continue when not exists (select 1 from app.cards c where c.id = v_card.id and c.status = 'active');
-    v_token := app.qr_issue(v_card.id, p_ttl_seconds, false);
-    perform app.audit('qr.rotate', 'card', v_card.id::text, null, null, v_card.id, null,
-                      jsonb_build_object('ttl_seconds', p_ttl_seconds, 'single_use', false, 'source', 'cron'));
-    v_count := v_count + 1;
-    card_id := v_card.id;
-    qr_plain := v_token.qr_plain;
-    expires_at := v_token.expires_at;
-    payer_member_ids := array(select b.member_id from app.card_bindings b
-                               where b.card_id = v_card.id and b.role <> 'viewer'
-                               order by b.role, b.created_at, b.member_id);
-    return next;
-  end loop;
-  perform app.audit('qr.cron_rotate', 'job', 'cron_rotate_qr_tokens', null, null, null, null,
-                    jsonb_build_object('ttl_seconds', p_ttl_seconds, 'cards_rotated', v_count));
-end
-$$;
-select app.deploy_rpc_grant('public.cron_rotate_qr_tokens(integer)', 'service_role');
+select app.deploy_comment('function', 'public.upsert_membership_level(text, text, bigint, bigint, numeric, numeric)',
+  'Create or change a membership level, then recompute every member''s level; ranges may not overlap. Service role.');
 
 -- ===========================================================================================
--- Reports and settlements
+-- server_sql/src/07_settlements/rpc.sql
 -- ===========================================================================================
-
--- The merchant's transactions, newest first, one page at a time. Cashier or above; a cashier
--- only ever gets the rows they rang up, whatever filters they pass (a filter for another
--- operator then finds nothing). Managers, owners and the platform see the whole merchant.
---
--- Paging is keyset, not offset, so a page never skips or repeats a row while new sales come
--- in: pass the last row's created_at and tx_id as p_before_created_at and p_before_id (both
--- or neither) to get the next page; fewer than p_limit rows means there are no more. Rows are
--- ordered by (created_at, tx_id) descending: several rows can share a created_at.
--- p_from / p_to: the half-open range [p_from, p_to), either end optional. p_kind: payment,
--- refund or recharge (counter top-up). p_limit: 1 to 500, default 50.
--- Payments carry refunded_total and refundable_remaining; refunds carry original_tx_id.
-create or replace function public.merchant_list_transactions(
-  p_merchant_code text,
-  p_from timestamptz default null,
-  p_to timestamptz default null,
-  p_limit integer default 50,
-  p_before_created_at timestamptz default null,
-  p_before_id uuid default null,
-  p_operator_user_id uuid default null,
-  p_kind text default null
-) returns table (
-  tx_id uuid, kind text, created_at timestamptz, card_id uuid, card_last4 text, card_type text,
-  member_id uuid, operator_user_id uuid, raw_amount numeric, discount_amount numeric,
-  paid_amount numeric, amount numeric, refunded_total numeric, refundable_remaining numeric,
-  original_tx_id uuid, reason text, level_code text, points_delta bigint, tag jsonb
-)
-language plpgsql stable security definer
-set search_path = ''
-as $$
-declare
-  v_ctx record;
-  v_only uuid;
-  v_limit integer := coalesce(p_limit, 50);
-begin
-  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
-  if v_limit < 1 or v_limit > 500 then
-    perform app.fail('invalid_argument', 'p_limit must be between 1 and 500');
-  end if;
-  if (p_before_created_at is null) <> (p_before_id is null) then
-    perform app.fail('invalid_argument', 'p_before_created_at and p_before_id go together (the last row of the previous page)');
-  end if;
-  if p_from is not null and p_to is not null and p_to <= p_from then
-    perform app.fail('invalid_argument', 'p_to must be after p_from');
-  end if;
-  if p_kind is not null and p_kind not in ('payment', 'refund', 'recharge') then
-    perform app.fail('invalid_argument', 'p_kind must be payment, refund or recharge');
-  end if;
-  if v_ctx.merchant_role = 'cashier' then
-    v_only := v_ctx.user_id;
-  end if;
-
-  return query
-    select t.id, t.kind::text, t.created_at, t.card_id, right(c.card_no, 4), c.card_type::text,
-           t.member_id, t.operator_user_id, t.raw_amount, t.discount_amount,
-           case when t.kind = 'payment' then t.amount end, t.amount,
-           case when t.kind = 'payment' then coalesce(r.total, 0)::numeric(14, 2) end,
-           case when t.kind = 'payment' then (t.amount - coalesce(r.total, 0))::numeric(14, 2) end,
-           t.original_tx_id, t.reason, t.level_code, t.points_delta, t.tag
-      from app.transactions t
-      join app.cards c on c.id = t.card_id
-      left join lateral (
-        select sum(x.amount) as total from app.transactions x
-         where x.original_tx_id = t.id and t.kind = 'payment'
-      ) r on true
-     where t.merchant_id = v_ctx.merchant_id
-       and (v_only is null or t.operator_user_id = v_only)
-       and (p_operator_user_id is null or t.operator_user_id = p_operator_user_id)
-       and (p_kind is null or t.kind = p_kind::app.tx_kind)
-       and (p_from is null or t.created_at >= p_from)
-       and (p_to is null or t.created_at < p_to)
-       and (p_before_created_at is null or (t.created_at, t.id) < (p_before_created_at, p_before_id))
-     order by t.created_at desc, t.id desc
-     limit v_limit;
-end
-$$;
-select app.deploy_rpc_grant('public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text)', 'authenticated', 'service_role');
-
 -- One business day of a merchant, cut at midnight in the merchant's time zone: [period_start,
 -- period_end), 23 or 25 hours long on a daylight-saving change. p_day defaults to today there;
 -- a day after today is invalid_argument. Managers, owners and the platform get the whole
@@ -1287,6 +1364,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_daily_summary(text, date)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_daily_summary(text, date)',
+  'One local business day of a merchant: totals, per operator and per hour. Cashier or above (a cashier gets their own rows only).');
 
 -- Settle one period [p_period_start, p_period_end) of a merchant (contract §8). The platform
 -- (service role) for any merchant, also a suspended one (its last periods still need paying
@@ -1322,6 +1401,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.generate_settlement(text, timestamptz, timestamptz)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.generate_settlement(text, timestamptz, timestamptz)',
+  'Settle one ended period of a merchant; the same period again returns the same settlement. Manager, owner or service role.');
 
 -- The scheduler's job (service role; pg_cron or any outside scheduler, every few minutes):
 -- for every active merchant, settle each period that is due, oldest first, per the merchant's
@@ -1377,6 +1458,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.run_due_settlements()', 'service_role');
+select app.deploy_comment('function', 'public.run_due_settlements()',
+  'The scheduler''s job: settle every due period of every active merchant, per its mode and time zone. Service role.');
 
 -- A merchant's settlements, newest period first: the POS's settlement screen. Manager, owner
 -- or the platform. Optional [p_from, p_to) keeps those whose period starts in it; p_limit 1 to
@@ -1414,11 +1497,12 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_list_settlements(text, timestamptz, timestamptz, integer, timestamptz)',
+  'A merchant''s settlements, newest period first, one page at a time. Manager, owner or service role.');
 
 -- ===========================================================================================
--- Shop operations (contract §9): terminals, shifts and cash, who is paying, operators
+-- server_sql/src/08_shifts/rpc.sql
 -- ===========================================================================================
-
 -- Register a counter of the merchant, or rename it (same code again). Manager or owner; the
 -- platform. Registering the first terminal switches the merchant to shifts: from then on every
 -- counter top-up names an open shift.
@@ -1459,6 +1543,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_register_terminal(text, text, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_register_terminal(text, text, text)',
+  'Register a counter of the merchant, or rename it; the first one switches the merchant to shifts. Manager, owner or service role.');
 
 -- Open a shift on a terminal with the cash put in the drawer (0 allowed). Cashier or above.
 -- At most one open shift per terminal (shift_conflict); the same key replays the first open.
@@ -1519,6 +1605,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_open_shift(text, text, numeric, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_open_shift(text, text, numeric, text)',
+  'Open a shift on a terminal with its opening float; one open shift per terminal; idempotent per merchant and key. Cashier or above.');
 
 -- Cash into or out of an open shift's drawer that is not a top-up: pay_in, pay_out (reason
 -- required), drop to the safe (reason required), cash_sale (the cash part of a sale). Cashier or
@@ -1598,6 +1686,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_cash_movement(text, uuid, text, numeric, text, text, jsonb, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_cash_movement(text, uuid, text, numeric, text, text, jsonb, text)',
+  'Cash into or out of an open shift''s drawer (pay_in, pay_out, drop, cash_sale); idempotent per merchant and key. Cashier or above.');
 
 -- Close a shift with the counted cash: the Z report, final. The cashier who opened it, a
 -- manager or owner; the platform. z_number: 1, 2, 3 ... per merchant in the order closes commit,
@@ -1689,6 +1779,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_close_shift(text, uuid, numeric, text, text, text)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_close_shift(text, uuid, numeric, text, text, text)',
+  'Close a shift with the counted cash: the final Z report, numbered per merchant without gaps; idempotent per merchant and key. Its cashier, a manager, owner or service role.');
 
 -- One shift: while open, its running figures (the X read-out, generated_at says when); once
 -- closed, the Z report exactly as the close wrote it. Cashier or above (see app.shift_readable).
@@ -1715,6 +1807,8 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_get_shift(text, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_get_shift(text, uuid)',
+  'One shift: its running figures while open (X read-out), its Z report once closed. Cashier (own shifts) or above.');
 
 -- The merchant's shifts that were open at some moment of [p_from, p_to) (either end optional),
 -- newest opening first, optionally of one terminal. A cashier gets their own (see
@@ -1761,109 +1855,89 @@ begin
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_list_shifts(text, timestamptz, timestamptz, text, integer)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_list_shifts(text, timestamptz, timestamptz, text, integer)',
+  'The merchant''s shifts open at some moment of a range, newest first, optionally of one terminal. Cashier (own shifts) or above.');
 
--- Who is paying, before the charge: the card behind a payment code, judged exactly as a charge
--- judges it (same checks, same order: qr_invalid, qr_not_active, qr_expired, then the card), but
--- nothing is spent (a single-use code still pays afterwards) and no money row is written.
--- Cashier or above. Shows a masked name, never the phone or email. Audited (qr.preview).
-create or replace function public.merchant_preview_qr(p_merchant_code text, p_qr_plain text) returns jsonb
+-- ===========================================================================================
+-- server_sql/src/09_jobs/rpc.sql
+-- ===========================================================================================
+-- Forget idempotency keys older than the retention (setting idempotency_retention_days, never
+-- less than 30 days, as the contract promises). Returns how many were removed. Service role;
+-- run it daily from the scheduler. A retry older than the retention is treated as a new request.
+create or replace function public.purge_idempotency_keys() returns integer
 language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
-  v_ctx record;
-  v_card_id uuid;
-  v_state app.card_qr_state;
-  v_card app.cards;
-  v_member app.member_profiles;
-  v_level app.membership_levels;
-begin
-  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
-  v_card_id := app.qr_resolve(p_qr_plain);
-  v_state := app.qr_live(p_qr_plain, v_card_id);
-  v_card := app.card_for_use(v_card_id);
-  select m.* into v_member from app.member_profiles m where m.id = app.card_owner(v_card_id);
-  select l.* into v_level from app.membership_levels l where l.level_code = v_member.level_code;
-  perform app.audit('qr.preview', 'card', v_card_id::text, v_ctx.merchant_id, v_ctx.merchant_role,
-                    v_card_id, null, '{}'::jsonb);
-  return jsonb_build_object(
-    'card_last4', right(v_card.card_no, 4), 'card_type', v_card.card_type,
-    'member_display', app.mask_name(v_member.name), 'level_code', v_member.level_code,
-    'level_name', v_level.name, 'discount_rate', v_level.discount_rate,
-    'balance', v_card.balance, 'points', v_member.points, 'currency', v_ctx.currency,
-    'qr_single_use', v_state.single_use, 'qr_expires_at', v_state.expires_at);
-end
-$$;
-select app.deploy_rpc_grant('public.merchant_preview_qr(text, text)', 'authenticated', 'service_role');
-
--- Take an operator off a merchant. Owner; the platform. The last owner cannot be removed
--- (invalid_argument). Every RPC reads app.merchant_users on each call, so the removed
--- operator's next call is forbidden whatever token it still holds.
-create or replace function public.remove_merchant_user(p_merchant_code text, p_user_id uuid) returns jsonb
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_ctx record;
-  v_prev app.merchant_role;
-begin
-  select * into v_ctx from app.merchant_context(p_merchant_code, 'owner');
-  perform app.advisory_xact_lock('merchant_users:' || v_ctx.merchant_id::text);
-  select mu.role into v_prev from app.merchant_users mu
-   where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
-  if v_prev is null then
-    perform app.fail('not_found', 'this user is not an operator of this merchant');
-  end if;
-  if v_prev = 'owner' and (select count(*) from app.merchant_users mu
-                            where mu.merchant_id = v_ctx.merchant_id and mu.role = 'owner') = 1 then
-    perform app.fail('invalid_argument', 'a merchant must keep at least one owner');
-  end if;
-  delete from app.merchant_users mu where mu.merchant_id = v_ctx.merchant_id and mu.user_id = p_user_id;
-  perform app.audit('merchant_user.remove', 'merchant_user', p_user_id::text, v_ctx.merchant_id,
-                    v_ctx.merchant_role, null, null, jsonb_build_object('previous_role', v_prev));
-  return jsonb_build_object('merchant_code', v_ctx.merchant_code, 'user_id', p_user_id,
-                            'previous_role', v_prev, 'removed', true);
-end
-$$;
-select app.deploy_rpc_grant('public.remove_merchant_user(text, uuid)', 'authenticated', 'service_role');
-
--- Set or change a card's binding password (it guards the owner binding). Platform only. A card
--- that has one needs the old one (binding_password_invalid); a card without one takes
--- p_old_password null (anything else is binding_password_invalid too: it cannot match). The new
--- one is 6 to 72 characters, kept only as a bcrypt hash at cost 10.
-create or replace function public.set_card_binding_password(
-  p_card_id uuid,
-  p_old_password text,
-  p_new_password text
-) returns jsonb
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_hash text;
+  v_days integer := greatest(coalesce(app.setting_numeric('idempotency_retention_days'), 35), 30)::integer;
+  v_count integer;
 begin
   perform app.require_service();
-  if p_card_id is null or not exists (select 1 from app.cards c where c.id = p_card_id) then
-    perform app.fail('not_found', 'no such card');
+  delete from app.idempotency_registry r where r.created_at < app.now() - make_interval(days => v_days);
+  get diagnostics v_count = row_count;
+  if v_count > 0 then
+    perform app.audit('idempotency.purge', 'idempotency_registry', null, null, null, null, null,
+                      jsonb_build_object('removed', v_count, 'retention_days', v_days));
   end if;
-  if p_new_password is null or length(p_new_password) not between 6 and 72 then
-    perform app.fail('invalid_argument', 'a binding password must be 6 to 72 characters');
-  end if;
-  perform app.lock_card(p_card_id);
-  select c.binding_password_hash into v_hash from app.cards c where c.id = p_card_id;
-  if v_hash is not null then
-    perform app.check_binding_password(p_card_id, p_old_password);
-  elsif p_old_password is not null then
-    perform app.fail('binding_password_invalid', 'this card has no binding password yet; pass no old password');
-  end if;
-  update app.cards c
-     set binding_password_hash = extensions.crypt(p_new_password, extensions.gen_salt('bf', 10)),
-         updated_at = app.now()
-   where c.id = p_card_id;
-  perform app.audit('card.set_binding_password', 'card', p_card_id::text, null, null, p_card_id, null,
-                    jsonb_build_object('had_password', v_hash is not null));
-  return jsonb_build_object('card_id', p_card_id, 'had_password', v_hash is not null,
-                            'changed_at', app.now());
+  return v_count;
 end
 $$;
-select app.deploy_rpc_grant('public.set_card_binding_password(uuid, text, text)', 'service_role');
+select app.deploy_rpc_grant('public.purge_idempotency_keys()', 'service_role');
+select app.deploy_comment('function', 'public.purge_idempotency_keys()',
+  'Forget idempotency keys older than the retention (at least 30 days); returns how many. Service role, daily.');
+
+-- The scheduled rotation of shared-card payment codes (contract §6). Service role, called by
+-- an outside scheduler every few minutes (pg_cron could run it, but the plain tokens it returns
+-- must reach the holders' apps, which only the calling job can do). For every active, unexpired
+-- prepaid and corporate card, whatever its number of holders: replace the live token with a
+-- multi-use one (all holders show the same code at once) valid p_ttl_seconds (1 to 86400). The
+-- previous token stops working at once (qr_not_active). Cards are locked one by one in card-id
+-- order, so two overlapping runs cannot deadlock. The card locks are transaction-scoped: a
+-- payment on a card this run already rotated waits until the whole run commits (about a
+-- millisecond per card at bcrypt cost 4), so schedule it off-peak or keep pools modest. Returns one row per rotated card: the plain token, shown this once and never
+-- stored, and payer_member_ids, the holders the job may show it to (owner, admin, member; never
+-- a viewer). Audited: one qr.rotate per card (source cron) and one qr.cron_rotate for the run.
+create or replace function public.cron_rotate_qr_tokens(
+  p_ttl_seconds integer default 300
+) returns table (card_id uuid, qr_plain text, expires_at timestamptz, payer_member_ids uuid[])
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_card record;
+  v_token record;
+  v_now timestamptz := app.now();
+  v_count integer := 0;
+begin
+  perform app.require_service();
+  if p_ttl_seconds is null or p_ttl_seconds < 1 or p_ttl_seconds > 86400 then
+    perform app.fail('invalid_argument', 'p_ttl_seconds must be between 1 and 86400');
+  end if;
+  for v_card in
+    select c.id from app.cards c
+     where c.card_type in ('prepaid', 'corporate') and c.status = 'active'
+       and (c.expires_at is null or c.expires_at > v_now)
+     order by c.id
+  loop
+    perform app.lock_card(v_card.id);
+    -- Frozen or closed between the scan and the lock: leave it alone.
+    continue when not exists (select 1 from app.cards c where c.id = v_card.id and c.status = 'active');
+    v_token := app.qr_issue(v_card.id, p_ttl_seconds, false);
+    perform app.audit('qr.rotate', 'card', v_card.id::text, null, null, v_card.id, null,
+                      jsonb_build_object('ttl_seconds', p_ttl_seconds, 'single_use', false, 'source', 'cron'));
+    v_count := v_count + 1;
+    card_id := v_card.id;
+    qr_plain := v_token.qr_plain;
+    expires_at := v_token.expires_at;
+    payer_member_ids := array(select b.member_id from app.card_bindings b
+                               where b.card_id = v_card.id and b.role <> 'viewer'
+                               order by b.role, b.created_at, b.member_id);
+    return next;
+  end loop;
+  perform app.audit('qr.cron_rotate', 'job', 'cron_rotate_qr_tokens', null, null, null, null,
+                    jsonb_build_object('ttl_seconds', p_ttl_seconds, 'cards_rotated', v_count));
+end
+$$;
+select app.deploy_rpc_grant('public.cron_rotate_qr_tokens(integer)', 'service_role');
+select app.deploy_comment('function', 'public.cron_rotate_qr_tokens(integer)',
+  'Scheduled rotation of shared cards'' payment codes: one new multi-use code per card, returned once with who may see it. Service role.');

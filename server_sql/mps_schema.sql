@@ -1,4 +1,14 @@
+-- GENERATED FILE: do not edit. Written by `python -m tools.build_sql` (`make sql`) from
+-- server_sql/src/*/schema.sql, one domain after the other in folder order; edit the sources
+-- and regenerate (server_sql/README.md). A test fails when this file is stale.
+
+-- ===========================================================================================
+-- server_sql/src/01_setup/schema.sql
+-- ===========================================================================================
 -- Member Payment System: schema (types, tables, indexes, RLS, internal helpers).
+-- Domain by domain (server_sql/README.md): setup (this part: extensions, schemas, the deploy
+-- kit, settings, audit, shared helpers), members and cards, QR, merchants and operators, money,
+-- points and levels, settlements, shifts, jobs. Each holds its tables, helpers and grants.
 --
 -- Runs unchanged on a Supabase project (SQL editor) and on plain PostgreSQL 15+ after
 -- server_sql/local/bootstrap.sql. Safe to re-run on a database that already holds members, cards
@@ -18,7 +28,7 @@ create schema if not exists audit;
 -- Both files are re-applied to a live database on every deploy (Supabase SQL editor: each
 -- paste runs as ONE transaction, so every lock a statement takes is held until the file ends).
 -- A re-apply must fail no payment and make none wait, so every statement of both files keeps
--- to these conventions (the shifts, terminals and every later section too):
+-- to these conventions (every domain of server_sql/src, and every one added later):
 --   1. Functions: `create or replace function` only, never drop one that callers may be
 --      running (a dropped function fails in-flight calls with XX000 "cache lookup failed").
 --      A signature change (new parameter, changed OUT columns) is a migration step: call
@@ -348,6 +358,57 @@ begin
 end
 $$;
 
+-- A table's API access, stated right under its `create table`: select for p_readers (API
+-- roles; operators read only what the table's policies let them), no write for any API role,
+-- none on its identity sequences, row level security on, and the `service_read` policy
+-- (service_role has BYPASSRLS; the policy states its read access explicitly and gives every
+-- table a policy, since Supabase's linter flags RLS-enabled tables with none). The RPCs run as
+-- the tables' owner, which RLS does not restrict. Each step compares the catalog first.
+create or replace function app.deploy_table_access(p_table regclass, variadic p_readers text[]) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_all text[] := array['public', 'anon', 'authenticated', 'service_role'];
+  v_seq regclass;
+begin
+  perform app.deploy_grant('table', p_table::text, 'select', p_readers, v_all);
+  for v_seq in
+    select d.objid::regclass from pg_catalog.pg_depend d
+     where d.refclassid = 'pg_catalog.pg_class'::regclass and d.refobjid = p_table
+       and d.classid = 'pg_catalog.pg_class'::regclass and d.deptype in ('a', 'i')
+       and (select c.relkind from pg_catalog.pg_class c where c.oid = d.objid) = 'S'
+  loop
+    perform app.deploy_grant('sequence', v_seq::text, '', array[]::text[], v_all);
+  end loop;
+  perform app.deploy_enable_rls(p_table);
+  perform app.deploy_policy(p_table, 'service_read', 'for select to service_role using (true)');
+end
+$$;
+
+-- Helpers are internal: no API role may execute a function of schema app, except the two the
+-- policies call (app.my_merchant_ids, app.my_managed_merchant_ids, granted where they are made).
+-- Called at the end of each domain's schema part, for the helpers it made; a helper that neither
+-- anon nor authenticated may execute (so not PUBLIC either) is already private and skipped.
+create or replace function app.deploy_private_functions() returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  f record;
+begin
+  for f in
+    select p.oid::pg_catalog.regprocedure as sig
+    from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+    where n.nspname = 'app' and p.proname not in ('my_merchant_ids', 'my_managed_merchant_ids')
+      and (pg_catalog.has_function_privilege('anon', p.oid, 'execute')
+           or pg_catalog.has_function_privilege('authenticated', p.oid, 'execute'))
+  loop
+    perform app.deploy_grant('function', f.sig::text, '', array[]::text[], array['public', 'anon', 'authenticated']);
+  end loop;
+end
+$$;
+
 -- Functions retired by earlier deploys, once nothing can be running them.
 select app.deploy_purge_retired();
 
@@ -355,43 +416,6 @@ select app.deploy_purge_retired();
 select app.deploy_grant('schema', 'app', 'usage', array['authenticated', 'service_role'],  -- RLS-guarded reads only
                         array['public', 'anon', 'authenticated']);
 select app.deploy_grant('schema', 'audit', 'usage', array['service_role'], array['public', 'anon', 'authenticated']);
-
--- Types -------------------------------------------------------------------------------------
-do $$
-begin
-  create type app.card_type as enum ('standard', 'prepaid', 'corporate', 'voucher');
-exception when duplicate_object then null;
-end $$;
-do $$
-begin
-  create type app.card_status as enum ('active', 'frozen', 'closed', 'expired');
-exception when duplicate_object then null;
-end $$;
-do $$
-begin
-  create type app.binding_role as enum ('owner', 'admin', 'member', 'viewer');
-exception when duplicate_object then null;
-end $$;
-do $$
-begin
-  create type app.tx_kind as enum ('payment', 'refund', 'recharge');
-exception when duplicate_object then null;
-end $$;
-do $$
-begin
-  create type app.merchant_role as enum ('cashier', 'manager', 'owner');
-exception when duplicate_object then null;
-end $$;
-do $$
-begin
-  create type app.merchant_status as enum ('active', 'suspended');
-exception when duplicate_object then null;
-end $$;
-do $$
-begin
-  create type app.settlement_mode as enum ('realtime', 't_plus_1', 'monthly');
-exception when duplicate_object then null;
-end $$;
 
 -- The clock --------------------------------------------------------------------------------
 -- Every business timestamp comes from app.now(), so that tests can pin the clock inside their
@@ -410,233 +434,19 @@ create table if not exists app.settings (
   updated_at timestamptz not null default app.now()
 );
 select app.deploy_comment('table', 'app.settings', 'Operator-tunable limits; read by the RPCs, changed by SQL only.');
+select app.deploy_table_access('app.settings', 'service_role');
 
+-- Every setting, with its default; seeded once, so an operator's value survives a re-apply.
+-- settlement_grace_seconds: a transaction's created_at is its start time, so a charge begun at
+-- 23:59:59.9 may commit a moment after midnight; settling only once every such straggler has
+-- committed keeps it in its period.
 insert into app.settings (key, value, description) values
   ('max_transaction_amount', '100000.00', 'Largest amount one payment, refund or top-up may move.'),
   ('refund_window_days', '180', 'A payment older than this many days cannot be refunded.'),
   ('idempotency_retention_days', '35', 'Idempotency keys are kept at least this long (minimum 30).'),
-  ('max_tag_bytes', '4096', 'Largest p_tag accepted, as JSON text.')
+  ('max_tag_bytes', '4096', 'Largest p_tag accepted, as JSON text.'),
+  ('settlement_grace_seconds', '300', 'run_due_settlements settles a period only this many seconds after it ends.')
 on conflict (key) do nothing;
-
--- Membership levels -------------------------------------------------------------------------
-create table if not exists app.membership_levels (
-  level_code text primary key check (level_code ~ '^[a-z][a-z0-9_]{0,31}$'),
-  name text not null,
-  min_points bigint not null check (min_points >= 0),
-  max_points bigint check (max_points is null or max_points >= min_points),
-  discount_rate numeric(5, 4) not null default 0 check (discount_rate >= 0 and discount_rate < 1),
-  points_per_unit numeric(8, 4) not null default 1 check (points_per_unit >= 0),
-  created_at timestamptz not null default app.now(),
-  updated_at timestamptz not null default app.now(),
-  unique (min_points)
-);
-select app.deploy_comment('column', 'app.membership_levels.points_per_unit',
-  'Points earned per whole currency unit paid (after discount), rounded down.');
-
--- Seeded once; later edits (upsert_membership_level) are never overwritten by a re-run.
-insert into app.membership_levels (level_code, name, min_points, max_points, discount_rate, points_per_unit) values
-  ('base', 'Base', 0, 999, 0, 1),
-  ('silver', 'Silver', 1000, 4999, 0.0200, 1),
-  ('gold', 'Gold', 5000, 19999, 0.0500, 1.5),
-  ('platinum', 'Platinum', 20000, null, 0.1000, 2)
-on conflict (level_code) do nothing;
-
--- Members -------------------------------------------------------------------------------------
-create table if not exists app.member_profiles (
-  id uuid primary key default gen_random_uuid(),
-  name text not null check (length(btrim(name)) between 1 and 200),
-  phone text check (phone ~ '^\+?[0-9][0-9 -]{4,31}$'),
-  email text check (email ~ '^[^@\s]+@[^@\s]+$' and length(email) <= 320),
-  points bigint not null default 0 check (points >= 0),
-  level_code text not null default 'base' references app.membership_levels (level_code) on update cascade on delete restrict,
-  created_at timestamptz not null default app.now(),
-  updated_at timestamptz not null default app.now()
-);
-select app.deploy_index('app.member_profiles_phone_key', $$create unique index if not exists member_profiles_phone_key on app.member_profiles (phone) where phone is not null$$);
-select app.deploy_index('app.member_profiles_level_code_idx', $$create index if not exists member_profiles_level_code_idx on app.member_profiles (level_code)$$);
-
-create table if not exists app.member_external_identities (
-  id uuid primary key default gen_random_uuid(),
-  member_id uuid not null references app.member_profiles (id) on delete cascade,
-  provider text not null check (provider ~ '^[a-z][a-z0-9_]{0,31}$'),
-  external_id text not null check (length(external_id) between 1 and 256),
-  created_at timestamptz not null default app.now(),
-  unique (provider, external_id)
-);
-select app.deploy_index('app.member_external_identities_member_id_idx', $$create index if not exists member_external_identities_member_id_idx on app.member_external_identities (member_id)$$);
-
--- Cards -------------------------------------------------------------------------------------
-create sequence if not exists app.card_no_seq start 10000001;
-
-create table if not exists app.cards (
-  id uuid primary key default gen_random_uuid(),
-  -- A human-readable number for receipts and support (shown masked); the uuid stays the key.
-  card_no text not null unique default ('8' || lpad(nextval('app.card_no_seq')::text, 11, '0')),
-  card_type app.card_type not null,
-  status app.card_status not null default 'active',
-  balance numeric(14, 2) not null default 0 check (balance >= 0),
-  binding_password_hash text check (binding_password_hash is null or binding_password_hash like '$2%'),
-  expires_at timestamptz,
-  created_at timestamptz not null default app.now(),
-  updated_at timestamptz not null default app.now()
-);
-select app.deploy_index('app.cards_type_status_idx', $$create index if not exists cards_type_status_idx on app.cards (card_type, status)$$);
-
-create table if not exists app.card_bindings (
-  card_id uuid not null references app.cards (id) on delete cascade,
-  member_id uuid not null references app.member_profiles (id) on delete cascade,
-  role app.binding_role not null,
-  created_at timestamptz not null default app.now(),
-  primary key (card_id, member_id)
-);
--- Exactly one owner per card: at most one here, at least one kept by the RPCs.
-select app.deploy_index('app.card_bindings_one_owner', $$create unique index if not exists card_bindings_one_owner on app.card_bindings (card_id) where role = 'owner'$$);
-select app.deploy_index('app.card_bindings_member_id_idx', $$create index if not exists card_bindings_member_id_idx on app.card_bindings (member_id)$$);
-
--- QR tokens: `MPSQR1.<lookup_id>.<secret>`; only bcrypt hashes of the secret are stored.
-create table if not exists app.card_qr_history (
-  lookup_id text primary key check (lookup_id ~ '^[0-9a-f]{24}$'),
-  card_id uuid not null references app.cards (id) on delete cascade,
-  secret_hash text not null check (secret_hash like '$2%'),
-  single_use boolean not null,
-  issued_at timestamptz not null default app.now(),
-  expires_at timestamptz not null,
-  use_count integer not null default 0,
-  last_used_at timestamptz,
-  ended_at timestamptz,
-  end_reason text check (end_reason in ('used', 'revoked', 'replaced'))
-);
-select app.deploy_index('app.card_qr_history_card_id_idx', $$create index if not exists card_qr_history_card_id_idx on app.card_qr_history (card_id, issued_at desc)$$);
-
-create table if not exists app.card_qr_state (
-  card_id uuid primary key references app.cards (id) on delete cascade,
-  lookup_id text not null unique references app.card_qr_history (lookup_id) on delete cascade,
-  secret_hash text not null check (secret_hash like '$2%'),
-  single_use boolean not null,
-  issued_at timestamptz not null,
-  expires_at timestamptz not null
-);
-select app.deploy_comment('table', 'app.card_qr_state', 'The one live QR token of a card; a used, revoked or replaced token has no row here.');
-
--- Merchants ---------------------------------------------------------------------------------
-create table if not exists app.merchants (
-  id uuid primary key default gen_random_uuid(),
-  code text not null unique check (code ~ '^[A-Za-z0-9_-]{2,32}$'),
-  name text not null check (length(btrim(name)) between 1 and 200),
-  status app.merchant_status not null default 'active',
-  settlement_mode app.settlement_mode not null default 't_plus_1',
-  timezone text not null default 'Asia/Shanghai',
-  currency text not null default 'CNY' check (currency ~ '^[A-Z]{3}$'),
-  created_at timestamptz not null default app.now(),
-  updated_at timestamptz not null default app.now()
-);
-
--- Operators are Supabase Auth users (auth.users.id); no FK, since shipped SQL never touches auth.
-create table if not exists app.merchant_users (
-  merchant_id uuid not null references app.merchants (id) on delete cascade,
-  user_id uuid not null,
-  role app.merchant_role not null,
-  created_at timestamptz not null default app.now(),
-  updated_at timestamptz not null default app.now(),
-  primary key (merchant_id, user_id)
-);
-select app.deploy_index('app.merchant_users_user_id_idx', $$create index if not exists merchant_users_user_id_idx on app.merchant_users (user_id)$$);
-
--- Transactions ------------------------------------------------------------------------------
--- One row per money movement. `amount` is what moved the card's balance (paid for a payment,
--- the refund, the top-up), so: balance = Σ recharge − Σ payment + Σ refund, always.
-create table if not exists app.transactions (
-  id uuid primary key default gen_random_uuid(),
-  kind app.tx_kind not null,
-  card_id uuid not null references app.cards (id) on delete restrict,
-  member_id uuid not null references app.member_profiles (id) on delete restrict,
-  merchant_id uuid references app.merchants (id) on delete restrict,
-  operator_user_id uuid,
-  raw_amount numeric(14, 2) not null check (raw_amount > 0),
-  discount_amount numeric(14, 2) not null default 0 check (discount_amount >= 0),
-  amount numeric(14, 2) not null check (amount >= 0),
-  balance_after numeric(14, 2) not null check (balance_after >= 0),
-  points_delta bigint not null default 0,
-  level_code text,
-  original_tx_id uuid references app.transactions (id) on delete restrict,
-  reason text check (length(reason) <= 500),
-  tag jsonb not null default '{}'::jsonb,
-  idempotency_key text,
-  created_at timestamptz not null default app.now(),
-  check (discount_amount <= raw_amount),
-  check (kind = 'payment' or discount_amount = 0),
-  check ((kind = 'refund') = (original_tx_id is not null)),
-  check (kind <> 'payment' or merchant_id is not null)
-);
-select app.deploy_index('app.transactions_merchant_created_idx', $$create index if not exists transactions_merchant_created_idx on app.transactions (merchant_id, created_at desc, id desc)$$);
-select app.deploy_index('app.transactions_operator_created_idx', $$create index if not exists transactions_operator_created_idx on app.transactions (operator_user_id, created_at desc, id desc) where operator_user_id is not null$$);
-select app.deploy_index('app.transactions_card_id_idx', $$create index if not exists transactions_card_id_idx on app.transactions (card_id, created_at desc)$$);
-select app.deploy_index('app.transactions_member_id_idx', $$create index if not exists transactions_member_id_idx on app.transactions (member_id)$$);
-select app.deploy_index('app.transactions_original_tx_id_idx', $$create index if not exists transactions_original_tx_id_idx on app.transactions (original_tx_id) where original_tx_id is not null$$);
--- merchant_resolve_attempt finds a money call by its key here once the registry has forgotten it.
-select app.deploy_index('app.transactions_merchant_key_idx', $$create index if not exists transactions_merchant_key_idx on app.transactions (merchant_id, idempotency_key) where idempotency_key is not null$$);
-
-create table if not exists app.point_ledger (
-  id bigint generated always as identity primary key,
-  member_id uuid not null references app.member_profiles (id) on delete cascade,
-  card_id uuid references app.cards (id) on delete set null,
-  tx_id uuid references app.transactions (id) on delete restrict,
-  delta bigint not null check (delta <> 0),
-  reason text not null,
-  created_at timestamptz not null default app.now()
-);
-select app.deploy_index('app.point_ledger_member_id_idx', $$create index if not exists point_ledger_member_id_idx on app.point_ledger (member_id, created_at desc)$$);
-select app.deploy_index('app.point_ledger_card_id_idx', $$create index if not exists point_ledger_card_id_idx on app.point_ledger (card_id)$$);
-select app.deploy_index('app.point_ledger_tx_id_idx', $$create index if not exists point_ledger_tx_id_idx on app.point_ledger (tx_id)$$);
-
--- Idempotency: one registry for every money-moving call. The key is scoped to the merchant
--- (charges, refunds, counter top-ups) or to the card (recharge_card) or to the member (a voucher's
--- initial load). The fingerprint is what must match for a replay; the result is what the first
--- call returned. Rows are written in the same transaction as the money, so a failed call leaves
--- nothing and its retry is judged afresh.
-create table if not exists app.idempotency_registry (
-  scope text not null check (scope in ('merchant', 'card', 'member')),
-  scope_id uuid not null,
-  idempotency_key text not null check (length(idempotency_key) between 1 and 128),
-  operation text not null,
-  fingerprint jsonb not null,
-  result jsonb not null,
-  tx_id uuid references app.transactions (id) on delete restrict,
-  created_at timestamptz not null default app.now(),
-  primary key (scope, scope_id, idempotency_key)
-);
-select app.deploy_index('app.idempotency_registry_created_at_idx', $$create index if not exists idempotency_registry_created_at_idx on app.idempotency_registry (created_at)$$);
-select app.deploy_index('app.idempotency_registry_tx_id_idx', $$create index if not exists idempotency_registry_tx_id_idx on app.idempotency_registry (tx_id)$$);
-
--- Settlements -------------------------------------------------------------------------------
-create table if not exists app.settlements (
-  id uuid primary key default gen_random_uuid(),
-  merchant_id uuid not null references app.merchants (id) on delete restrict,
-  period_start timestamptz not null,
-  period_end timestamptz not null,
-  mode app.settlement_mode not null,
-  currency text not null,
-  payments_count integer not null default 0,
-  payments_raw numeric(16, 2) not null default 0,
-  payments_discount numeric(16, 2) not null default 0,
-  payments_paid numeric(16, 2) not null default 0,
-  refunds_count integer not null default 0,
-  refunds_amount numeric(16, 2) not null default 0,
-  topups_count integer not null default 0,
-  topups_amount numeric(16, 2) not null default 0,
-  net_amount numeric(16, 2) not null default 0,
-  created_by uuid,
-  created_at timestamptz not null default app.now(),
-  check (period_end > period_start),
-  unique (merchant_id, period_start, period_end)
-);
-select app.deploy_index('app.settlements_merchant_period_idx', $$create index if not exists settlements_merchant_period_idx on app.settlements (merchant_id, period_start)$$);
--- Added after the first release (hence alter ... if not exists): the time zone the period was
--- cut in (a merchant's zone may change later) and whether the scheduler or a person made it.
-select app.deploy_column('app.settlements', 'timezone', 'timezone text');
-select app.deploy_column('app.settlements', 'source', $$source text not null default 'manual'$$);
-select app.deploy_constraint('app.settlements', 'settlements_source_check', $$check (source in ('manual', 'scheduled'))$$);
-select app.deploy_index('app.settlements_merchant_period_end_idx', $$create index if not exists settlements_merchant_period_end_idx on app.settlements (merchant_id, period_end)$$);
 
 -- Audit -------------------------------------------------------------------------------------
 create table if not exists audit.event_log (
@@ -656,6 +466,7 @@ create table if not exists audit.event_log (
 select app.deploy_index('audit.event_log_occurred_at_idx', $$create index if not exists event_log_occurred_at_idx on audit.event_log (occurred_at)$$);
 select app.deploy_index('audit.event_log_merchant_id_idx', $$create index if not exists event_log_merchant_id_idx on audit.event_log (merchant_id, occurred_at) where merchant_id is not null$$);
 select app.deploy_index('audit.event_log_entity_idx', $$create index if not exists event_log_entity_idx on audit.event_log (entity_type, entity_id)$$);
+select app.deploy_table_access('audit.event_log', 'service_role');
 
 -- Append-only, even for the table's owner: rows are never updated or deleted.
 create or replace function audit.reject_change() returns trigger
@@ -672,93 +483,6 @@ select app.deploy_trigger('audit.event_log', 'event_log_append_only', 'before up
                           'for each row execute function audit.reject_change()');
 select app.deploy_trigger('audit.event_log', 'event_log_no_truncate', 'before truncate',
                           'for each statement execute function audit.reject_change()');
-
--- Grants and RLS ----------------------------------------------------------------------------
--- Deny by default: no API role gets any write on any table, ever. service_role reads for
--- support tooling; operators read their own merchant's rows under the policies below.
-do $$
-declare
-  t record;
-begin
-  for t in
-    select c.oid::regclass as rel, c.relkind, n.nspname = 'app' and c.relname in
-             ('merchants', 'merchant_users', 'transactions', 'settlements', 'membership_levels') as operators_read
-    from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname in ('app', 'audit') and c.relkind in ('r', 'p', 'S')
-    order by c.oid
-  loop
-    if t.relkind = 'S' then
-      perform app.deploy_grant('sequence', t.rel::text, '', array[]::text[],
-                               array['public', 'anon', 'authenticated', 'service_role']);
-    else
-      perform app.deploy_grant('table', t.rel::text, 'select',
-                               case when t.operators_read then array['authenticated', 'service_role']
-                                    else array['service_role'] end,
-                               array['public', 'anon', 'authenticated', 'service_role']);
-      perform app.deploy_enable_rls(t.rel);
-    end if;
-  end loop;
-end $$;
-
--- The merchants the signed-in operator belongs to. SECURITY DEFINER so that the policy on
--- merchant_users can use it without recursing into its own policy.
-create or replace function app.my_merchant_ids() returns setof uuid
-language sql stable security definer
-set search_path = ''
-as $$
-  select mu.merchant_id from app.merchant_users mu where mu.user_id = auth.uid()
-$$;
-select app.deploy_rpc_grant('app.my_merchant_ids()', 'authenticated', 'service_role');
-
--- Merchant ids where the operator is a manager or owner (sees every transaction, settlements).
-create or replace function app.my_managed_merchant_ids() returns setof uuid
-language sql stable security definer
-set search_path = ''
-as $$
-  select mu.merchant_id from app.merchant_users mu
-  where mu.user_id = auth.uid() and mu.role in ('manager', 'owner')
-$$;
-select app.deploy_rpc_grant('app.my_managed_merchant_ids()', 'authenticated', 'service_role');
-
-select app.deploy_policy('app.merchants', 'merchants_read_own', $$for select to authenticated
-  using (id in (select app.my_merchant_ids()))$$);
-
-select app.deploy_policy('app.merchant_users', 'merchant_users_read_own', $$for select to authenticated
-  using (merchant_id in (select app.my_merchant_ids()))$$);
-
--- A cashier reads only the rows they rang up; managers and owners read the whole merchant.
-select app.deploy_policy('app.transactions', 'transactions_read_own', $$for select to authenticated
-  using (
-    merchant_id in (select app.my_managed_merchant_ids())
-    or (merchant_id in (select app.my_merchant_ids()) and operator_user_id = auth.uid())
-  )$$);
-
-select app.deploy_policy('app.settlements', 'settlements_read_own', $$for select to authenticated
-  using (merchant_id in (select app.my_managed_merchant_ids()))$$);
-
-select app.deploy_policy('app.membership_levels', 'membership_levels_read', $$for select to authenticated
-  using (true)$$);
-
--- service_role has BYPASSRLS; this policy states its read access explicitly, and gives every
--- table a policy (Supabase's linter flags RLS-enabled tables with none). The RPCs run as the
--- tables' owner, which RLS does not restrict.
-do $$
-declare
-  t record;
-begin
-  for t in
-    select n.nspname, c.relname
-    from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname in ('app', 'audit') and c.relkind in ('r', 'p')
-  loop
-    perform app.deploy_policy(format('%I.%I', t.nspname, t.relname), 'service_read',
-                              'for select to service_role using (true)');
-  end loop;
-end $$;
-
--- ===========================================================================================
--- Internal helpers (schema app, not exposed). The RPCs in mps_rpc.sql are built from these.
--- ===========================================================================================
 
 -- Errors are API: a stable SQLSTATE and a message that starts with the error's name.
 create or replace function app.fail(p_name text, p_message text) returns void
@@ -792,6 +516,17 @@ begin
 end
 $$;
 
+-- "a, b or c": the values an argument may take, as an error message lists them (with
+-- enum_range, so that a message never restates an enum by hand).
+create or replace function app.or_list(p_values text[]) returns text
+language sql immutable
+set search_path = ''
+as $$
+  select case when pg_catalog.cardinality(p_values) < 2 then pg_catalog.array_to_string(p_values, '')
+    else pg_catalog.array_to_string(p_values[1:pg_catalog.cardinality(p_values) - 1], ', ')
+         || ' or ' || p_values[pg_catalog.cardinality(p_values)] end
+$$;
+
 create or replace function app.setting_numeric(p_key text) returns numeric
 language sql stable
 set search_path = ''
@@ -819,57 +554,6 @@ begin
   if app.caller_role() <> 'service_role' then
     perform app.fail('forbidden', 'this operation is for the platform (service role) only');
   end if;
-end
-$$;
-
--- The merchant a call acts for, and the caller's role there; raises unless it is at least
--- p_min_role. The platform (service role) may act for any merchant.
--- Its OUT columns changed after the first release (migration step, convention 1).
-select app.deploy_drop_function('app.merchant_context(text,app.merchant_role)',
-  'merchant_id uuid, merchant_code text, merchant_name text, currency text, timezone text, settlement_mode app.settlement_mode, merchant_role text, user_id uuid');
-create or replace function app.merchant_context(
-  p_merchant_code text, p_min_role app.merchant_role,
-  out merchant_id uuid, out merchant_code text, out merchant_name text, out currency text,
-  out timezone text, out settlement_mode app.settlement_mode, out merchant_role text, out user_id uuid
-)
-language plpgsql stable
-set search_path = ''
-as $$
-declare
-  v_caller text := app.caller_role();
-  v_merchant app.merchants;
-  v_role app.merchant_role;
-begin
-  if v_caller = 'anon' then
-    perform app.fail('forbidden', 'sign in as a merchant operator first');
-  end if;
-  select m.* into v_merchant from app.merchants m where m.code = p_merchant_code;
-  if not found then
-    perform app.fail('merchant_inactive', format('no merchant has the code %s', coalesce(left(p_merchant_code, 40), 'null')));
-  end if;
-  if v_caller = 'service_role' then
-    merchant_role := 'platform';
-  else
-    user_id := auth.uid();
-    select mu.role into v_role from app.merchant_users mu
-      where mu.merchant_id = v_merchant.id and mu.user_id = auth.uid();
-    if v_role is null then
-      perform app.fail('forbidden', 'you are not an operator of this merchant');
-    end if;
-    if v_role < p_min_role then
-      perform app.fail('forbidden', format('this needs the %s role; you are %s', p_min_role, v_role));
-    end if;
-    merchant_role := v_role::text;
-  end if;
-  if v_merchant.status <> 'active' then
-    perform app.fail('merchant_inactive', format('merchant %s is %s', v_merchant.code, v_merchant.status));
-  end if;
-  merchant_id := v_merchant.id;
-  merchant_code := v_merchant.code;
-  merchant_name := v_merchant.name;
-  currency := v_merchant.currency;
-  timezone := v_merchant.timezone;
-  settlement_mode := v_merchant.settlement_mode;
 end
 $$;
 
@@ -946,65 +630,7 @@ as $$
   select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.' || p_key, 0))
 $$;
 
--- Idempotency -------------------------------------------------------------------------------
--- Same scope and key at the same moment: the second caller waits here until the first commits,
--- then finds its result in the registry.
-create or replace function app.idempotency_lock(p_scope text, p_scope_id uuid, p_key text) returns void
-language sql volatile
-set search_path = ''
-as $$
-  select app.advisory_xact_lock('idem:' || p_scope || ':' || p_scope_id::text || ':' || p_key)
-$$;
-
--- The original result (with replayed: true) when this key was used for the same request;
--- idempotency_conflict when it was used for another; null when it is new.
-create or replace function app.idempotency_replay(
-  p_scope text, p_scope_id uuid, p_key text, p_operation text, p_fingerprint jsonb
-) returns jsonb
-language plpgsql stable
-set search_path = ''
-as $$
-declare
-  v_row app.idempotency_registry;
-begin
-  select r.* into v_row from app.idempotency_registry r
-   where r.scope = p_scope and r.scope_id = p_scope_id and r.idempotency_key = p_key;
-  if not found then
-    return null;
-  end if;
-  if v_row.operation = 'void' then
-    perform app.fail('idempotency_conflict',
-      'this attempt was voided after its outcome was unknown, and nothing was charged; start a new sale');
-  end if;
-  if v_row.operation <> p_operation or v_row.fingerprint <> p_fingerprint then
-    perform app.fail('idempotency_conflict', format(
-      'this idempotency key was already used for a different request (%s); use a new key for a new request',
-      v_row.operation));
-  end if;
-  return v_row.result || jsonb_build_object('replayed', true);
-end
-$$;
-
-create or replace function app.idempotency_store(
-  p_scope text, p_scope_id uuid, p_key text, p_operation text, p_fingerprint jsonb,
-  p_result jsonb, p_tx_id uuid
-) returns void
-language sql volatile
-set search_path = ''
-as $$
-  insert into app.idempotency_registry (scope, scope_id, idempotency_key, operation, fingerprint, result, tx_id)
-  values (p_scope, p_scope_id, p_key, p_operation, p_fingerprint, p_result, p_tx_id)
-$$;
-
--- Per-card serialisation of every balance change.
-create or replace function app.lock_card(p_card_id uuid) returns void
-language sql volatile
-set search_path = ''
-as $$
-  select app.advisory_xact_lock('card:' || p_card_id::text)
-$$;
-
--- Audit -------------------------------------------------------------------------------------
+-- The audit helper -----------------------------------------------------------------------------
 create or replace function app.audit(
   p_action text, p_entity_type text, p_entity_id text,
   p_merchant_id uuid default null, p_merchant_role text default null,
@@ -1019,7 +645,292 @@ as $$
           p_entity_id, p_merchant_id, p_card_id, p_amount, coalesce(p_details, '{}'::jsonb))
 $$;
 
--- QR tokens ---------------------------------------------------------------------------------
+select app.deploy_private_functions();
+
+-- ===========================================================================================
+-- server_sql/src/02_members/schema.sql
+-- ===========================================================================================
+-- Members and cards: members (and the level table their level refers to), their provider
+-- identities, cards and who is bound to them; the card helpers every money call uses. The
+-- RPCs that earn points and change levels are in 06_points; the level table is here because
+-- app.member_profiles references it.
+
+-- Types -------------------------------------------------------------------------------------
+
+do $$
+begin
+  create type app.card_type as enum ('standard', 'prepaid', 'corporate', 'voucher');
+exception when duplicate_object then null;
+end $$;
+do $$
+begin
+  create type app.card_status as enum ('active', 'frozen', 'closed', 'expired');
+exception when duplicate_object then null;
+end $$;
+do $$
+begin
+  create type app.binding_role as enum ('owner', 'admin', 'member', 'viewer');
+exception when duplicate_object then null;
+end $$;
+-- Membership levels -------------------------------------------------------------------------
+create table if not exists app.membership_levels (
+  level_code text primary key check (level_code ~ '^[a-z][a-z0-9_]{0,31}$'),
+  name text not null,
+  min_points bigint not null check (min_points >= 0),
+  max_points bigint check (max_points is null or max_points >= min_points),
+  discount_rate numeric(5, 4) not null default 0 check (discount_rate >= 0 and discount_rate < 1),
+  points_per_unit numeric(8, 4) not null default 1 check (points_per_unit >= 0),
+  created_at timestamptz not null default app.now(),
+  updated_at timestamptz not null default app.now(),
+  unique (min_points)
+);
+select app.deploy_table_access('app.membership_levels', 'authenticated', 'service_role');
+select app.deploy_policy('app.membership_levels', 'membership_levels_read', $$for select to authenticated
+  using (true)$$);
+select app.deploy_comment('column', 'app.membership_levels.points_per_unit',
+  'Points earned per whole currency unit paid (after discount), rounded down.');
+
+-- Seeded once; later edits (upsert_membership_level) are never overwritten by a re-run.
+insert into app.membership_levels (level_code, name, min_points, max_points, discount_rate, points_per_unit) values
+  ('base', 'Base', 0, 999, 0, 1),
+  ('silver', 'Silver', 1000, 4999, 0.0200, 1),
+  ('gold', 'Gold', 5000, 19999, 0.0500, 1.5),
+  ('platinum', 'Platinum', 20000, null, 0.1000, 2)
+on conflict (level_code) do nothing;
+
+-- Members -------------------------------------------------------------------------------------
+create table if not exists app.member_profiles (
+  id uuid primary key default gen_random_uuid(),
+  name text not null check (length(btrim(name)) between 1 and 200),
+  phone text check (phone ~ '^\+?[0-9][0-9 -]{4,31}$'),
+  email text check (email ~ '^[^@\s]+@[^@\s]+$' and length(email) <= 320),
+  points bigint not null default 0 check (points >= 0),
+  level_code text not null default 'base' references app.membership_levels (level_code) on update cascade on delete restrict,
+  created_at timestamptz not null default app.now(),
+  updated_at timestamptz not null default app.now()
+);
+select app.deploy_table_access('app.member_profiles', 'service_role');
+select app.deploy_index('app.member_profiles_phone_key', $$create unique index if not exists member_profiles_phone_key on app.member_profiles (phone) where phone is not null$$);
+select app.deploy_index('app.member_profiles_level_code_idx', $$create index if not exists member_profiles_level_code_idx on app.member_profiles (level_code)$$);
+
+create table if not exists app.member_external_identities (
+  id uuid primary key default gen_random_uuid(),
+  member_id uuid not null references app.member_profiles (id) on delete cascade,
+  provider text not null check (provider ~ '^[a-z][a-z0-9_]{0,31}$'),
+  external_id text not null check (length(external_id) between 1 and 256),
+  created_at timestamptz not null default app.now(),
+  unique (provider, external_id)
+);
+select app.deploy_table_access('app.member_external_identities', 'service_role');
+select app.deploy_index('app.member_external_identities_member_id_idx', $$create index if not exists member_external_identities_member_id_idx on app.member_external_identities (member_id)$$);
+
+-- Cards -------------------------------------------------------------------------------------
+create sequence if not exists app.card_no_seq start 10000001;
+select app.deploy_grant('sequence', 'app.card_no_seq', '', array[]::text[], array['public', 'anon', 'authenticated', 'service_role']);
+
+create table if not exists app.cards (
+  id uuid primary key default gen_random_uuid(),
+  -- A human-readable number for receipts and support (shown masked); the uuid stays the key.
+  card_no text not null unique default ('8' || lpad(nextval('app.card_no_seq')::text, 11, '0')),
+  card_type app.card_type not null,
+  status app.card_status not null default 'active',
+  balance numeric(14, 2) not null default 0 check (balance >= 0),
+  binding_password_hash text check (binding_password_hash is null or binding_password_hash like '$2%'),
+  expires_at timestamptz,
+  created_at timestamptz not null default app.now(),
+  updated_at timestamptz not null default app.now()
+);
+select app.deploy_table_access('app.cards', 'service_role');
+select app.deploy_index('app.cards_type_status_idx', $$create index if not exists cards_type_status_idx on app.cards (card_type, status)$$);
+
+create table if not exists app.card_bindings (
+  card_id uuid not null references app.cards (id) on delete cascade,
+  member_id uuid not null references app.member_profiles (id) on delete cascade,
+  role app.binding_role not null,
+  created_at timestamptz not null default app.now(),
+  primary key (card_id, member_id)
+);
+select app.deploy_table_access('app.card_bindings', 'service_role');
+-- Exactly one owner per card: at most one here, at least one kept by the RPCs.
+select app.deploy_index('app.card_bindings_one_owner', $$create unique index if not exists card_bindings_one_owner on app.card_bindings (card_id) where role = 'owner'$$);
+select app.deploy_index('app.card_bindings_member_id_idx', $$create index if not exists card_bindings_member_id_idx on app.card_bindings (member_id)$$);
+
+-- Per-card serialisation of every balance change.
+create or replace function app.lock_card(p_card_id uuid) returns void
+language sql volatile
+set search_path = ''
+as $$
+  select app.advisory_xact_lock('card:' || p_card_id::text)
+$$;
+
+-- Card helpers ------------------------------------------------------------------------------
+create or replace function app.card_owner(p_card_id uuid) returns uuid
+language sql stable
+set search_path = ''
+as $$ select b.member_id from app.card_bindings b where b.card_id = p_card_id and b.role = 'owner' $$;
+
+create or replace function app.card_summary(p_card_id uuid) returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'card_id', c.id, 'card_no', c.card_no, 'card_type', c.card_type, 'status', c.status,
+    'balance', c.balance, 'points', m.points, 'level_code', m.level_code,
+    'owner_member_id', m.id, 'expires_at', c.expires_at, 'created_at', c.created_at)
+  from app.cards c
+  left join app.card_bindings b on b.card_id = c.id and b.role = 'owner'
+  left join app.member_profiles m on m.id = b.member_id
+  where c.id = p_card_id
+$$;
+
+create or replace function app.check_card_type(p_card_type text) returns app.card_type
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  if coalesce(p_card_type, '') <> all (enum_range(null::app.card_type)::text[]) then
+    perform app.fail('invalid_argument', 'card type must be ' || app.or_list(enum_range(null::app.card_type)::text[]));
+  end if;
+  return p_card_type::app.card_type;
+end
+$$;
+
+-- A card that may move money now: it exists, is active and has not passed its expiry date.
+create or replace function app.card_for_use(p_card_id uuid) returns app.cards
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_card app.cards;
+begin
+  select c.* into v_card from app.cards c where c.id = p_card_id;
+  if not found then
+    perform app.fail('not_found', 'no such card');
+  end if;
+  if v_card.status <> 'active' then
+    perform app.fail('card_inactive', format('the card is %s', v_card.status));
+  end if;
+  if v_card.expires_at is not null and v_card.expires_at <= app.now() then
+    perform app.fail('card_inactive', 'the card has expired');
+  end if;
+  return v_card;
+end
+$$;
+
+-- Bind a provider identity (WeChat openid, Alipay user id, ...) to a member. Binding the same
+-- identity to the same member again changes nothing; to another member is refused.
+create or replace function app.bind_identity(p_member_id uuid, p_provider text, p_external_id text) returns uuid
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_provider text := lower(btrim(coalesce(p_provider, '')));
+  v_row app.member_external_identities;
+begin
+  if v_provider !~ '^[a-z][a-z0-9_]{0,31}$' then
+    perform app.fail('invalid_argument', 'the provider must be a short lower-case name such as wechat');
+  end if;
+  if p_external_id is null or length(p_external_id) not between 1 and 256 then
+    perform app.fail('invalid_argument', 'the external id must be 1 to 256 characters');
+  end if;
+  select i.* into v_row from app.member_external_identities i
+   where i.provider = v_provider and i.external_id = p_external_id;
+  if found then
+    if v_row.member_id <> p_member_id then
+      perform app.fail('invalid_argument', format('this %s identity is already bound to another member', v_provider));
+    end if;
+    return v_row.id;
+  end if;
+  insert into app.member_external_identities (member_id, provider, external_id)
+  values (p_member_id, v_provider, p_external_id)
+  returning * into v_row;
+  perform app.audit('member.bind_identity', 'member', p_member_id::text, null, null, null, null,
+                    jsonb_build_object('provider', v_provider));
+  return v_row.id;
+end
+$$;
+
+-- Create a card with p_member_id as its owner. A binding password is kept only as a bcrypt
+-- hash at cost 10: it is chosen by a person, so the work factor matters.
+create or replace function app.issue_card_for(p_member_id uuid, p_card_type text, p_binding_password text) returns uuid
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_card uuid;
+begin
+  insert into app.cards (card_type, binding_password_hash)
+  values (app.check_card_type(p_card_type),
+          case when p_binding_password is not null
+               then extensions.crypt(p_binding_password, extensions.gen_salt('bf', 10)) end)
+  returning id into v_card;
+  insert into app.card_bindings (card_id, member_id, role) values (v_card, p_member_id, 'owner');
+  perform app.audit('card.issue', 'card', v_card::text, null, null, v_card, null,
+                    jsonb_build_object('card_type', p_card_type, 'member_id', p_member_id,
+                                       'has_binding_password', p_binding_password is not null));
+  return v_card;
+end
+$$;
+
+-- The role a member holds on a card, or null when not bound.
+create or replace function app.card_role(p_card_id uuid, p_member_id uuid) returns app.binding_role
+language sql stable
+set search_path = ''
+as $$ select b.role from app.card_bindings b where b.card_id = p_card_id and b.member_id = p_member_id $$;
+
+-- The owner binding is guarded by the card's binding password. A card issued without one has
+-- nothing to prove ownership with, so its ownership cannot be handed over: a missing password,
+-- a wrong one, and a card without one all fail alike (no hint which).
+create or replace function app.check_binding_password(p_card_id uuid, p_password text) returns void
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_hash text;
+begin
+  select c.binding_password_hash into v_hash from app.cards c where c.id = p_card_id;
+  if p_password is null or v_hash is null or extensions.crypt(p_password, v_hash) <> v_hash then
+    perform app.fail('binding_password_invalid', 'the binding password of this card is wrong or missing');
+  end if;
+end
+$$;
+
+select app.deploy_private_functions();
+
+-- ===========================================================================================
+-- server_sql/src/03_qr/schema.sql
+-- ===========================================================================================
+-- QR: a card's rotating payment codes. Only bcrypt hashes of a code's secret are stored; the
+-- plain code is returned once, to the caller that issued it.
+
+-- QR tokens: `MPSQR1.<lookup_id>.<secret>`; only bcrypt hashes of the secret are stored.
+create table if not exists app.card_qr_history (
+  lookup_id text primary key check (lookup_id ~ '^[0-9a-f]{24}$'),
+  card_id uuid not null references app.cards (id) on delete cascade,
+  secret_hash text not null check (secret_hash like '$2%'),
+  single_use boolean not null,
+  issued_at timestamptz not null default app.now(),
+  expires_at timestamptz not null,
+  use_count integer not null default 0,
+  last_used_at timestamptz,
+  ended_at timestamptz,
+  end_reason text check (end_reason in ('used', 'revoked', 'replaced'))
+);
+select app.deploy_table_access('app.card_qr_history', 'service_role');
+select app.deploy_index('app.card_qr_history_card_id_idx', $$create index if not exists card_qr_history_card_id_idx on app.card_qr_history (card_id, issued_at desc)$$);
+
+create table if not exists app.card_qr_state (
+  card_id uuid primary key references app.cards (id) on delete cascade,
+  lookup_id text not null unique references app.card_qr_history (lookup_id) on delete cascade,
+  secret_hash text not null check (secret_hash like '$2%'),
+  single_use boolean not null,
+  issued_at timestamptz not null,
+  expires_at timestamptz not null
+);
+select app.deploy_table_access('app.card_qr_state', 'service_role');
+select app.deploy_comment('table', 'app.card_qr_state', 'The one live QR token of a card; a used, revoked or replaced token has no row here.');
+
+-- QR helpers ------------------------------------------------------------------------------
 -- Form: MPSQR1.<lookup_id: 24 hex>.<secret: 32 base64url chars = 192 random bits>.
 create or replace function app.qr_prefix() returns text
 language sql immutable
@@ -1145,58 +1056,265 @@ begin
 end
 $$;
 
--- Levels and points -------------------------------------------------------------------------
-create or replace function app.level_for_points(p_points bigint) returns text
-language sql stable
+select app.deploy_private_functions();
+
+-- ===========================================================================================
+-- server_sql/src/04_merchants/schema.sql
+-- ===========================================================================================
+-- Merchants and operators: the shops, the Supabase Auth users who work there and their role,
+-- and the check every merchant RPC starts with (app.merchant_context).
+
+-- Types -------------------------------------------------------------------------------------
+
+do $$
+begin
+  create type app.merchant_role as enum ('cashier', 'manager', 'owner');
+exception when duplicate_object then null;
+end $$;
+do $$
+begin
+  create type app.merchant_status as enum ('active', 'suspended');
+exception when duplicate_object then null;
+end $$;
+do $$
+begin
+  create type app.settlement_mode as enum ('realtime', 't_plus_1', 'monthly');
+exception when duplicate_object then null;
+end $$;
+
+-- Merchants ---------------------------------------------------------------------------------
+create table if not exists app.merchants (
+  id uuid primary key default gen_random_uuid(),
+  code text not null unique check (code ~ '^[A-Za-z0-9_-]{2,32}$'),
+  name text not null check (length(btrim(name)) between 1 and 200),
+  status app.merchant_status not null default 'active',
+  settlement_mode app.settlement_mode not null default 't_plus_1',
+  timezone text not null default 'Asia/Shanghai',
+  currency text not null default 'CNY' check (currency ~ '^[A-Z]{3}$'),
+  created_at timestamptz not null default app.now(),
+  updated_at timestamptz not null default app.now()
+);
+select app.deploy_table_access('app.merchants', 'authenticated', 'service_role');
+
+-- Operators are Supabase Auth users (auth.users.id); no FK, since shipped SQL never touches auth.
+create table if not exists app.merchant_users (
+  merchant_id uuid not null references app.merchants (id) on delete cascade,
+  user_id uuid not null,
+  role app.merchant_role not null,
+  created_at timestamptz not null default app.now(),
+  updated_at timestamptz not null default app.now(),
+  primary key (merchant_id, user_id)
+);
+select app.deploy_table_access('app.merchant_users', 'authenticated', 'service_role');
+select app.deploy_index('app.merchant_users_user_id_idx', $$create index if not exists merchant_users_user_id_idx on app.merchant_users (user_id)$$);
+
+-- The merchants the signed-in operator belongs to. SECURITY DEFINER so that the policy on
+-- merchant_users can use it without recursing into its own policy.
+create or replace function app.my_merchant_ids() returns setof uuid
+language sql stable security definer
 set search_path = ''
 as $$
-  select l.level_code from app.membership_levels l
-   where l.min_points <= greatest(p_points, 0)
-   order by l.min_points desc limit 1
+  select mu.merchant_id from app.merchant_users mu where mu.user_id = auth.uid()
 $$;
+select app.deploy_rpc_grant('app.my_merchant_ids()', 'authenticated', 'service_role');
 
--- Add (or take back) points for a member and move the level to follow them. Returns the level.
-create or replace function app.apply_points(p_member_id uuid, p_card_id uuid, p_tx_id uuid,
-                                            p_delta bigint, p_reason text) returns text
-language plpgsql volatile
+-- Merchant ids where the operator is a manager or owner (sees every transaction, settlements).
+create or replace function app.my_managed_merchant_ids() returns setof uuid
+language sql stable security definer
+set search_path = ''
+as $$
+  select mu.merchant_id from app.merchant_users mu
+  where mu.user_id = auth.uid() and mu.role in ('manager', 'owner')
+$$;
+select app.deploy_rpc_grant('app.my_managed_merchant_ids()', 'authenticated', 'service_role');
+
+select app.deploy_policy('app.merchants', 'merchants_read_own', $$for select to authenticated
+  using (id in (select app.my_merchant_ids()))$$);
+
+select app.deploy_policy('app.merchant_users', 'merchant_users_read_own', $$for select to authenticated
+  using (merchant_id in (select app.my_merchant_ids()))$$);
+
+-- The merchant a call acts for, and the caller's role there; raises unless it is at least
+-- p_min_role. The platform (service role) may act for any merchant.
+-- Its OUT columns changed after the first release (migration step, convention 1).
+select app.deploy_drop_function('app.merchant_context(text,app.merchant_role)',
+  'merchant_id uuid, merchant_code text, merchant_name text, currency text, timezone text, settlement_mode app.settlement_mode, merchant_role text, user_id uuid');
+create or replace function app.merchant_context(
+  p_merchant_code text, p_min_role app.merchant_role,
+  out merchant_id uuid, out merchant_code text, out merchant_name text, out currency text,
+  out timezone text, out settlement_mode app.settlement_mode, out merchant_role text, out user_id uuid
+)
+language plpgsql stable
 set search_path = ''
 as $$
 declare
-  v_level text;
+  v_caller text := app.caller_role();
+  v_merchant app.merchants;
+  v_role app.merchant_role;
 begin
-  if p_delta <> 0 then
-    insert into app.point_ledger (member_id, card_id, tx_id, delta, reason)
-    values (p_member_id, p_card_id, p_tx_id, p_delta, p_reason);
+  if v_caller = 'anon' then
+    perform app.fail('forbidden', 'sign in as a merchant operator first');
   end if;
-  update app.member_profiles m
-     set points = greatest(m.points + p_delta, 0),
-         level_code = coalesce(app.level_for_points(greatest(m.points + p_delta, 0)), m.level_code),
-         updated_at = app.now()
-   where m.id = p_member_id
-  returning m.level_code into v_level;
-  return v_level;
+  select m.* into v_merchant from app.merchants m where m.code = p_merchant_code;
+  if not found then
+    perform app.fail('merchant_inactive', format('no merchant has the code %s', coalesce(left(p_merchant_code, 40), 'null')));
+  end if;
+  if v_caller = 'service_role' then
+    merchant_role := 'platform';
+  else
+    user_id := auth.uid();
+    select mu.role into v_role from app.merchant_users mu
+      where mu.merchant_id = v_merchant.id and mu.user_id = auth.uid();
+    if v_role is null then
+      perform app.fail('forbidden', 'you are not an operator of this merchant');
+    end if;
+    if v_role < p_min_role then
+      perform app.fail('forbidden', format('this needs the %s role; you are %s', p_min_role, v_role));
+    end if;
+    merchant_role := v_role::text;
+  end if;
+  if v_merchant.status <> 'active' then
+    perform app.fail('merchant_inactive', format('merchant %s is %s', v_merchant.code, v_merchant.status));
+  end if;
+  merchant_id := v_merchant.id;
+  merchant_code := v_merchant.code;
+  merchant_name := v_merchant.name;
+  currency := v_merchant.currency;
+  timezone := v_merchant.timezone;
+  settlement_mode := v_merchant.settlement_mode;
 end
 $$;
 
--- Cards -------------------------------------------------------------------------------------
-create or replace function app.card_owner(p_card_id uuid) returns uuid
-language sql stable
-set search_path = ''
-as $$ select b.member_id from app.card_bindings b where b.card_id = p_card_id and b.role = 'owner' $$;
+select app.deploy_private_functions();
 
-create or replace function app.card_summary(p_card_id uuid) returns jsonb
-language sql stable
+-- ===========================================================================================
+-- server_sql/src/05_money/schema.sql
+-- ===========================================================================================
+-- Money: every movement of a card's balance (transactions), the idempotency registry every
+-- money call goes through, and the helpers that charge, refund and top up.
+
+-- Types -------------------------------------------------------------------------------------
+
+do $$
+begin
+  create type app.tx_kind as enum ('payment', 'refund', 'recharge');
+exception when duplicate_object then null;
+end $$;
+-- Transactions ------------------------------------------------------------------------------
+-- One row per money movement. `amount` is what moved the card's balance (paid for a payment,
+-- the refund, the top-up), so: balance = Σ recharge − Σ payment + Σ refund, always.
+create table if not exists app.transactions (
+  id uuid primary key default gen_random_uuid(),
+  kind app.tx_kind not null,
+  card_id uuid not null references app.cards (id) on delete restrict,
+  member_id uuid not null references app.member_profiles (id) on delete restrict,
+  merchant_id uuid references app.merchants (id) on delete restrict,
+  operator_user_id uuid,
+  raw_amount numeric(14, 2) not null check (raw_amount > 0),
+  discount_amount numeric(14, 2) not null default 0 check (discount_amount >= 0),
+  amount numeric(14, 2) not null check (amount >= 0),
+  balance_after numeric(14, 2) not null check (balance_after >= 0),
+  points_delta bigint not null default 0,
+  level_code text,
+  original_tx_id uuid references app.transactions (id) on delete restrict,
+  reason text check (length(reason) <= 500),
+  tag jsonb not null default '{}'::jsonb,
+  idempotency_key text,
+  created_at timestamptz not null default app.now(),
+  shift_id uuid,  -- the shift it was rung up in (contract §9); its foreign key: 08_shifts
+  check (discount_amount <= raw_amount),
+  check (kind = 'payment' or discount_amount = 0),
+  check ((kind = 'refund') = (original_tx_id is not null)),
+  check (kind <> 'payment' or merchant_id is not null)
+);
+select app.deploy_table_access('app.transactions', 'authenticated', 'service_role');
+-- shift_id came with contract §9: a database installed by the first release gets it here.
+select app.deploy_column('app.transactions', 'shift_id', 'shift_id uuid');
+select app.deploy_index('app.transactions_shift_id_idx', $$create index if not exists transactions_shift_id_idx on app.transactions (shift_id) where shift_id is not null$$);
+select app.deploy_index('app.transactions_merchant_created_idx', $$create index if not exists transactions_merchant_created_idx on app.transactions (merchant_id, created_at desc, id desc)$$);
+select app.deploy_index('app.transactions_operator_created_idx', $$create index if not exists transactions_operator_created_idx on app.transactions (operator_user_id, created_at desc, id desc) where operator_user_id is not null$$);
+select app.deploy_index('app.transactions_card_id_idx', $$create index if not exists transactions_card_id_idx on app.transactions (card_id, created_at desc)$$);
+select app.deploy_index('app.transactions_member_id_idx', $$create index if not exists transactions_member_id_idx on app.transactions (member_id)$$);
+select app.deploy_index('app.transactions_original_tx_id_idx', $$create index if not exists transactions_original_tx_id_idx on app.transactions (original_tx_id) where original_tx_id is not null$$);
+-- merchant_resolve_attempt finds a money call by its key here once the registry has forgotten it.
+select app.deploy_index('app.transactions_merchant_key_idx', $$create index if not exists transactions_merchant_key_idx on app.transactions (merchant_id, idempotency_key) where idempotency_key is not null$$);
+
+-- Idempotency: one registry for every money-moving call. The key is scoped to the merchant
+-- (charges, refunds, counter top-ups) or to the card (recharge_card) or to the member (a voucher's
+-- initial load). The fingerprint is what must match for a replay; the result is what the first
+-- call returned. Rows are written in the same transaction as the money, so a failed call leaves
+-- nothing and its retry is judged afresh.
+create table if not exists app.idempotency_registry (
+  scope text not null check (scope in ('merchant', 'card', 'member')),
+  scope_id uuid not null,
+  idempotency_key text not null check (length(idempotency_key) between 1 and 128),
+  operation text not null,
+  fingerprint jsonb not null,
+  result jsonb not null,
+  tx_id uuid references app.transactions (id) on delete restrict,
+  created_at timestamptz not null default app.now(),
+  primary key (scope, scope_id, idempotency_key)
+);
+select app.deploy_table_access('app.idempotency_registry', 'service_role');
+select app.deploy_index('app.idempotency_registry_created_at_idx', $$create index if not exists idempotency_registry_created_at_idx on app.idempotency_registry (created_at)$$);
+select app.deploy_index('app.idempotency_registry_tx_id_idx', $$create index if not exists idempotency_registry_tx_id_idx on app.idempotency_registry (tx_id)$$);
+
+-- Idempotency -------------------------------------------------------------------------------
+-- Same scope and key at the same moment: the second caller waits here until the first commits,
+-- then finds its result in the registry.
+create or replace function app.idempotency_lock(p_scope text, p_scope_id uuid, p_key text) returns void
+language sql volatile
 set search_path = ''
 as $$
-  select jsonb_build_object(
-    'card_id', c.id, 'card_no', c.card_no, 'card_type', c.card_type, 'status', c.status,
-    'balance', c.balance, 'points', m.points, 'level_code', m.level_code,
-    'owner_member_id', m.id, 'expires_at', c.expires_at, 'created_at', c.created_at)
-  from app.cards c
-  left join app.card_bindings b on b.card_id = c.id and b.role = 'owner'
-  left join app.member_profiles m on m.id = b.member_id
-  where c.id = p_card_id
+  select app.advisory_xact_lock('idem:' || p_scope || ':' || p_scope_id::text || ':' || p_key)
 $$;
+
+-- The original result (with replayed: true) when this key was used for the same request;
+-- idempotency_conflict when it was used for another; null when it is new.
+create or replace function app.idempotency_replay(
+  p_scope text, p_scope_id uuid, p_key text, p_operation text, p_fingerprint jsonb
+) returns jsonb
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_row app.idempotency_registry;
+begin
+  select r.* into v_row from app.idempotency_registry r
+   where r.scope = p_scope and r.scope_id = p_scope_id and r.idempotency_key = p_key;
+  if not found then
+    return null;
+  end if;
+  if v_row.operation = 'void' then
+    perform app.fail('idempotency_conflict',
+      'this attempt was voided after its outcome was unknown, and nothing was charged; start a new sale');
+  end if;
+  if v_row.operation <> p_operation or v_row.fingerprint <> p_fingerprint then
+    perform app.fail('idempotency_conflict', format(
+      'this idempotency key was already used for a different request (%s); use a new key for a new request',
+      v_row.operation));
+  end if;
+  return v_row.result || jsonb_build_object('replayed', true);
+end
+$$;
+
+create or replace function app.idempotency_store(
+  p_scope text, p_scope_id uuid, p_key text, p_operation text, p_fingerprint jsonb,
+  p_result jsonb, p_tx_id uuid
+) returns void
+language sql volatile
+set search_path = ''
+as $$
+  insert into app.idempotency_registry (scope, scope_id, idempotency_key, operation, fingerprint, result, tx_id)
+  values (p_scope, p_scope_id, p_key, p_operation, p_fingerprint, p_result, p_tx_id)
+$$;
+
+-- A cashier reads only the rows they rang up; managers and owners read the whole merchant.
+select app.deploy_policy('app.transactions', 'transactions_read_own', $$for select to authenticated
+  using (
+    merchant_id in (select app.my_managed_merchant_ids())
+    or (merchant_id in (select app.my_merchant_ids()) and operator_user_id = auth.uid())
+  )$$);
 
 -- Operations: cards whose balance disagrees with their transactions (should always be empty).
 create or replace function app.card_balance_discrepancies()
@@ -1212,95 +1330,6 @@ as $$
     from app.transactions x group by x.card_id
   ) t on t.card_id = c.id
   where c.balance <> coalesce(t.total, 0)
-$$;
-
-create or replace function app.check_card_type(p_card_type text) returns app.card_type
-language plpgsql immutable
-set search_path = ''
-as $$
-begin
-  if coalesce(p_card_type, '') not in ('standard', 'prepaid', 'corporate', 'voucher') then
-    perform app.fail('invalid_argument', 'card type must be standard, prepaid, corporate or voucher');
-  end if;
-  return p_card_type::app.card_type;
-end
-$$;
-
--- A card that may move money now: it exists, is active and has not passed its expiry date.
-create or replace function app.card_for_use(p_card_id uuid) returns app.cards
-language plpgsql stable
-set search_path = ''
-as $$
-declare
-  v_card app.cards;
-begin
-  select c.* into v_card from app.cards c where c.id = p_card_id;
-  if not found then
-    perform app.fail('not_found', 'no such card');
-  end if;
-  if v_card.status <> 'active' then
-    perform app.fail('card_inactive', format('the card is %s', v_card.status));
-  end if;
-  if v_card.expires_at is not null and v_card.expires_at <= app.now() then
-    perform app.fail('card_inactive', 'the card has expired');
-  end if;
-  return v_card;
-end
-$$;
-
--- Bind a provider identity (WeChat openid, Alipay user id, ...) to a member. Binding the same
--- identity to the same member again changes nothing; to another member is refused.
-create or replace function app.bind_identity(p_member_id uuid, p_provider text, p_external_id text) returns uuid
-language plpgsql volatile
-set search_path = ''
-as $$
-declare
-  v_provider text := lower(btrim(coalesce(p_provider, '')));
-  v_row app.member_external_identities;
-begin
-  if v_provider !~ '^[a-z][a-z0-9_]{0,31}$' then
-    perform app.fail('invalid_argument', 'the provider must be a short lower-case name such as wechat');
-  end if;
-  if p_external_id is null or length(p_external_id) not between 1 and 256 then
-    perform app.fail('invalid_argument', 'the external id must be 1 to 256 characters');
-  end if;
-  select i.* into v_row from app.member_external_identities i
-   where i.provider = v_provider and i.external_id = p_external_id;
-  if found then
-    if v_row.member_id <> p_member_id then
-      perform app.fail('invalid_argument', format('this %s identity is already bound to another member', v_provider));
-    end if;
-    return v_row.id;
-  end if;
-  insert into app.member_external_identities (member_id, provider, external_id)
-  values (p_member_id, v_provider, p_external_id)
-  returning * into v_row;
-  perform app.audit('member.bind_identity', 'member', p_member_id::text, null, null, null, null,
-                    jsonb_build_object('provider', v_provider));
-  return v_row.id;
-end
-$$;
-
--- Create a card with p_member_id as its owner. A binding password is kept only as a bcrypt
--- hash at cost 10: it is chosen by a person, so the work factor matters.
-create or replace function app.issue_card_for(p_member_id uuid, p_card_type text, p_binding_password text) returns uuid
-language plpgsql volatile
-set search_path = ''
-as $$
-declare
-  v_card uuid;
-begin
-  insert into app.cards (card_type, binding_password_hash)
-  values (app.check_card_type(p_card_type),
-          case when p_binding_password is not null
-               then extensions.crypt(p_binding_password, extensions.gen_salt('bf', 10)) end)
-  returning id into v_card;
-  insert into app.card_bindings (card_id, member_id, role) values (v_card, p_member_id, 'owner');
-  perform app.audit('card.issue', 'card', v_card::text, null, null, v_card, null,
-                    jsonb_build_object('card_type', p_card_type, 'member_id', p_member_id,
-                                       'has_binding_password', p_binding_password is not null));
-  return v_card;
-end
 $$;
 
 -- Put money on a card (a top-up, or a card's initial load). The caller holds the card lock
@@ -1384,7 +1413,67 @@ as $$
   where t.id = p_tx_id
 $$;
 
--- Helpers: levels, shared cards, identities, QR cron ---------------------------------------
+-- A masked member name for the counter: the first character and a fixed mask (so not even the
+-- name's length is shown). Never the phone or email.
+create or replace function app.mask_name(p_name text) returns text
+language sql immutable
+set search_path = ''
+as $$ select left(btrim(p_name), 1) || '**' $$;
+
+select app.deploy_private_functions();
+
+-- ===========================================================================================
+-- server_sql/src/06_points/schema.sql
+-- ===========================================================================================
+-- Points and levels: the ledger of points members earn, and the rules that move a member's
+-- level with their points (the level table itself is in 02_members).
+
+create table if not exists app.point_ledger (
+  id bigint generated always as identity primary key,
+  member_id uuid not null references app.member_profiles (id) on delete cascade,
+  card_id uuid references app.cards (id) on delete set null,
+  tx_id uuid references app.transactions (id) on delete restrict,
+  delta bigint not null check (delta <> 0),
+  reason text not null,
+  created_at timestamptz not null default app.now()
+);
+select app.deploy_table_access('app.point_ledger', 'service_role');
+select app.deploy_index('app.point_ledger_member_id_idx', $$create index if not exists point_ledger_member_id_idx on app.point_ledger (member_id, created_at desc)$$);
+select app.deploy_index('app.point_ledger_card_id_idx', $$create index if not exists point_ledger_card_id_idx on app.point_ledger (card_id)$$);
+select app.deploy_index('app.point_ledger_tx_id_idx', $$create index if not exists point_ledger_tx_id_idx on app.point_ledger (tx_id)$$);
+
+-- Point and level helpers ---------------------------------------------------------------------
+create or replace function app.level_for_points(p_points bigint) returns text
+language sql stable
+set search_path = ''
+as $$
+  select l.level_code from app.membership_levels l
+   where l.min_points <= greatest(p_points, 0)
+   order by l.min_points desc limit 1
+$$;
+
+-- Add (or take back) points for a member and move the level to follow them. Returns the level.
+create or replace function app.apply_points(p_member_id uuid, p_card_id uuid, p_tx_id uuid,
+                                            p_delta bigint, p_reason text) returns text
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_level text;
+begin
+  if p_delta <> 0 then
+    insert into app.point_ledger (member_id, card_id, tx_id, delta, reason)
+    values (p_member_id, p_card_id, p_tx_id, p_delta, p_reason);
+  end if;
+  update app.member_profiles m
+     set points = greatest(m.points + p_delta, 0),
+         level_code = coalesce(app.level_for_points(greatest(m.points + p_delta, 0)), m.level_code),
+         updated_at = app.now()
+   where m.id = p_member_id
+  returning m.level_code into v_level;
+  return v_level;
+end
+$$;
 
 -- Refuse a level table that would break the level rules, before anything is written: a level
 -- starting at 0 points must exist (every member has a level), and no two levels' point ranges
@@ -1439,37 +1528,51 @@ begin
 end
 $$;
 
--- The role a member holds on a card, or null when not bound.
-create or replace function app.card_role(p_card_id uuid, p_member_id uuid) returns app.binding_role
-language sql stable
-set search_path = ''
-as $$ select b.role from app.card_bindings b where b.card_id = p_card_id and b.member_id = p_member_id $$;
+select app.deploy_private_functions();
 
--- The owner binding is guarded by the card's binding password. A card issued without one has
--- nothing to prove ownership with, so its ownership cannot be handed over: a missing password,
--- a wrong one, and a card without one all fail alike (no hint which).
-create or replace function app.check_binding_password(p_card_id uuid, p_password text) returns void
-language plpgsql stable
-set search_path = ''
-as $$
-declare
-  v_hash text;
-begin
-  select c.binding_password_hash into v_hash from app.cards c where c.id = p_card_id;
-  if p_password is null or v_hash is null or extensions.crypt(p_password, v_hash) <> v_hash then
-    perform app.fail('binding_password_invalid', 'the binding password of this card is wrong or missing');
-  end if;
-end
-$$;
+-- ===========================================================================================
+-- server_sql/src/07_settlements/schema.sql
+-- ===========================================================================================
+-- Settlements and reports: what a merchant is owed for a period, and the totals a settlement
+-- and a daily summary share (app.report_totals), so the two always agree.
 
--- Helpers: reports and settlements ----------------------------------------------------------
+-- Settlements -------------------------------------------------------------------------------
+-- timezone: the zone the period was cut in (a merchant's zone may change later); source:
+-- whether the scheduler or a person made it.
+create table if not exists app.settlements (
+  id uuid primary key default gen_random_uuid(),
+  merchant_id uuid not null references app.merchants (id) on delete restrict,
+  period_start timestamptz not null,
+  period_end timestamptz not null,
+  mode app.settlement_mode not null,
+  currency text not null,
+  payments_count integer not null default 0,
+  payments_raw numeric(16, 2) not null default 0,
+  payments_discount numeric(16, 2) not null default 0,
+  payments_paid numeric(16, 2) not null default 0,
+  refunds_count integer not null default 0,
+  refunds_amount numeric(16, 2) not null default 0,
+  topups_count integer not null default 0,
+  topups_amount numeric(16, 2) not null default 0,
+  net_amount numeric(16, 2) not null default 0,
+  created_by uuid,
+  created_at timestamptz not null default app.now(),
+  timezone text,
+  source text not null default 'manual' constraint settlements_source_check check (source in ('manual', 'scheduled')),
+  check (period_end > period_start),
+  unique (merchant_id, period_start, period_end)
+);
+select app.deploy_table_access('app.settlements', 'authenticated', 'service_role');
+select app.deploy_index('app.settlements_merchant_period_idx', $$create index if not exists settlements_merchant_period_idx on app.settlements (merchant_id, period_start)$$);
+-- timezone and source came after the first release: a database installed by it gets them here
+-- (each helper does nothing when the table has them already).
+select app.deploy_column('app.settlements', 'timezone', 'timezone text');
+select app.deploy_column('app.settlements', 'source', $$source text not null default 'manual'$$);
+select app.deploy_constraint('app.settlements', 'settlements_source_check', $$check (source in ('manual', 'scheduled'))$$);
+select app.deploy_index('app.settlements_merchant_period_end_idx', $$create index if not exists settlements_merchant_period_end_idx on app.settlements (merchant_id, period_end)$$);
 
--- How long after a period ends the scheduler waits before settling it. A transaction's
--- created_at is its start time, so a charge begun at 23:59:59.9 may commit a moment after
--- midnight; settling only once every such straggler has committed keeps it in its period.
-insert into app.settings (key, value, description) values
-  ('settlement_grace_seconds', '300', 'run_due_settlements settles a period only this many seconds after it ends.')
-on conflict (key) do nothing;
+select app.deploy_policy('app.settlements', 'settlements_read_own', $$for select to authenticated
+  using (merchant_id in (select app.my_managed_merchant_ids()))$$);
 
 -- Totals of a merchant's transactions in [p_from, p_to): one row for the whole range
 -- (grouping_set 'total', present even when nothing happened), one per operator and one per
@@ -1697,368 +1800,16 @@ begin
 end
 $$;
 
--- Scheduling. With pg_cron (Supabase: Database -> Extensions -> pg_cron) this schedules the two
--- periodic jobs, replacing jobs of the same name; without it, it changes nothing and says what
--- an outside scheduler must call instead. Applying the schema never needs pg_cron: run
---   select * from app.schedule_jobs();
--- once as the database owner (SQL editor). pg_cron runs the jobs as that owner, which the RPCs
--- treat as the platform. Returns one row per job; a null schedule leaves that job out (the
--- settlement job is required). Jobs: settlements, shared-card QR rotation, idempotency purge.
--- Note: cron_rotate_qr_tokens returns the new tokens to its caller only; under pg_cron they are
--- discarded, so the rotation there just retires shared cards' codes on time, and the member
--- app fetches a fresh code with rotate_card_qr.
--- The overload from before p_purge_schedule (migration step, convention 1).
-select app.deploy_drop_function('app.schedule_jobs(text, text, integer)');
-create or replace function app.schedule_jobs(
-  p_settlement_schedule text default '*/10 * * * *',
-  p_qr_schedule text default '*/5 * * * *',
-  p_qr_ttl_seconds integer default 300,
-  p_purge_schedule text default '17 3 * * *'
-) returns table (job_name text, schedule text, command text, scheduled boolean)
-language plpgsql volatile
-set search_path = ''
-as $$
-declare
-  -- The function, not the catalog row, is what we call: this also works where pg_cron's
-  -- schema is present under another installation path.
-  v_cron boolean := pg_catalog.to_regprocedure('cron.schedule(text,text,text)') is not null;
-  v_available boolean := exists (select 1 from pg_catalog.pg_available_extensions a where a.name = 'pg_cron');
-  v_jobs text[] := array[
-    'mps_run_due_settlements', p_settlement_schedule, 'select public.run_due_settlements()',
-    'mps_rotate_qr_tokens', p_qr_schedule, format('select public.cron_rotate_qr_tokens(%s)', p_qr_ttl_seconds),
-    'mps_purge_idempotency_keys', p_purge_schedule, 'select public.purge_idempotency_keys()'];
-  i integer;
-begin
-  if p_settlement_schedule is null then
-    perform app.fail('invalid_argument', 'p_settlement_schedule is required (a cron expression)');
-  end if;
-  if p_qr_ttl_seconds is null or p_qr_ttl_seconds not between 1 and 86400 then
-    perform app.fail('invalid_argument', 'p_qr_ttl_seconds must be between 1 and 86400');
-  end if;
-  for i in 0 .. 2 loop
-    job_name := v_jobs[i * 3 + 1];
-    schedule := v_jobs[i * 3 + 2];
-    command := v_jobs[i * 3 + 3];
-    continue when schedule is null;
-    if v_cron then
-      execute 'select cron.schedule($1, $2, $3)' using job_name, schedule, command;
-    end if;
-    scheduled := v_cron;
-    return next;
-  end loop;
-  if not v_cron then
-    raise notice '%', case when v_available
-      then 'pg_cron is available but not enabled: run "create extension pg_cron" (Supabase: Database -> Extensions), then select * from app.schedule_jobs() again. Until then, '
-      else 'pg_cron is not installed on this server: nothing was scheduled. ' end
-      || format('Call from an outside scheduler, with the service role: "select public.run_due_settlements()" (%s)', p_settlement_schedule)
-      || case when p_qr_schedule is not null
-              then format(', "select * from public.cron_rotate_qr_tokens(%s)" (%s)', p_qr_ttl_seconds, p_qr_schedule)
-              else '' end
-      || case when p_purge_schedule is not null
-              then format(', "select public.purge_idempotency_keys()" (%s)', p_purge_schedule)
-              else '' end
-      || '.';
-  end if;
-end
-$$;
-
--- Helpers are internal: no API role calls them directly.
-do $$
-declare
-  f record;
-begin
-  for f in
-    select p.oid::regprocedure as sig
-    from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-    where n.nspname = 'app' and p.proname not in ('my_merchant_ids', 'my_managed_merchant_ids')
-  loop
-    perform app.deploy_grant('function', f.sig::text, '', array[]::text[], array['public', 'anon', 'authenticated']);
-  end loop;
-end $$;
+select app.deploy_private_functions();
 
 -- ===========================================================================================
--- Shop operations (contract §9): terminals, shifts and the cash drawer
+-- server_sql/src/08_shifts/schema.sql
 -- ===========================================================================================
--- Added after the first release, so everything here is "if not exists" or "create or replace"
--- and applies on a database that is selling. A merchant starts running shifts when a manager
--- registers its first terminal; from then on every counter top-up names an open shift.
--- Every statement keeps to the re-apply conventions ("Deploying while selling"): tables with
--- "create table if not exists", everything else that locks a table through app.deploy_*.
-
--- Bridge to "Deploying while selling" (docs/Architecture.md): this section keeps to its
--- conventions and uses its app.deploy_* helpers, which that work defines at the top of this file.
--- Until it is merged they are created here, verbatim, only when missing; once it is, this block
--- finds them and does nothing (and may be deleted).
-do $shim$
-begin
-  if pg_catalog.to_regprocedure('app.deploy_comment(text, text, text)') is not null then
-    return;
-  end if;
-  execute $helpers$
--- Run one DDL script (may hold several statements) under a short lock_timeout, retrying when
--- the lock is busy or a deadlock picked the deploy: each try is a subtransaction, so a failed
--- try releases what it took. Raises after p_attempts (the deploy fails, no till does).
-create or replace function app.deploy_exec(p_sql text, p_attempts integer default 40) returns void
-language plpgsql volatile
-set search_path = ''
-as $$
-declare
-  v_try integer := 0;
-  v_old text := pg_catalog.current_setting('lock_timeout');
-begin
-  loop
-    v_try := v_try + 1;
-    begin
-      perform pg_catalog.set_config('lock_timeout', '400ms', true);
-      execute p_sql;
-      perform pg_catalog.set_config('lock_timeout', v_old, true);
-      return;
-    exception when lock_not_available or deadlock_detected then
-      if v_try >= p_attempts then
-        raise;
-      end if;
-    end;
-    perform pg_catalog.pg_sleep(least(0.05 * v_try, 0.5));
-  end loop;
-end
-$$;
-
--- Grant exactly p_privileges (comma-separated: 'select', 'execute', 'usage'; '' for none) on one
--- object to each role of p_to, and nothing to the roles of p_from that are not in p_to; compares
--- the object's ACL first and touches nothing when it already holds. p_kind: table, sequence,
--- function (p_object a signature), schema.
-create or replace function app.deploy_grant(p_kind text, p_object text, p_privileges text,
-                                            p_to text[], p_from text[]) returns void
-language plpgsql volatile
-set search_path = ''
-as $$
-declare
-  v_acl pg_catalog.aclitem[];
-  v_privs text[] := array(select upper(btrim(x)) from pg_catalog.regexp_split_to_table(p_privileges, ',') x
-                          where btrim(x) <> '');
-  v_roles text[] := p_to || p_from;
-  v_have text[];
-  v_want text[];
-begin
-  case p_kind
-    when 'table', 'sequence' then
-      select coalesce(c.relacl, pg_catalog.acldefault(case p_kind when 'table' then 'r' else 's' end::"char", c.relowner))
-        into v_acl from pg_catalog.pg_class c where c.oid = p_object::regclass;
-    when 'function' then
-      select coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))
-        into v_acl from pg_catalog.pg_proc p where p.oid = p_object::regprocedure;
-    when 'schema' then
-      select coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))
-        into v_acl from pg_catalog.pg_namespace n where n.nspname = p_object;
-    else
-      raise exception 'deploy_grant: unknown kind %', p_kind;
-  end case;
-  select coalesce(array_agg(distinct g.name || ':' || a.privilege_type order by g.name || ':' || a.privilege_type), '{}') into v_have
-    from pg_catalog.aclexplode(v_acl) a
-    cross join lateral (select case a.grantee when 0 then 'public'
-                                 else (select r.rolname::text from pg_catalog.pg_roles r where r.oid = a.grantee) end as name) g
-   where g.name = any(p_from) or (g.name = any(p_to) and a.privilege_type = any(v_privs));
-  select coalesce(array_agg(distinct r || ':' || x order by r || ':' || x), '{}') into v_want
-    from unnest(p_to) r cross join unnest(v_privs) x;
-  if v_have = v_want then
-    return;
-  end if;
-  perform app.deploy_exec(
-    format('revoke all on %s %s from %s;', p_kind, p_object, array_to_string(p_from, ', '))
-    || case when cardinality(v_privs) > 0 and cardinality(p_to) > 0
-            then format('grant %s on %s %s to %s;', p_privileges, p_kind, p_object, array_to_string(p_to, ', '))
-            else '' end);
-end
-$$;
-
--- An RPC's grants: execute for the roles named, for no other API role.
-create or replace function app.deploy_rpc_grant(p_signature text, variadic p_to text[]) returns void
-language sql volatile
-set search_path = ''
-as $$
-  select app.deploy_grant('function', p_signature, 'execute', p_to, array['public', 'anon', 'authenticated'])
-$$;
-
--- Drop an old overload (a migration step: see convention 1) only if it exists; with
--- p_unless_outputs, only if its OUT/TABLE columns ('name type, ...') are not already those.
-create or replace function app.deploy_drop_function(p_signature text, p_unless_outputs text default null)
-returns void
-language plpgsql volatile
-set search_path = ''
-as $$
-declare
-  v_oid pg_catalog.oid := pg_catalog.to_regprocedure(p_signature);
-  v_outputs text;
-begin
-  if v_oid is null then
-    return;
-  end if;
-  if p_unless_outputs is not null then
-    select string_agg(u.n || ' ' || pg_catalog.format_type(u.t, null), ', ' order by u.i) into v_outputs
-      from pg_catalog.pg_proc p,
-           unnest(p.proargnames, p.proallargtypes, p.proargmodes) with ordinality u(n, t, m, i)
-     where p.oid = v_oid and u.m in ('o', 'b', 't');
-    if v_outputs = p_unless_outputs then
-      return;
-    end if;
-  end if;
-  perform app.deploy_exec(format('drop function %s', v_oid::regprocedure));
-end
-$$;
-
--- Enable row level security on a table unless it already is.
-create or replace function app.deploy_enable_rls(p_table regclass) returns void
-language plpgsql volatile
-set search_path = ''
-as $$
-begin
-  if not (select c.relrowsecurity from pg_catalog.pg_class c where c.oid = p_table) then
-    perform app.deploy_exec(format('alter table %s enable row level security', p_table));
-  end if;
-end
-$$;
-
--- A scratch copy of a table's columns (a new temporary table, which no till uses), on which a
--- policy or trigger definition is rendered by PostgreSQL itself to compare with the real one.
-create or replace function app.deploy_probe(p_table regclass) returns regclass
-language plpgsql volatile
-set search_path = ''
-as $$
-begin
-  drop table if exists pg_temp.mps_deploy_probe;
-  execute format('create temporary table mps_deploy_probe (like %s)', p_table);
-  return 'pg_temp.mps_deploy_probe'::regclass;
-end
-$$;
-
--- Create or change a policy: p_definition is what follows `create policy <name> on <table>`.
--- The wanted policy is made on a probe and compared with the real one as PostgreSQL renders
--- both (command, roles, USING, WITH CHECK): an equal policy is left alone, whoever made it; one
--- that differs (or was edited by hand) is dropped and created again through deploy_exec.
-create or replace function app.deploy_policy(p_table regclass, p_name text, p_definition text) returns void
-language plpgsql volatile
-set search_path = ''
-as $$
-declare
-  v_oid pg_catalog.oid;
-  v_probe regclass;
-  v_same boolean := false;
-begin
-  select p.oid into v_oid from pg_catalog.pg_policy p where p.polrelid = p_table and p.polname = p_name;
-  if v_oid is not null then
-    v_probe := app.deploy_probe(p_table);
-    execute format('create policy probe on %s %s', v_probe, p_definition);
-    select a.polcmd = b.polcmd and a.polpermissive = b.polpermissive
-           and array(select unnest(a.polroles) order by 1) = array(select unnest(b.polroles) order by 1)
-           and pg_catalog.pg_get_expr(a.polqual, a.polrelid) is not distinct from pg_catalog.pg_get_expr(b.polqual, b.polrelid)
-           and pg_catalog.pg_get_expr(a.polwithcheck, a.polrelid) is not distinct from pg_catalog.pg_get_expr(b.polwithcheck, b.polrelid)
-      into v_same
-      from pg_catalog.pg_policy a, pg_catalog.pg_policy b
-     where a.oid = v_oid and b.polrelid = v_probe and b.polname = 'probe';
-    execute format('drop table %s', v_probe);
-  end if;
-  if not v_same then
-    perform app.deploy_exec(format('drop policy if exists %I on %s; create policy %I on %s %s',
-                                   p_name, p_table, p_name, p_table, p_definition));
-  end if;
-end
-$$;
-
--- Create or change a trigger: `create trigger <p_name> <p_when> on <p_table> <p_action>`, e.g.
--- p_when 'before update or delete', p_action 'for each row execute function f()'. Compared on
--- a probe like a policy (timing and events, function, arguments, columns, WHEN, enabled).
-create or replace function app.deploy_trigger(p_table regclass, p_name text, p_when text, p_action text) returns void
-language plpgsql volatile
-set search_path = ''
-as $$
-declare
-  v_oid pg_catalog.oid;
-  v_probe regclass;
-  v_same boolean := false;
-begin
-  select t.oid into v_oid from pg_catalog.pg_trigger t where t.tgrelid = p_table and t.tgname = p_name;
-  if v_oid is not null then
-    v_probe := app.deploy_probe(p_table);
-    execute format('create trigger probe %s on %s %s', p_when, v_probe, p_action);
-    select a.tgtype = b.tgtype and a.tgfoid = b.tgfoid and a.tgargs = b.tgargs and a.tgenabled = b.tgenabled
-           and a.tgattr::text = b.tgattr::text
-           and pg_catalog.pg_get_expr(a.tgqual, a.tgrelid) is not distinct from pg_catalog.pg_get_expr(b.tgqual, b.tgrelid)
-      into v_same
-      from pg_catalog.pg_trigger a, pg_catalog.pg_trigger b
-     where a.oid = v_oid and b.tgrelid = v_probe and b.tgname = 'probe';
-    execute format('drop table %s', v_probe);
-  end if;
-  if not v_same then
-    perform app.deploy_exec(format('drop trigger if exists %I on %s; create trigger %I %s on %s %s',
-                                   p_name, p_table, p_name, p_when, p_table, p_action));
-  end if;
-end
-$$;
-
--- Create an index unless one of that name exists (`create index if not exists` locks the table
--- before it looks). A changed index gets a new name (and the old one a deploy_exec'd drop).
-create or replace function app.deploy_index(p_name text, p_create text) returns void
-language plpgsql volatile
-set search_path = ''
-as $$
-begin
-  if pg_catalog.to_regclass(p_name) is null then
-    perform app.deploy_exec(p_create);
-  end if;
-end
-$$;
-
--- Add a column (p_definition: 'name type ...') unless the table has it.
-create or replace function app.deploy_column(p_table regclass, p_column text, p_definition text) returns void
-language plpgsql volatile
-set search_path = ''
-as $$
-begin
-  if not exists (select 1 from pg_catalog.pg_attribute a
-                  where a.attrelid = p_table and a.attname = p_column and not a.attisdropped) then
-    perform app.deploy_exec(format('alter table %s add column if not exists %s', p_table, p_definition));
-  end if;
-end
-$$;
-
--- Add a table constraint (p_definition: what follows `add constraint <name>`) unless it exists.
-create or replace function app.deploy_constraint(p_table regclass, p_name text, p_definition text) returns void
-language plpgsql volatile
-set search_path = ''
-as $$
-begin
-  if not exists (select 1 from pg_catalog.pg_constraint c where c.conrelid = p_table and c.conname = p_name) then
-    perform app.deploy_exec(format('alter table %s add constraint %I %s', p_table, p_name, p_definition));
-  end if;
-end
-$$;
-
--- Set a comment unless it already reads so. p_kind: table, column ('schema.table.column'),
--- function (a signature).
-create or replace function app.deploy_comment(p_kind text, p_object text, p_comment text) returns void
-language plpgsql volatile
-set search_path = ''
-as $$
-declare
-  v_now text;
-begin
-  v_now := case p_kind
-    when 'table' then pg_catalog.obj_description(p_object::regclass, 'pg_class')
-    when 'column' then pg_catalog.col_description(
-      pg_catalog.regexp_replace(p_object, '\.[^.]+$', '')::regclass,
-      (select a.attnum from pg_catalog.pg_attribute a
-        where a.attrelid = pg_catalog.regexp_replace(p_object, '\.[^.]+$', '')::regclass
-          and a.attname = pg_catalog.regexp_replace(p_object, '^.*\.', '')))
-    when 'function' then pg_catalog.obj_description(p_object::regprocedure, 'pg_proc')
-  end;
-  if v_now is distinct from p_comment then
-    perform app.deploy_exec(format('comment on %s %s is %L', p_kind, p_object, p_comment));
-  end if;
-end
-$$;
-  $helpers$;
-end
-$shim$;
+-- Shifts (contract §9, shop operations): terminals, shifts and the cash drawer. Added after the
+-- first release, so it applies on a database that is selling, like every domain. A merchant
+-- starts running shifts when a manager registers its first terminal; from then on every
+-- counter top-up names an open shift. Operators read shifts and cash only through the RPCs
+-- (which apply the cashier/manager rule), so these tables are read by service_role alone.
 
 create table if not exists app.terminals (
   id uuid primary key default gen_random_uuid(),
@@ -2069,6 +1820,7 @@ create table if not exists app.terminals (
   updated_at timestamptz not null default app.now(),
   unique (merchant_id, code)
 );
+select app.deploy_table_access('app.terminals', 'service_role');
 select app.deploy_comment('table', 'app.terminals', 'One counter of a merchant; shifts, cash and its money calls are attributed to it.');
 
 -- A shift: opened with a float, closed once with a count. The closing figures and the report
@@ -2092,6 +1844,7 @@ create table if not exists app.shifts (
   check (status = 'open' or (counted_cash is not null and expected_cash is not null
                              and z_number is not null and report is not null))
 );
+select app.deploy_table_access('app.shifts', 'service_role');
 -- At most one open shift per terminal; z numbers unique per merchant.
 select app.deploy_index('app.shifts_one_open_per_terminal', $$create unique index if not exists shifts_one_open_per_terminal on app.shifts (terminal_id) where status = 'open'$$);
 select app.deploy_index('app.shifts_merchant_z_number_key', $$create unique index if not exists shifts_merchant_z_number_key on app.shifts (merchant_id, z_number) where z_number is not null$$);
@@ -2108,6 +1861,7 @@ create table if not exists app.shift_z_counters (
   last_z_number integer not null default 0 check (last_z_number >= 0),
   last_closed_at timestamptz
 );
+select app.deploy_table_access('app.shift_z_counters', 'service_role');
 
 -- Cash into or out of a drawer that is not a top-up: pay-ins, pay-outs, drops to the safe, and
 -- the cash part of a split sale. Append-only.
@@ -2124,12 +1878,14 @@ create table if not exists app.cash_movements (
   created_at timestamptz not null default app.now(),
   check (kind not in ('pay_out', 'drop') or length(btrim(coalesce(reason, ''))) > 0)
 );
+select app.deploy_table_access('app.cash_movements', 'service_role');
 select app.deploy_index('app.cash_movements_shift_idx', $$create index if not exists cash_movements_shift_idx on app.cash_movements (shift_id, created_at)$$);
 select app.deploy_index('app.cash_movements_merchant_idx', $$create index if not exists cash_movements_merchant_idx on app.cash_movements (merchant_id, created_at desc)$$);
 
--- Money calls made from a terminal name their shift (a counter top-up always does).
-select app.deploy_column('app.transactions', 'shift_id', 'shift_id uuid references app.shifts (id) on delete restrict');
-select app.deploy_index('app.transactions_shift_id_idx', $$create index if not exists transactions_shift_id_idx on app.transactions (shift_id) where shift_id is not null$$);
+-- Money calls made from a terminal name their shift (a counter top-up always does): the
+-- column is app.transactions' own (05_money); its foreign key comes here, after app.shifts.
+select app.deploy_constraint('app.transactions', 'transactions_shift_id_fkey',
+                             'foreign key (shift_id) references app.shifts (id) on delete restrict');
 
 -- A closed shift is final: nothing changes it, nothing joins it. The check reads the shift row
 -- FOR SHARE, which waits for a close in progress (it holds the row FOR UPDATE) and then sees it
@@ -2267,13 +2023,6 @@ begin
 end
 $$;
 
--- A masked member name for the counter: the first character and a fixed mask (so not even the
--- name's length is shown). Never the phone or email.
-create or replace function app.mask_name(p_name text) returns text
-language sql immutable
-set search_path = ''
-as $$ select left(btrim(p_name), 1) || '**' $$;
-
 -- A shift's figures, computed from its rows: what the X read-out shows for an open shift and
 -- what the close writes down for good. expected_cash = opening_float + cash top-ups + cash
 -- sales + pay-ins - pay-outs - drops (refunds go back to the card, never out of the drawer).
@@ -2392,31 +2141,77 @@ as $$
       or exists (select 1 from app.cash_movements c where c.shift_id = p_shift.id and c.operator_user_id = p_user)
 $$;
 
--- Grants, RLS and policies for the tables of this section, as for the others (the loops above
--- ran before these tables existed on a first apply): no API role writes; service_role reads;
--- operators read shifts and cash only through the RPCs (which apply the cashier/manager rule).
-do $$
-declare
-  t regclass;
-begin
-  foreach t in array array['app.terminals', 'app.shifts', 'app.shift_z_counters', 'app.cash_movements']::regclass[] loop
-    perform app.deploy_grant('table', t::text, 'select', array['service_role'],
-                             array['public', 'anon', 'authenticated', 'service_role']);
-    perform app.deploy_enable_rls(t);
-    perform app.deploy_policy(t, 'service_read', 'for select to service_role using (true)');
-  end loop;
-end $$;
+select app.deploy_private_functions();
 
--- Helpers of this section are internal too.
-do $$
+-- ===========================================================================================
+-- server_sql/src/09_jobs/schema.sql
+-- ===========================================================================================
+-- Jobs: what runs on a schedule (settlements, shared-card QR rotation, the idempotency purge)
+-- and app.schedule_jobs, which hands them to pg_cron where it is installed.
+
+-- Scheduling. With pg_cron (Supabase: Database -> Extensions -> pg_cron) this schedules the two
+-- periodic jobs, replacing jobs of the same name; without it, it changes nothing and says what
+-- an outside scheduler must call instead. Applying the schema never needs pg_cron: run
+--   select * from app.schedule_jobs();
+-- once as the database owner (SQL editor). pg_cron runs the jobs as that owner, which the RPCs
+-- treat as the platform. Returns one row per job; a null schedule leaves that job out (the
+-- settlement job is required). Jobs: settlements, shared-card QR rotation, idempotency purge.
+-- Note: cron_rotate_qr_tokens returns the new tokens to its caller only; under pg_cron they are
+-- discarded, so the rotation there just retires shared cards' codes on time, and the member
+-- app fetches a fresh code with rotate_card_qr.
+-- The overload from before p_purge_schedule (migration step, convention 1).
+select app.deploy_drop_function('app.schedule_jobs(text, text, integer)');
+create or replace function app.schedule_jobs(
+  p_settlement_schedule text default '*/10 * * * *',
+  p_qr_schedule text default '*/5 * * * *',
+  p_qr_ttl_seconds integer default 300,
+  p_purge_schedule text default '17 3 * * *'
+) returns table (job_name text, schedule text, command text, scheduled boolean)
+language plpgsql volatile
+set search_path = ''
+as $$
 declare
-  f record;
+  -- The function, not the catalog row, is what we call: this also works where pg_cron's
+  -- schema is present under another installation path.
+  v_cron boolean := pg_catalog.to_regprocedure('cron.schedule(text,text,text)') is not null;
+  v_available boolean := exists (select 1 from pg_catalog.pg_available_extensions a where a.name = 'pg_cron');
+  v_jobs text[] := array[
+    'mps_run_due_settlements', p_settlement_schedule, 'select public.run_due_settlements()',
+    'mps_rotate_qr_tokens', p_qr_schedule, format('select public.cron_rotate_qr_tokens(%s)', p_qr_ttl_seconds),
+    'mps_purge_idempotency_keys', p_purge_schedule, 'select public.purge_idempotency_keys()'];
+  i integer;
 begin
-  for f in
-    select p.oid::regprocedure as sig
-    from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-    where n.nspname = 'app' and p.proname not in ('my_merchant_ids', 'my_managed_merchant_ids')
-  loop
-    perform app.deploy_grant('function', f.sig::text, '', array[]::text[], array['public', 'anon', 'authenticated']);
+  if p_settlement_schedule is null then
+    perform app.fail('invalid_argument', 'p_settlement_schedule is required (a cron expression)');
+  end if;
+  if p_qr_ttl_seconds is null or p_qr_ttl_seconds not between 1 and 86400 then
+    perform app.fail('invalid_argument', 'p_qr_ttl_seconds must be between 1 and 86400');
+  end if;
+  for i in 0 .. 2 loop
+    job_name := v_jobs[i * 3 + 1];
+    schedule := v_jobs[i * 3 + 2];
+    command := v_jobs[i * 3 + 3];
+    continue when schedule is null;
+    if v_cron then
+      execute 'select cron.schedule($1, $2, $3)' using job_name, schedule, command;
+    end if;
+    scheduled := v_cron;
+    return next;
   end loop;
-end $$;
+  if not v_cron then
+    raise notice '%', case when v_available
+      then 'pg_cron is available but not enabled: run "create extension pg_cron" (Supabase: Database -> Extensions), then select * from app.schedule_jobs() again. Until then, '
+      else 'pg_cron is not installed on this server: nothing was scheduled. ' end
+      || format('Call from an outside scheduler, with the service role: "select public.run_due_settlements()" (%s)', p_settlement_schedule)
+      || case when p_qr_schedule is not null
+              then format(', "select * from public.cron_rotate_qr_tokens(%s)" (%s)', p_qr_ttl_seconds, p_qr_schedule)
+              else '' end
+      || case when p_purge_schedule is not null
+              then format(', "select public.purge_idempotency_keys()" (%s)', p_purge_schedule)
+              else '' end
+      || '.';
+  end if;
+end
+$$;
+
+select app.deploy_private_functions();

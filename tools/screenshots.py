@@ -154,7 +154,8 @@ class Stack:
 
 def member_code(proj) -> str:
     """A fresh single-use payment code of the demo member's card (as the member's phone gets it)."""
-    from mps_dev import demo_pos, member_qr
+    from mps_dev import member_qr
+    from mps_demo import launcher as demo_pos
 
     api = member_qr.Api(proj)
     return member_qr.rotate(api, member_qr.resolve_card(proj, api, demo_pos.DEMO_MEMBER), 300)[0]
@@ -162,7 +163,8 @@ def member_code(proj) -> str:
 
 def session(desk: Desktop, stack: Stack, language: str, out: Path) -> None:
     """One language: sign in as the manager, sell, refund, show the day; four screenshots."""
-    from mps_dev import demo_pos, seed
+    from mps_demo import launcher as demo_pos
+    from mps_dev import seed
     from pos_app.core import settings as pos_settings
 
     proj = stack.project()

@@ -84,11 +84,6 @@ def from_api(value: object) -> Decimal:
         raise TypeError(f"not an amount: {value!r}") from e
 
 
-def to_api(amount: Decimal) -> str:
-    """The amount as the backend wants it: a string with exactly two decimals ("199.00")."""
-    return f"{check_amount(amount, cap=Decimal('Infinity')):.2f}"
-
-
 # Symbols per display language. CNY is the default currency of a merchant, so it gets the bare
 # "¥" in both languages and JPY is marked "JP¥" to tell them apart; USD is "US$" in Chinese as
 # mainland usage writes it. Amounts keep two decimals for every currency, as the backend does.

@@ -12,11 +12,11 @@ import httpx
 from .api.client import MpsClient
 from .api.retry import RetryPolicy
 from .connectivity import ConnectivityMonitor
-from .journal import Journal
-from .sale import Counter, SaleService
-from .session_store import SessionStore
+from .sale.journal import Journal
+from .sale.service import Till, SaleService
+from .session.store import SessionStore
 from .settings import Paths, Settings
-from .signin import Operator
+from .session.signin import Operator
 
 JOURNAL_FILE = "journal.sqlite3"
 # Short enough that a cashier does not wait on a dead line, long enough for a slow uplink; the
@@ -40,7 +40,7 @@ class Services:
         name who rang each attempt up)."""
         sale = self._sales.get(operator.user_id)
         if sale is None:
-            counter = Counter(merchant_code=self.settings.merchant_code, terminal=self.settings.terminal_name,
+            counter = Till(merchant_code=self.settings.merchant_code, terminal=self.settings.terminal_name,
                               operator=operator.email or operator.user_id)
             sale = self._sales[operator.user_id] = SaleService(self.client, self.journal, counter)
         return sale

@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .day_report import DayReport, Figures
+from .day.report import DayReport, Figures
 from .money import format_amount
-from .receipt_escpos import rows_escpos
-from .receipt_layout import Row
-from .receipt_text import row_lines
+from .receipt.escpos import rows_escpos
+from .receipt.layout import Row
+from .receipt.text import row_lines
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {

@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from pos_app.core.connectivity import ConnectivityMonitor, Link, Status
 
-from .worker import run_in_background
+from .common.worker import run_in_background
 
 
 class ConnectionWatch(QObject):

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.core.signin import Operator
+from pos_app.core.session.signin import Operator
 
 from . import shell_text  # noqa: F401 - registers the labels
 from .i18n import Language

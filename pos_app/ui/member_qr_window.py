@@ -16,7 +16,7 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from .worker import run_in_background
+from .common.worker import run_in_background
 
 Rotate = Callable[[], tuple[str, datetime]]  # a new code and when it expires (aware)
 StillLive = Callable[[str], bool]  # whether this code can still pay (not used, replaced or revoked)

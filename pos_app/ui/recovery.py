@@ -10,10 +10,10 @@ from PySide6.QtCore import QObject, Signal
 
 from pos_app.core.messages import message_for
 from pos_app.core.money import format_amount
-from pos_app.core.sale import Outcome, SaleService
-from pos_app.core.signin import problem_name
+from pos_app.core.sale.service import Outcome, SaleService
+from pos_app.core.session.signin import problem_name
 
-from .worker import run_in_background
+from .common.worker import run_in_background
 
 Notice = tuple[str, dict[str, object]]  # a label key and its fields (callables take the language code)
 

@@ -16,10 +16,10 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from pos_app.core import services as core_services
 from pos_app.core import settings as core_settings
-from pos_app.core import signin
+from pos_app.core.session import signin
 from pos_app.core.api.retry import RetryPolicy
 from pos_app.core.messages import message_for
-from pos_app.core.session_store import SessionStore
+from pos_app.core.session.store import SessionStore
 from pos_app.core.settings import Paths, Settings
 
 from . import shell_text  # noqa: F401 - registers the labels
@@ -29,7 +29,7 @@ from .main_window import MainWindow
 from .recovery import Recovery, on_each
 from .settings_dialog import SettingsDialog
 from .sign_in_dialog import SignInDialog
-from .worker import run_in_background
+from .common.worker import run_in_background
 
 
 @dataclass
@@ -151,7 +151,7 @@ class Shell(QObject):
         # Imported here, not at the top: the views (and the camera's OpenCV, numpy, the decoders)
         # are most of the app's import time, which the sign-in window need not wait for;
         # app.main warms this import up in the background while the cashier types.
-        from .views import cashier_view, manager_view
+        from .compose import cashier_view, manager_view
 
         self.operator = operator
         svc = self.services

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from pos_app.core.connectivity import Link, Status
-from pos_app.core.signin import Operator
+from pos_app.core.session.signin import Operator
 
 from . import shell_text  # noqa: F401 - registers the labels
 from .i18n import Language

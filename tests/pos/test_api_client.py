@@ -7,7 +7,7 @@ import dataclasses
 import json
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import httpx
@@ -15,7 +15,7 @@ import jwt as pyjwt
 import pytest
 
 from pos_app.core.api import ApiError, MpsClient, NotSignedIn
-from pos_app.core.session_store import MemorySessionStore
+from pos_app.core.session.store import MemorySessionStore
 
 from .api_shop import FaultyTransport, client_for, no_sleep_policy, signed_in
 
@@ -88,8 +88,7 @@ def test_a_manager_refunds_part_and_sees_what_is_left(shop):
     refund = manager.refund(charge["tx_id"], Decimal("5.00"), key(), "one item returned")
     assert refund["refund_amount"] == Decimal("5.00") and refund["refundable_remaining"] == Decimal("15.00")
     tx = manager.get_tx(charge["tx_id"])
-    assert tx["refundable_remaining"] == Decimal("15.00")
-    assert [r["reason"] for r in tx["refunds"]] == ["one item returned"]
+    assert tx["refundable_remaining"] == Decimal("15.00") and [r["reason"] for r in tx["refunds"]] == ["one item returned"]
     assert shop.balance() == Decimal("85.00")
 
 
@@ -124,7 +123,7 @@ def test_list_transactions_pages_newest_first(shop):
 def test_list_transactions_filters_by_time_range(shop):
     client = signed_in(shop, shop.cashier)
     client.charge_by_qr(shop.qr(), "1.00", key())
-    future = datetime.now(UTC) + timedelta(hours=1)
+    future = datetime.now(timezone.utc) + timedelta(hours=1)
     assert client.list_transactions(since=future) == []
     assert len(client.list_transactions(until=future, kind="payment")) == 1
 
@@ -141,7 +140,7 @@ def test_daily_summary_totals_are_decimal_even_when_zero(shop):
 
 def test_a_manager_generates_and_lists_a_settlement(shop):
     manager = signed_in(shop, shop.manager)
-    end = datetime.now(UTC) - timedelta(days=1)
+    end = datetime.now(timezone.utc) - timedelta(days=1)
     made = manager.generate_settlement(end - timedelta(days=1), end)
     assert made["net_amount"] == Decimal("0") and made["replayed"] is False
     assert manager.generate_settlement(end - timedelta(days=1), end)["replayed"] is True
@@ -167,8 +166,7 @@ def test_an_expired_access_token_is_refreshed_and_the_call_retried_once(shop):
     client = signed_in(shop, shop.cashier, transport=transport)
     fresh = client.session
     # The server thinks the token expired while this counter's clock does not: the 401 path.
-    client.adopt_session(dataclasses.replace(fresh,
-                                             access_token=expired_copy(fresh.access_token, shop.gateway.jwt_secret)))
+    client._adopt(dataclasses.replace(fresh, access_token=expired_copy(fresh.access_token, shop.gateway.jwt_secret)))
     transport.seen.clear()
     assert client.session_info()["role"] == "cashier"
     assert [path for _, path, _ in transport.seen] == [
@@ -198,7 +196,7 @@ def test_a_token_refused_again_after_refresh_is_not_retried_forever():
 
     client = MpsClient(httpx.Client(transport=httpx.MockTransport(handler)), "http://gw.test", "anon", "SHOP1",
                        retry=no_sleep_policy()[0])
-    client.adopt_session(_session("old", "r1"))
+    client._adopt(_session("old", "r1"))
     with pytest.raises(ApiError) as err:
         client.session_info()
     assert err.value.is_jwt_rejected
@@ -215,8 +213,7 @@ def test_a_refused_refresh_signs_the_counter_out(shop):
     client = signed_in(shop, shop.cashier, session_store=store)
     session = client.session
     client.auth.sign_out(session.access_token)  # e.g. signed out from another tool
-    client.adopt_session(dataclasses.replace(session,
-                                             access_token=expired_copy(session.access_token, shop.gateway.jwt_secret)))
+    client._adopt(dataclasses.replace(session, access_token=expired_copy(session.access_token, shop.gateway.jwt_secret)))
     with pytest.raises(NotSignedIn):
         client.session_info()
     assert client.session is None and store.load() is None

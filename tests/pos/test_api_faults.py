@@ -26,7 +26,7 @@ def mock_client(handler, max_retries: int = 3) -> tuple[MpsClient, list[float]]:
     policy, waits = no_sleep_policy(max_retries)
     client = MpsClient(httpx.Client(transport=httpx.MockTransport(handler)), "http://gw.test", "anon", "SHOP1",
                        retry=policy)
-    client.adopt_session(Session("access", "refresh", expires_at=10**12, user_id="u", email=None))
+    client._adopt(Session("access", "refresh", expires_at=10**12, user_id="u", email=None))
     return client, waits
 
 
@@ -109,7 +109,7 @@ def closed_port() -> int:
 def test_connection_refused_is_unreachable_after_retries():
     policy, waits = no_sleep_policy(2)
     client = MpsClient(httpx.Client(timeout=5), f"http://127.0.0.1:{closed_port()}", "anon", "SHOP1", retry=policy)
-    client.adopt_session(Session("access", "refresh", expires_at=10**12, user_id="u", email=None))
+    client._adopt(Session("access", "refresh", expires_at=10**12, user_id="u", email=None))
     with pytest.raises(Unreachable) as err:
         client.session_info()
     assert len(waits) == 2 and isinstance(err.value.__cause__, httpx.ConnectError)

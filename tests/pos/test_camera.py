@@ -9,10 +9,10 @@ import time
 import numpy as np
 import pytest
 
-from pos_app.core.camera import CameraUnavailable, FrameSource, ListFrames, OpenCVCamera
-from pos_app.core.qr_decode import decode_codes
-from pos_app.core.scan_loop import ScanLoop
-from pos_app.core.seen_codes import SeenCodes
+from pos_app.core.scanning.camera import CameraUnavailable, FrameSource, ListFrames, OpenCVCamera
+from pos_app.core.scanning.qr_decode import decode_codes
+from pos_app.core.scanning.scan_loop import ScanLoop
+from pos_app.core.scanning.seen_codes import SeenCodes
 
 from .frames import frame_with
 

@@ -3,9 +3,9 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from pos_app.core.checkout import Checkout
-from pos_app.core.journal import Attempt
-from pos_app.core.sale import Outcome
+from pos_app.core.sale.checkout import Checkout
+from pos_app.core.sale.journal import Attempt
+from pos_app.core.sale.service import Outcome
 
 CODE = "MPSQR1." + "a" * 24 + "." + "B" * 32
 

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from pos_app.core.codes import NotUsable, PaymentCode, ReceiptCode, classify, receipt_code
+from pos_app.core.scanning.codes import NotUsable, PaymentCode, ReceiptCode, classify, receipt_code
 
 SECRET = "q8Zx-3kLm_0PaVb7RtYw2nHs5JcD9eFg"
 CODE = f"MPSQR1.3f9a0c5e7b1d2a4c6e8f0a1b.{SECRET}"

@@ -9,10 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from pos_app.core import business_day, z_report
-from pos_app.core.day_report import Figures, from_summary, plain_amount, problems
-from pos_app.core.receipt_escpos import BOLD_ON, CHINESE_ON, ENCODING, FEED_AND_CUT, INIT
-from pos_app.core.receipt_text import display_width
+from pos_app.core import z_report
+from pos_app.core.day import business_day
+from pos_app.core.day.report import Figures, from_summary, plain_amount, problems
+from pos_app.core.receipt.escpos import BOLD_ON, CHINESE_ON, ENCODING, FEED_AND_CUT, INIT
+from pos_app.core.receipt.text import display_width
 
 from .day_fixture import LI, summary
 

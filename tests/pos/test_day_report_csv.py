@@ -7,9 +7,9 @@ import csv
 import io
 from datetime import UTC, datetime
 
-from pos_app.core.day_csv import BOM, csv_bytes, csv_text
-from pos_app.core.day_report import from_summary
-from pos_app.core.day_transactions import fetch_all
+from pos_app.core.day.csv_export import BOM, csv_bytes, csv_text
+from pos_app.core.day.report import from_summary
+from pos_app.core.day.transactions import fetch_all
 
 from .day_fixture import LI, WANG, summary, transactions
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pos_app.core.keypad import press
+from pos_app.core.sale.keypad import press
 
 
 def typed(*keys: str, start: str = "") -> str:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.core import codes, money
+from pos_app.core import money
+from pos_app.core.scanning import codes
 from pos_app.core.messages import CATALOG, LANGUAGES, Words, message_for
 
 HANDBOOK = Path(__file__).resolve().parents[2] / "docs" / "supabase_rpc.md"

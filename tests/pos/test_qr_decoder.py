@@ -9,8 +9,8 @@ import pytest
 import zxingcpp
 
 from bench import qr_frames
-from pos_app.core import qr_decode
-from pos_app.core.qr_decode import StreamDecoder, decode_codes
+from pos_app.core.scanning import qr_decode
+from pos_app.core.scanning.qr_decode import StreamDecoder, decode_codes
 
 
 def _zxing_full(image) -> list[str]:

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import Decimal
 
 import pytest
 
-from pos_app.core.codes import ReceiptCode, classify
-from pos_app.core.receipt import Counter, ReceiptKind, from_charge, from_refund, from_topup, from_tx
-from pos_app.core.receipt_escpos import (
-    ALIGN_CENTER,
-    ALIGN_LEFT,
-    BOLD_OFF,
-    BOLD_ON,
-    CHINESE_ON,
-    ENCODING,
-    FEED_AND_CUT,
-    INIT,
-    TALL_OFF,
-    TALL_ON,
-    qr_commands,
-    render_escpos,
-)
-from pos_app.core.receipt_text import display_width, render_text, wrap
+from pos_app.core.scanning.codes import ReceiptCode, classify
+from pos_app.core.receipt.model import ReceiptHeader, ReceiptKind, from_charge, from_refund, from_topup, from_tx
+from pos_app.core.receipt.escpos import (ALIGN_CENTER, ALIGN_LEFT, BOLD_OFF, BOLD_ON, CHINESE_ON, ENCODING,
+                                         FEED_AND_CUT, INIT, TALL_OFF, TALL_ON, qr_commands, render_escpos)
+from pos_app.core.receipt.text import display_width, render_text, wrap
 
 TX = "0b8c2f4e-5d6a-4b7c-8d9e-0f1a2b3c4d5e"
 REFUND_TX = "9d1e2f30-4a5b-4c6d-8e7f-a0b1c2d3e4f5"
-SHANGHAI = Counter("星巴克 Starbucks 北京国贸三期商城店", "Asia/Shanghai", "CNY",
+SHANGHAI = ReceiptHeader("星巴克 Starbucks 北京国贸三期商城店", "Asia/Shanghai", "CNY",
                    cashier_name="李娜", cashier_email="lina@shop.test", terminal="Counter 1")
 
 # Shaped as docs/supabase_rpc.md says, amounts as the API client hands them over (Decimal).
@@ -103,13 +92,13 @@ def test_the_receipt_shows_what_the_counter_needs_in_english():
 
 
 def test_the_cashiers_email_stands_in_for_a_missing_name():
-    counter = Counter("Shop", "UTC", "CNY", cashier_email="lina@shop.test")
+    counter = ReceiptHeader("Shop", "UTC", "CNY", cashier_email="lina@shop.test")
     assert "lina@shop.test" in "\n".join(render_text(from_charge(CHARGE, counter), 48))
 
 
 def test_local_time_is_on_the_merchants_clock():
     shanghai = "\n".join(render_text(from_charge(CHARGE, SHANGHAI), 32))
-    utc = Counter("Shop", "UTC", "CNY")
+    utc = ReceiptHeader("Shop", "UTC", "CNY")
     in_utc = "\n".join(render_text(from_charge(CHARGE, utc), 32))
     # 16:30 UTC is already the next day in Shanghai: the receipt belongs to that business day.
     assert "2024-05-02 00:30:05" in shanghai and "2024-05-01" not in shanghai
@@ -120,7 +109,7 @@ def test_local_time_is_on_the_merchants_clock():
 @pytest.mark.parametrize("width", [16, 24, 32, 48])
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 def test_every_line_fits_the_width_counting_chinese_as_two_columns(width, language):
-    for receipt in (from_charge(CHARGE, SHANGHAI), from_refund(REFUND, SHANGHAI).as_copy(),
+    for receipt in (from_charge(CHARGE, SHANGHAI), dataclasses.replace(from_refund(REFUND, SHANGHAI), copy=True),
                     from_topup(TOPUP, SHANGHAI)):
         lines = render_text(receipt, width, language)
         too_wide = [line for line in lines if display_width(line) > width]
@@ -150,7 +139,7 @@ def test_a_refund_receipt_in_chinese_shows_what_was_refunded_and_is_left():
 
 def test_a_reprint_marks_itself_as_a_copy():
     original = from_charge(CHARGE, SHANGHAI)
-    reprint = original.as_copy()
+    reprint = dataclasses.replace(original, copy=True)
     assert reprint.copy and not original.copy
     assert not any("COPY" in line for line in render_text(original, 32))
     assert any("COPY" in line for line in render_text(reprint, 32))
@@ -181,8 +170,7 @@ def test_escpos_output_initialises_prints_chinese_in_gb18030_and_cuts():
     assert data.startswith(INIT + CHINESE_ON)
     assert data.endswith(FEED_AND_CUT)
     text = data.decode(ENCODING)
-    for label in ("星巴克", "消费小票", "收银员", "李娜", "实付金额", "卡内余额", "本次积分", "交易号",
-                  "退款请扫描此码"):
+    for label in ("星巴克", "消费小票", "收银员", "李娜", "实付金额", "卡内余额", "本次积分", "交易号", "退款请扫描此码"):
         assert label in text, label
     assert "**** 1234" in text and "•" not in text  # printer fonts have no bullet
     assert "￥179.10" in text  # the full-width yen that GB2312 printer fonts carry
@@ -220,9 +208,9 @@ def test_a_top_up_prints_no_qr():
 
 
 def test_a_done_attempt_gets_the_receipt_of_its_kind():
-    from pos_app.core.receipt import Counter, ReceiptKind, from_result
+    from pos_app.core.receipt.model import ReceiptHeader, ReceiptKind, from_result
 
-    shop = Counter("Shop", "Asia/Shanghai", "CNY")
+    shop = ReceiptHeader("Shop", "Asia/Shanghai", "CNY")
     charge = {"tx_id": "t", "paid_amount": "9.00", "raw_amount": "10.00", "discount_amount": "1.00",
               "balance_after": "91.00", "created_at": "2030-01-31T01:00:00+00:00"}
     assert from_result("charge", charge, shop).kind is ReceiptKind.PAYMENT

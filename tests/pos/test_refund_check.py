@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pos_app.core.refund_check import RefundInputError, check_refund, payment_from_tx
+from pos_app.core.sale.refund_check import RefundInputError, check_refund, payment_from_tx
 
 TX = {
     "tx_id": "0b8c2f4e-5d6a-4b7c-8d9e-0f1a2b3c4d5e", "kind": "payment", "card_last4": "1234",

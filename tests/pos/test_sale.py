@@ -8,14 +8,14 @@ from decimal import Decimal
 import pytest
 
 from pos_app.core.api.errors import ApiError
-from pos_app.core.codes import receipt_code
-from pos_app.core.journal import Journal
-from pos_app.core.sale import Counter, SaleRefused, SaleService
+from pos_app.core.scanning.codes import receipt_code
+from pos_app.core.sale.journal import Journal
+from pos_app.core.sale.service import Till, SaleRefused, SaleService
 
 from .crash import run_until_killed
 from .fake_api import FakeApi, business
 
-COUNTER = Counter(merchant_code="SHOP001", terminal="lane-1", operator="ann@shop.test")
+COUNTER = Till(merchant_code="SHOP001", terminal="lane-1", operator="ann@shop.test")
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_a_bad_amount_is_refused_before_anything_is_sent(sales, api, journal, am
 
 
 def test_the_counters_cap_applies(api, journal):
-    sales = SaleService(api, journal, Counter("SHOP001", "lane-1", "ann", cap=Decimal("20")))
+    sales = SaleService(api, journal, Till("SHOP001", "lane-1", "ann", cap=Decimal("20")))
     assert refused(sales.prepare_charge, "20.01", api.card("50")).reason == "amount_above_cap"
     assert sales.prepare_charge(Decimal("20"), api.card("50")).amount == Decimal("20.00")
 
@@ -101,7 +101,7 @@ def test_a_charge_is_journaled_sending_before_the_request_then_done_with_the_ans
     assert api.calls == [("charge", prepared.key, code)]
     row = journal.get(prepared.key)
     assert (row.kind, row.merchant_code, row.terminal, row.operator) == ("charge", "SHOP001", "lane-1", "ann@shop.test")
-    assert [a.key for a in journal.recent_done()] == [prepared.key]
+    assert row.state == "done"
 
 
 def test_the_payment_code_never_reaches_the_journal_file(sales, api, journal):
@@ -268,7 +268,7 @@ def test_retry_and_check_refuse_what_is_not_pending(sales, api):
 
 
 def test_attempts_of_another_merchant_in_the_same_journal_are_left_alone(api, journal):
-    other = SaleService(api, journal, Counter("SHOP002", "lane-1", "bob"))
+    other = SaleService(api, journal, Till("SHOP002", "lane-1", "bob"))
     api.fail_next("lost_answer")
     stuck = other.run(other.prepare_charge("5", api.card("50")))
     sales = SaleService(api, journal, COUNTER)
@@ -428,8 +428,8 @@ def test_a_counter_top_up_follows_the_same_rules(sales, api, journal):
 CRASHING_COUNTER = textwrap.dedent("""
     import sys
     from decimal import Decimal
-    from pos_app.core.journal import Journal
-    from pos_app.core.sale import Counter, SaleService
+    from pos_app.core.sale.journal import Journal
+    from pos_app.core.sale.service import Till, SaleService
     from tests.pos.fake_api import FakeApi
 
     api = FakeApi()
@@ -440,7 +440,7 @@ CRASHING_COUNTER = textwrap.dedent("""
         sys.stdin.read()
 
     api.fail_next(die_here)
-    sales = SaleService(api, Journal({path!r}), Counter("SHOP001", "lane-1", "ann"))
+    sales = SaleService(api, Journal({path!r}), Till("SHOP001", "lane-1", "ann"))
     sales.run(sales.prepare_charge("20", code))
 """)
 
@@ -476,7 +476,7 @@ def test_the_real_client_takes_every_call_the_sale_path_makes():
     import inspect
 
     from pos_app.core.api import MpsClient
-    from pos_app.core.sale import SaleApi
+    from pos_app.core.sale.service import SaleApi
 
     for name in ("charge_by_qr", "refund", "recharge_by_qr", "resolve_attempt"):
         wanted = [p for p in inspect.signature(getattr(SaleApi, name)).parameters if p != "self"]
@@ -488,7 +488,7 @@ def test_every_refusal_of_the_sale_path_has_words():
     import re
     from pathlib import Path
 
-    from pos_app.core import sale
+    from pos_app.core.sale import service as sale
     from pos_app.core.messages import CATALOG
 
     source = Path(sale.__file__).read_text(encoding="utf-8")

@@ -4,11 +4,12 @@ nothing kept that cannot sell; and the services wiring the monitor to every call
 import httpx
 import pytest
 
-from pos_app.core import services, signin
+from pos_app.core import services
+from pos_app.core.session import signin
 from pos_app.core.api.errors import AuthError, OutcomeUnknown, Unreachable
 from pos_app.core.connectivity import Link
 from pos_app.core.messages import CATALOG
-from pos_app.core.session_store import MemorySessionStore
+from pos_app.core.session.store import MemorySessionStore
 from pos_app.core.settings import Paths, Settings
 
 from .api_shop import build_shop, client_for

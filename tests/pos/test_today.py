@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from pos_app.core.today import amount_of, cell, day_start
+from pos_app.core.day.business_day import day_start
+from pos_app.core.day.rows import amount_of, cell
 
 PAYMENT = {"tx_id": "t1", "kind": "payment", "created_at": "2030-01-31T01:02:03+00:00",
            "paid_amount": 12.3, "raw_amount": "12.30", "amount": None, "card_last4": "4242"}

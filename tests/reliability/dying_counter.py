@@ -22,8 +22,8 @@ from decimal import Decimal
 import httpx
 
 from pos_app.core.api import MpsClient, RetryPolicy
-from pos_app.core.journal import Journal
-from pos_app.core.sale import Counter, SaleService
+from pos_app.core.sale.journal import Journal
+from pos_app.core.sale.service import Till, SaleService
 
 
 def wait_to_die(point: str) -> None:
@@ -62,7 +62,7 @@ def main() -> None:
     client = MpsClient(http, cfg["url"], cfg["anon_key"], cfg["merchant"], retry=RetryPolicy(max_retries=0))
     client.sign_in(cfg["email"], cfg["password"])
     api = StopsBeforeSending(client)
-    sales = SaleService(api, Journal(cfg["journal"]), Counter(cfg["merchant"], "lane-kill", cfg["email"]))
+    sales = SaleService(api, Journal(cfg["journal"]), Till(cfg["merchant"], "lane-kill", cfg["email"]))
     if cfg["point"] == "in_recovery":
         sales.recover()  # the parent's proxy holds the settling answer; the kill comes there
     for number, sale in enumerate(cfg["sales"]):

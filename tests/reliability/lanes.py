@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from pos_app.core.api import MpsClient, RetryPolicy
-from pos_app.core.journal import Journal
-from pos_app.core.sale import Counter, SaleRefused, SaleService
+from pos_app.core.sale.journal import Journal
+from pos_app.core.sale.service import Till, SaleRefused, SaleService
 from tests.pos.api_shop import Operator, service_rpc
 from tests.secrets_seen import remember
 
@@ -101,7 +101,7 @@ class Lane:
         self.client = MpsClient(self.http, self.proxy.url, gateway.anon_key, merchant, retry=retry)
         self.client.sign_in(who.email, who.password)  # on a healthy network: faults start after
         self.proxy.decide = fault_plan(random.Random(f"{seed}:{name}:network"))
-        self.counter = Counter(merchant_code=merchant, terminal=name, operator=who.email)
+        self.counter = Till(merchant_code=merchant, terminal=name, operator=who.email)
         self.journal = Journal(journal_path)
         self.sales = SaleService(self.client, self.journal, self.counter)
         self.tally: Tally[str] = Tally()

@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 
 import psycopg
 
-from pos_app.core.journal import Journal
-from pos_app.core.sale import Counter, SaleService
+from pos_app.core.sale.journal import Journal
+from pos_app.core.sale.service import Till, SaleService
 from tests.pos.api_shop import service_rpc, signed_in
 from tests.pos.crash import KILL, REPO
 from tests.secrets_seen import remember
@@ -149,7 +149,7 @@ def recover_after(proxy: FaultProxy, fate: str | None, path, shop, client) -> li
         held.release(forward=fate == "reaches_server_first")
         assert held.done.wait(30)
     with Journal(path) as journal:
-        sales = SaleService(client, journal, Counter(shop.code, "lane-kill", shop.cashier.email))
+        sales = SaleService(client, journal, Till(shop.code, "lane-kill", shop.cashier.email))
         settled = [(o.key, o.state) for o in sales.recover()]
         assert journal.unfinished() == []
     if held is not None and fate == "reaches_server_after_recovery":

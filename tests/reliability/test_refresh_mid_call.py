@@ -15,8 +15,8 @@ import jwt as pyjwt
 import psycopg
 
 from pos_app.core.api import MpsClient, RetryPolicy
-from pos_app.core.journal import Journal
-from pos_app.core.sale import Counter, SaleService
+from pos_app.core.sale.journal import Journal
+from pos_app.core.sale.service import Till, SaleService
 from tests.secrets_seen import remember
 
 from .ledger import problems, read_journals
@@ -47,7 +47,7 @@ def test_a_refusal_after_a_token_refresh_still_counts_the_unanswered_first_try(s
         if charges > 1:
             return Plan()
         # The first try is held in the network; by the retry, the server calls the token expired.
-        client.adopt_session(replace(client.session, access_token=expired(client.session.access_token,
+        client._adopt(replace(client.session, access_token=expired(client.session.access_token,
                                                                            gateway.jwt_secret)))
         return Plan("hold_request")
 
@@ -55,7 +55,7 @@ def test_a_refusal_after_a_token_refresh_still_counts_the_unanswered_first_try(s
     path = tmp_path / "lane.sqlite3"
     try:
         with Journal(path) as journal:
-            sales = SaleService(client, journal, Counter(shop.code, "lane-1", shop.cashier.email))
+            sales = SaleService(client, journal, Till(shop.code, "lane-1", shop.cashier.email))
             # 150.00 on a card holding 100.00: the retry (after the refresh) is refused.
             outcome = sales.run(sales.prepare_charge("150", shop.qr()))
             assert charges == 3 and outcome.error == "insufficient_balance"  # held, expired, refused

@@ -8,16 +8,16 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from pos_app.core.journal import Journal
-from pos_app.core.receipt import Counter as ReceiptCounter
-from pos_app.core.sale import Counter, SaleService
+from pos_app.core.sale.journal import Journal
+from pos_app.core.receipt.model import ReceiptHeader
+from pos_app.core.sale.service import Till, SaleService
 from pos_app.ui.cashier import CashierView
 from pos_app.ui.i18n import Language
 from tests.pos.fake_api import FakeApi
 
 from .helpers import WAIT
 
-SHOP = ReceiptCounter("Corner Tea 街角茶铺", "Asia/Shanghai", "CNY", "Ann", "ann@shop.test", "lane-1")
+SHOP = ReceiptHeader("Corner Tea 街角茶铺", "Asia/Shanghai", "CNY", "Ann", "ann@shop.test", "lane-1")
 
 
 class HandClock:
@@ -35,7 +35,7 @@ class Kit:
         self.qtbot = qtbot
         self.api = FakeApi()
         self.journal = Journal(tmp_path / "journal.sqlite3")
-        self.sales = SaleService(self.api, self.journal, Counter("SHOP", "lane-1", "ann@shop.test"))
+        self.sales = SaleService(self.api, self.journal, Till("SHOP", "lane-1", "ann@shop.test"))
         self.language = Language(language)
         self.clock = HandClock()
         view_kwargs.setdefault("scanner_clock", self.clock)

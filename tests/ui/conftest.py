@@ -8,7 +8,7 @@ import gc
 
 import pytest
 
-from pos_app.core.session_store import MemorySessionStore
+from pos_app.core.session.store import MemorySessionStore
 from pos_app.core.settings import Paths, Settings
 from pos_app.ui.i18n import Language
 from pos_app.ui.shell import Shell, Wiring

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from pos_app.core.journal import Journal
-from pos_app.core.receipt import Counter as ReceiptCounter
-from pos_app.core.sale import Counter, SaleService
+from pos_app.core.sale.journal import Journal
+from pos_app.core.receipt.model import ReceiptHeader
+from pos_app.core.sale.service import Till, SaleService
 from pos_app.ui.i18n import Language
 from pos_app.ui.manager import ManagerView
 from tests.pos.api_shop import signed_in
@@ -24,8 +24,7 @@ def journal_fixture(tmp_path):
 
 
 def sales_for(shop, who, journal, **client_kwargs) -> SaleService:
-    return SaleService(signed_in(shop, who, **client_kwargs), journal,
-                       Counter(merchant_code=shop.code, terminal="lane-1",
+    return SaleService(signed_in(shop, who, **client_kwargs), journal, Till(merchant_code=shop.code, terminal="lane-1",
                                                               operator=who.email))
 
 
@@ -39,7 +38,7 @@ def paid_fixture(shop, journal):
 def view_for(qtbot, shop, who, journal, language=None, now=None, **client_kwargs) -> ManagerView:
     sales = sales_for(shop, who, journal, **client_kwargs)
     info = sales.api.session_info()
-    counter = ReceiptCounter(info["merchant_name"], info["timezone"], info["currency"], cashier_email=who.email,
+    counter = ReceiptHeader(info["merchant_name"], info["timezone"], info["currency"], cashier_email=who.email,
                              terminal="lane-1")
     view = ManagerView(sales.api, sales, language or Language("en"), info, counter, now=now)
     qtbot.addWidget(view)

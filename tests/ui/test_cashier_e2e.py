@@ -2,9 +2,9 @@
 
 from decimal import Decimal
 
-from pos_app.core.journal import Journal
-from pos_app.core.receipt import Counter as ReceiptCounter
-from pos_app.core.sale import Counter, SaleService
+from pos_app.core.sale.journal import Journal
+from pos_app.core.receipt.model import ReceiptHeader
+from pos_app.core.sale.service import Till, SaleService
 from pos_app.ui.cashier import CashierView
 from pos_app.ui.i18n import Language
 from tests.pos.api_shop import build_shop, signed_in
@@ -16,8 +16,8 @@ def test_a_real_charge_from_the_view_moves_the_balance_once(qtbot, tmp_path, gat
     shop = build_shop(gateway)
     client = signed_in(shop, shop.cashier)
     with Journal(tmp_path / "journal.sqlite3") as journal:
-        sales = SaleService(client, journal, Counter(shop.code, "lane-1", shop.cashier.email))
-        view = CashierView(sales, Language("en"), ReceiptCounter("Test shop", "Asia/Shanghai", "CNY",
+        sales = SaleService(client, journal, Till(shop.code, "lane-1", shop.cashier.email))
+        view = CashierView(sales, Language("en"), ReceiptHeader("Test shop", "Asia/Shanghai", "CNY",
                                                                   cashier_email=shop.cashier.email, terminal="lane-1"),
                            list_transactions=client.list_transactions, get_tx=client.get_tx)
         qtbot.addWidget(view)
@@ -45,10 +45,9 @@ def test_a_chinese_receipt_names_the_members_level_in_chinese(qtbot, tmp_path, g
     shop = build_shop(gateway)
     client = signed_in(shop, shop.cashier)
     with Journal(tmp_path / "journal.sqlite3") as journal:
-        sales = SaleService(client, journal, Counter(shop.code, "lane-1", shop.cashier.email))
-        view = CashierView(sales, Language("zh_CN"), ReceiptCounter("Test shop", "Asia/Shanghai", "CNY",
-                                                                     cashier_email=shop.cashier.email,
-                                                                     terminal="lane-1"))
+        sales = SaleService(client, journal, Till(shop.code, "lane-1", shop.cashier.email))
+        view = CashierView(sales, Language("zh_CN"), ReceiptHeader("Test shop", "Asia/Shanghai", "CNY",
+                                                                     cashier_email=shop.cashier.email, terminal="lane-1"))
         qtbot.addWidget(view)
         view.show()
         view.controller.scan(shop.qr())
@@ -65,9 +64,9 @@ def test_a_charge_over_the_balance_says_the_balance_available(qtbot, tmp_path, g
     shop = build_shop(gateway)  # the card holds 100.00
     client = signed_in(shop, shop.cashier)
     with Journal(tmp_path / "journal.sqlite3") as journal:
-        sales = SaleService(client, journal, Counter(shop.code, "lane-1", shop.cashier.email))
+        sales = SaleService(client, journal, Till(shop.code, "lane-1", shop.cashier.email))
         language = Language("en")
-        view = CashierView(sales, language, ReceiptCounter("Test shop", "Asia/Shanghai", "CNY",
+        view = CashierView(sales, language, ReceiptHeader("Test shop", "Asia/Shanghai", "CNY",
                                                             cashier_email=shop.cashier.email, terminal="lane-1"))
         qtbot.addWidget(view)
         view.show()

@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from pos_app.core.signin import Operator
+from pos_app.core.session.signin import Operator
 from pos_app.ui.cashier import cashier_view_for
 
 from .cashier_kit import WAIT, open_kit

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from pos_app.core.journal import Journal
+from pos_app.core.sale.journal import Journal
 from pos_app.core.messages import message_for
-from pos_app.core.sale import Counter, SaleService
+from pos_app.core.sale.service import Till, SaleService
 
 from .cashier_kit import SHOP, WAIT, Kit, balance, double_click, open_kit
 
@@ -72,7 +72,7 @@ def test_a_sale_left_pending_by_an_earlier_run_is_shown_at_start_and_check_settl
     k = Kit(qtbot, tmp_path)
     try:
         # An earlier run on this counter: the request went out and the app died.
-        earlier = SaleService(k.api, Journal(tmp_path / "journal.sqlite3"), Counter("SHOP", "lane-1", "ann"))
+        earlier = SaleService(k.api, Journal(tmp_path / "journal.sqlite3"), Till("SHOP", "lane-1", "ann"))
         k.api.fail_next("lost_answer")
         earlier.run(earlier.prepare_charge("20", k.api.card("100.00")))
         k.api.fail_next("unreachable")  # and the network is still down at start
@@ -92,7 +92,7 @@ def test_a_sale_left_pending_by_an_earlier_run_is_shown_at_start_and_check_settl
 def test_recover_at_start_reports_a_settled_sale(qtbot, tmp_path):
     k = Kit(qtbot, tmp_path)
     try:
-        earlier = SaleService(k.api, Journal(tmp_path / "journal.sqlite3"), Counter("SHOP", "lane-1", "ann"))
+        earlier = SaleService(k.api, Journal(tmp_path / "journal.sqlite3"), Till("SHOP", "lane-1", "ann"))
         k.api.fail_next("lost_request")
         earlier.run(earlier.prepare_charge("20", k.api.card("100.00")))
         k.view.show_recovered(k.sales.recover())

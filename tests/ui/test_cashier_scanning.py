@@ -5,7 +5,7 @@ import threading
 import pytest
 from PySide6.QtCore import Qt
 
-from pos_app.core.camera import ListFrames
+from pos_app.core.scanning.camera import ListFrames
 from tests.pos.frames import frame_with
 
 from .cashier_kit import WAIT, Kit, open_kit

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from PySide6.QtGui import QGuiApplication
 
-from mps_dev import demo_pos
+from mps_demo import launcher as demo_pos
 from mps_dev.project import Project
 from pos_app.core import settings as pos_settings
-from pos_app.core.qr_decode import decode_codes
+from pos_app.core.scanning.qr_decode import decode_codes
 from pos_app.ui.member_qr_window import MemberQrWindow, qr_image, renew_in_ms
 
 from .helpers import WAIT
@@ -60,7 +60,8 @@ def test_with_a_display_it_opens_the_cashier_with_the_demo_email_and_the_members
     assert demo_pos.open_counter(PROJECT, tmp_path, out, environ={"DISPLAY": ":99"}, popen=popen,
                                  window_problem=lambda env: None) == 0
     member, pos = started
-    assert member.args[-3:] == ["member-qr", "+8613800000001", "--window"] and member.terminated
+    assert member.args[-5:] == ["-m", "mps_demo.member_qr_window", "--data-dir", str(tmp_path), "+8613800000001"]
+    assert member.terminated
     assert pos.args[-3:] == ["pos_app.app", "--email", "cashier@shop001.demo"]
     assert pos.env[pos_settings.CONFIG_DIR_ENV] == str(tmp_path / "pos-demo" / "config")
     assert "cashier@shop001.demo" in out.getvalue()

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from pos_app.core.api.errors import AuthError
 from pos_app.core.connectivity import Link
-from pos_app.core.journal import Journal
+from pos_app.core.sale.journal import Journal
 from pos_app.core.services import JOURNAL_FILE
 from pos_app.ui.cashier import CashierView
 from pos_app.ui.manager import ManagerView

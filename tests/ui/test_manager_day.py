@@ -12,8 +12,8 @@ from PySide6.QtCore import QDate, QPoint, QStandardPaths, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLineEdit, QToolTip, QVBoxLayout, QWidget
 
-from pos_app.core import business_day
-from pos_app.core.receipt import Counter
+from pos_app.core.day import business_day
+from pos_app.core.receipt.model import ReceiptHeader
 from pos_app.ui.i18n import Language
 from pos_app.ui.manager import ManagerView
 from pos_app.ui.manager.hour_chart import HOURS
@@ -43,7 +43,7 @@ def documents_folder() -> Path:
 
 
 def loaded_view(qtbot, language="en") -> ManagerView:
-    view = ManagerView(Api(), None, Language(language), INFO, Counter("星巴克 Corner", "Asia/Shanghai", "CNY"),
+    view = ManagerView(Api(), None, Language(language), INFO, ReceiptHeader("星巴克 Corner", "Asia/Shanghai", "CNY"),
                        now=lambda: NOW)
     qtbot.addWidget(view)
     with qtbot.waitSignal(view.day.controller.loaded, timeout=WAIT):
@@ -120,8 +120,7 @@ def test_the_chart_numbers_every_hour_when_there_is_room(qtbot):
 def editor_in_window(qtbot, day: date, latest: date):
     """The day screen's own editor, in a window with a field before it to Tab from."""
     now = datetime.combine(latest, datetime.min.time(), tzinfo=UTC) + timedelta(hours=4)  # noon in Shanghai
-    view = ManagerView(Api(), None, Language("en"), INFO, Counter("星巴克 Corner", "Asia/Shanghai", "CNY"),
-                       now=lambda: now)
+    view = ManagerView(Api(), None, Language("en"), INFO, ReceiptHeader("星巴克 Corner", "Asia/Shanghai", "CNY"), now=lambda: now)
     window = QWidget()
     before = QLineEdit()
     layout = QVBoxLayout(window)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pos_app.core import business_day
+from pos_app.core.day import business_day
 from pos_app.core.messages import message_for
 from pos_app.ui.i18n import Language
 from tests.pos.api_shop import FaultyTransport, service_rpc

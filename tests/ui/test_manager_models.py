@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from pos_app.core.day_report import from_summary
+from pos_app.core.day.report import from_summary
 from pos_app.core.messages import message_for
-from pos_app.core.refund_check import payment_from_tx
+from pos_app.core.sale.refund_check import payment_from_tx
 from pos_app.ui.i18n import Language
 from pos_app.ui.manager import text  # noqa: F401 - registers the labels
 from pos_app.ui.manager.hour_chart import LABEL_ROOM, TOP_ROOM, HourChart

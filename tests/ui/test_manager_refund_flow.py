@@ -7,9 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from pos_app.core.codes import receipt_code
+from pos_app.core.scanning.codes import receipt_code
 from pos_app.core.messages import message_for
 from pos_app.ui.i18n import Language
 from pos_app.ui.manager.refund_dialog import RefundDialog
@@ -75,6 +76,18 @@ def test_a_lookup_that_finds_nothing_also_clears_the_previous_refund(qtbot, shop
         panel.find("0b7e3f5e-1c2d-4e5f-8a9b-0c1d2e3f4a5b")
     assert panel.state.text() == "" and panel.receipt is None
     assert panel.summary.text() == str(message_for("refund_not_found", "en"))
+
+
+def test_a_click_on_find_looks_up_the_typed_receipt_code(qtbot, shop, journal, paid):
+    view = view_for(qtbot, shop, shop.manager, journal)
+    view.show()
+    panel = view.refunds
+    qtbot.waitUntil(lambda: panel.isVisible() and panel.find_button.isEnabled(), timeout=WAIT)  # first load done
+    panel.code.setText(receipt_code(paid[1]["tx_id"]))
+    with qtbot.waitSignal(panel.controller.payment_shown, timeout=WAIT):
+        qtbot.mouseClick(panel.find_button, Qt.MouseButton.LeftButton)
+    assert panel.controller.payment.remaining == Decimal("12.30")
+    assert panel.remaining.text() == "Still refundable: ¥12.30"
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])

@@ -13,7 +13,7 @@ import sys
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from pos_app.ui.worker import run_in_background
+from pos_app.ui.common.worker import run_in_background
 
 from .helpers import WAIT
 

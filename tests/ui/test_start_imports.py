@@ -10,7 +10,7 @@ import sys
 
 def test_starting_the_app_does_not_import_opencv_the_decoders_or_the_views():
     probe = ("import sys, pos_app.app, pos_app.ui.shell; "
-             "print(sorted(m for m in ('cv2', 'zxingcpp', 'pyzbar', 'pos_app.core.qr_decode', 'pos_app.ui.views')"
+             "print(sorted(m for m in ('cv2', 'zxingcpp', 'pyzbar', 'pos_app.core.scanning.qr_decode', 'pos_app.ui.compose')"
              " if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""})
@@ -19,8 +19,8 @@ def test_starting_the_app_does_not_import_opencv_the_decoders_or_the_views():
 
 
 def test_the_scan_loop_still_decodes_with_its_own_stream_decoder_made_on_its_thread():
-    from pos_app.core.camera import ListFrames
-    from pos_app.core.scan_loop import ScanLoop
+    from pos_app.core.scanning.camera import ListFrames
+    from pos_app.core.scanning.scan_loop import ScanLoop
     from tests.pos.frames import frame_with
 
     token = "MPSQR1.3f9a0c5e7b1d2a4c6e8f0a1b.q8Zx-3kLm_0PaVb7RtYw2nHs5JcD9eFg"

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mps_dev import demo_pos
+from mps_demo import launcher as demo_pos
 from mps_dev.project import Project
 from pos_app import window_check
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QThread
 
 from pos_app.ui.i18n import Language, register
-from pos_app.ui.worker import run_in_background
+from pos_app.ui.common.worker import run_in_background
 
 from .helpers import WAIT
 

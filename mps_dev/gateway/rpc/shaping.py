@@ -59,11 +59,6 @@ class Shaping:
     limit: int | None = None  # from `limit=`; None: not given or not an integer (PostgREST ignores it)
     offset: int | None = None
 
-    @property
-    def is_default(self) -> bool:
-        return (self.select == [SelectItem("*")] and not self.filters and not self.order
-                and self.limit is None and self.offset is None)
-
 
 def _parse_error(what: str, text: str, column: int, details: str) -> ApiError:
     # PostgREST renders Parsec's position: "\"failed to parse filter (x)\" (line 1, column 1)".

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from ..session_store import MemorySessionStore, SessionStore, StoredSession
+from ..session.store import MemorySessionStore, SessionStore, StoredSession
 from . import wire
 from .auth import AuthClient, Session
 from .errors import ApiError, AuthError, CallFailed, NotSignedIn, OutcomeUnknown, Unreachable, error_for_response
@@ -95,10 +95,6 @@ class MpsClient:
             # Unanswered: the access token expires within the hour; nothing kept can renew it.
             with contextlib.suppress(Unreachable, OutcomeUnknown):
                 self._observed(lambda: self.auth.sign_out(session.access_token))
-
-    def adopt_session(self, session: Session) -> None:
-        """Use a session signed in elsewhere (a manager approving on this counter, say)."""
-        self._adopt(session)
 
     def _adopt(self, session: Session) -> None:
         with self._session_lock:

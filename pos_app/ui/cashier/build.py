@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pos_app.core.camera import FrameSource
-from pos_app.core.receipt import Counter
-from pos_app.core.sale import SaleService
-from pos_app.core.signin import Operator
+from pos_app.core.scanning.camera import FrameSource
+from pos_app.core.receipt.model import ReceiptHeader
+from pos_app.core.sale.service import SaleService
+from pos_app.core.session.signin import Operator
 from pos_app.ui.i18n import Language
 
 from .view import CashierView
@@ -21,7 +21,6 @@ def cashier_view_for(sales: SaleService, client: Any, language: Language, operat
                      escpos_device: str | Path | None = None, escpos_width: int = 32) -> CashierView:
     """A CashierView whose receipts name the operator's shop, timezone and currency, whose
     today's list and reprints come from `client` (an MpsClient)."""
-    counter = Counter(shop=operator.merchant_name, timezone=operator.timezone, currency=operator.currency,
-                      cashier_email=operator.email, terminal=terminal)
+    counter = ReceiptHeader.for_operator(operator, terminal)
     return CashierView(sales, language, counter, camera=camera, list_transactions=client.list_transactions,
                        get_tx=client.get_tx, escpos_device=escpos_device, escpos_width=escpos_width)

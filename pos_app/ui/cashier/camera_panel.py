@@ -12,12 +12,12 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from pos_app.core.camera import FrameSource
-from pos_app.core.scan_loop import ScanLoop
+from pos_app.core.scanning.camera import FrameSource
+from pos_app.core.scanning.scan_loop import ScanLoop
 from pos_app.ui.i18n import Language
 
 from . import text  # noqa: F401 - registers the labels
-from .images import frame_to_qimage
+from ..common.images import frame_to_qimage
 
 PREVIEW_FPS = 15
 

@@ -13,15 +13,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from pos_app.core import receipt as receipts
+from pos_app.core.receipt import model as receipts
 from pos_app.core.api.errors import ApiError
-from pos_app.core.checkout import Checkout
+from pos_app.core.sale.checkout import Checkout
 from pos_app.core.messages import message_for
 from pos_app.core.money import format_amount, from_api
-from pos_app.core.sale import Outcome, SaleRefused, SaleService
-from pos_app.core.today import day_start
+from pos_app.core.sale.service import Outcome, SaleRefused, SaleService
+from pos_app.core.day.business_day import day_start
 from pos_app.ui.i18n import Language
-from pos_app.ui.worker import run_in_background
+from pos_app.ui.common.worker import run_in_background
 
 from . import text  # noqa: F401 - registers the labels
 
@@ -49,7 +49,7 @@ class CashierController(QObject):
     sale_done = Signal()  # a charge or top-up went through: clear the amount
     today_rows = Signal(list)
 
-    def __init__(self, sales: SaleService, language: Language, counter: receipts.Counter,
+    def __init__(self, sales: SaleService, language: Language, counter: receipts.ReceiptHeader,
                  list_transactions: ListTransactions | None = None, get_tx: GetTx | None = None):
         super().__init__()
         self.sales = sales

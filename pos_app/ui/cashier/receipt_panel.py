@@ -7,14 +7,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from pos_app.core.receipt import Receipt
+from pos_app.core.receipt.model import Receipt
 from pos_app.ui.i18n import Language
-from pos_app.ui.worker import run_in_background
+from pos_app.ui.common.worker import run_in_background
 
 from . import text  # noqa: F401 - registers the labels
-from .receipt_output import print_with_dialog, write_escpos
-from .receipt_paint import save_pdf
-from .receipt_widget import ReceiptWidget
+from ..common.receipt_output import print_receipt_with_dialog, write_escpos
+from ..common.receipt_paint import save_pdf
+from ..common.receipt_widget import ReceiptWidget
 
 
 class ReceiptPanel(QWidget):
@@ -66,7 +66,7 @@ class ReceiptPanel(QWidget):
         self.thermal_button.setToolTip("" if self._device else self._language.t("cashier.thermal_none"))
 
     def print_receipt(self) -> None:
-        if self.receipt is not None and print_with_dialog(self.receipt, self._language.code, self):
+        if self.receipt is not None and print_receipt_with_dialog(self.receipt, self._language.code, self):
             self.status.emit("ok", self._language.t("cashier.printed"))
 
     def save_pdf(self, path: str | Path) -> Path:

@@ -21,7 +21,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from pos_app.core.scanner import TERMINATORS, KeystrokeScannerDetector, Released, Scanned
+from pos_app.core.scanning.scanner import TERMINATORS, KeystrokeScannerDetector, Released, Scanned
 
 # Modifier keys alone are not keystrokes (the detector's rule: a scanner presses Shift for
 # every capital of a code).

@@ -12,11 +12,11 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
-from pos_app.core import receipt as receipts
-from pos_app.core.camera import FrameSource
-from pos_app.core.keypad import press
-from pos_app.core.sale import Outcome, SaleService
-from pos_app.core.scanner import KeystrokeScannerDetector, ScannerTiming
+from pos_app.core.receipt import model as receipts
+from pos_app.core.scanning.camera import FrameSource
+from pos_app.core.sale.keypad import press
+from pos_app.core.sale.service import Outcome, SaleService
+from pos_app.core.scanning.scanner import KeystrokeScannerDetector, ScannerTiming
 from pos_app.ui.i18n import Language
 
 from . import text  # noqa: F401 - registers the labels
@@ -49,7 +49,7 @@ class CashierView(QWidget):
     file. `scanner_clock` / `scanner_timing` tune (and let tests drive) the USB scanner's timing.
     """
 
-    def __init__(self, sales: SaleService, language: Language, counter: receipts.Counter, *,
+    def __init__(self, sales: SaleService, language: Language, counter: receipts.ReceiptHeader, *,
                  camera: Callable[[], FrameSource] | None = None,
                  list_transactions: ListTransactions | None = None, get_tx: GetTx | None = None,
                  escpos_device: str | Path | None = None, escpos_width: int = 32,

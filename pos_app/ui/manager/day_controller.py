@@ -10,13 +10,13 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 
-from pos_app.core import business_day
-from pos_app.core.day_csv import csv_bytes
-from pos_app.core.day_report import DayReport, from_summary
-from pos_app.core.day_transactions import fetch_all
+from pos_app.core.day import business_day
+from pos_app.core.day.csv_export import csv_bytes
+from pos_app.core.day.report import DayReport, from_summary
+from pos_app.core.day.transactions import fetch_all
 
 from ..i18n import Language
-from .background import BackgroundController
+from ..common.background import BackgroundController
 from .failures import day_failure, export_failure
 
 

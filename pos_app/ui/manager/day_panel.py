@@ -10,8 +10,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.core import business_day, z_report
-from pos_app.core.day_report import DayReport, problems
+from pos_app.core import z_report
+from pos_app.core.day import business_day
+from pos_app.core.day.report import DayReport, problems
 from pos_app.core.money import format_amount
 
 from ..i18n import Language
@@ -20,7 +21,7 @@ from .day_edit import DayEdit, qdate
 from .failures import Say, file_failure
 from .hour_chart import HourChart
 from .models import CashiersModel
-from .printing import print_with_dialog, write_pdf
+from ..common.printing import print_lines_with_dialog, write_pdf
 from .save_dialog import ask_save_path
 from .tables import make_table
 
@@ -166,7 +167,7 @@ class DayPanel(QWidget):
     def print_z(self) -> bool:
         if self.report is None:
             return False
-        return print_with_dialog(self.z_lines(), f"Z {self.report.merchant_code} {self.report.day}", self)
+        return print_lines_with_dialog(self.z_lines(), f"Z {self.report.merchant_code} {self.report.day}", self)
 
     def _ask_csv(self) -> None:
         if self.report is None:

@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pos_app.core.day_report import CashierDay
+from pos_app.core.day.report import CashierDay
 from pos_app.core.money import format_amount, from_api
 
 from ..i18n import Language
-from .table_model import Column, RowsModel
+from ..common.table_model import Column, RowsModel
 
 ROLES = ("cashier", "manager", "owner")
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QPla
 
 from pos_app.core.messages import message_for
 from pos_app.core.money import format_amount
-from pos_app.core.refund_check import RefundInputError, check_refund
+from pos_app.core.sale.refund_check import RefundInputError, check_refund
 
 from ..i18n import Language
 

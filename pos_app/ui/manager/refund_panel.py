@@ -1,6 +1,7 @@
 """The refund screen: find a payment, see what was paid, each refund and what is left, refund
 all or part with a reason, and see the outcome as the cashier does (the refund receipt with
-print and PDF; a refusal in words; Retry/Check when the outcome is unknown)."""
+print and PDF; a refusal in words; Retry/Check when the outcome is unknown). It lays out and
+shows: what it shows is the controller's `RefundViewState`, decided off the UI thread."""
 
 from __future__ import annotations
 
@@ -11,46 +12,36 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from pos_app.core.messages import CATALOG, message_for
 from pos_app.core.money import format_amount
-from pos_app.core.receipt import Counter, Receipt, from_refund
-from pos_app.core.receipt_text import render_text
-from pos_app.core.refund_check import Payment
-from pos_app.core.sale import Outcome, SaleService
+from pos_app.core.receipt.model import Receipt, ReceiptHeader
+from pos_app.core.sale.service import SaleService
 
-from ..cashier.receipt_output import print_with_dialog as print_receipt_with_dialog
-from ..cashier.receipt_paint import save_pdf as save_receipt_pdf
-from ..cashier.receipt_widget import SLIP_WIDTH, ReceiptWidget
+from ..common.receipt_output import print_receipt_with_dialog
+from ..common.receipt_paint import save_pdf as save_receipt_pdf
+from ..common.receipt_widget import SLIP_WIDTH, ReceiptWidget
 from ..i18n import Language
-from .failures import Say, file_failure
+from .failures import file_failure
 from .models import PaymentsModel, RefundsModel
-from .refund_controller import RefundController
+from .refund_controller import RefundController, RefundViewState
 from .refund_dialog import RefundDialog
 from .save_dialog import ask_save_path, check_writable
 from .tables import make_table
 
-_STATE_TITLES = {"done": "mgr.done", "failed": "mgr.failed", "pending": "mgr.pending", "voided": "mgr.voided"}
 # The outcome's colour is read before its words: green done, red refused, amber unknown.
-_PENDING_NAMES = ("offline", "outcome_unknown")  # their refund words say "press Retry"
-_STATE_COLOURS = {"done": "#1b7a36", "failed": "#b00020", "pending": "#a15c00", "voided": "#b00020"}
+_STATE_COLOURS = {"done": "#1b7a36", "failed": "#b00020", "pending": "#a15c00", "voided": "#b00020",
+                  "refused": "#b00020"}
 
 
 class RefundPanel(QWidget):
     def __init__(self, api: Any, sales: SaleService, language: Language, currency: str, timezone: str,
-                 counter: Counter, now=None, parent=None):
+                 counter: ReceiptHeader, now=None, parent=None):
         super().__init__(parent)
         self.language = language
         self.currency = currency
         self.counter = counter
-        self.controller = RefundController(api, sales, language, timezone, now, self)
-        self.receipt: Receipt | None = None
-        self.last: Outcome | None = None
-        self._unsettled_key = ""
+        self.controller = RefundController(api, sales, language, timezone, counter, now, self)
         self.dialog: RefundDialog | None = None
-        # What went wrong, kept as words to say again in the other language on a switch.
-        self._lookup_say: Say | None = None
-        self._today_say: Say | None = None
-        self._refused_say: Say | None = None
+        self._busy_now = False
 
         self.code = QLineEdit()
         self.code.setClearButtonEnabled(True)
@@ -124,27 +115,23 @@ class RefundPanel(QWidget):
         layout.addLayout(right, 2)
 
         self.code.returnPressed.connect(self.find)
-        self.find_button.clicked.connect(self.find)
+        # clicked(bool) would hand its `checked` flag to find() as the code to look up.
+        self.find_button.clicked.connect(lambda: self.find())
         self.reload_button.clicked.connect(self.controller.load_today)
         self.today_table.activated.connect(self._pick)
         self.today_table.clicked.connect(self._pick)
         self.refund_all_button.clicked.connect(lambda: self.open_refund_dialog(whole=True))
         self.refund_part_button.clicked.connect(lambda: self.open_refund_dialog(whole=False))
-        self.retry_button.clicked.connect(lambda: self.controller.retry(self._unsettled_key))
-        self.check_button.clicked.connect(lambda: self.controller.check(self._unsettled_key))
+        self.retry_button.clicked.connect(lambda: self.controller.retry())
+        self.check_button.clicked.connect(lambda: self.controller.check())
         self.print_button.clicked.connect(self.print_receipt)
         self.pdf_button.clicked.connect(self._ask_pdf)
         c = self.controller
+        c.view_changed.connect(self._show)
         c.payment_shown.connect(self._payment_found)
-        c.lookup_failed.connect(self._show_lookup_failure)
-        c.today_loaded.connect(self._today_loaded)
-        c.today_failed.connect(self._today_failed)
-        c.outcome.connect(self._show_outcome)
-        c.refused.connect(self._show_refused)
+        c.today_loaded.connect(self.today_model.set_rows)
         c.busy_changed.connect(self._busy)
         language.changed.connect(self.retranslate)
-        self._show_payment(None)
-        self._set_outcome_buttons(retry=False, check=False)
         self.retranslate()
 
     # -- what the manager does -------------------------------------------------------------
@@ -175,10 +162,13 @@ class RefundPanel(QWidget):
     def _dialog_accepted(self) -> None:
         checked = self.dialog.validate() if self.dialog else None
         if checked is not None:
-            self._refused_say = None
-            self.state.setText(self.language.t("mgr.sending"))
-            self.words.setText("")
             self.controller.refund(*checked)
+
+    @property
+    def receipt(self) -> Receipt | None:
+        """The refund receipt shown, if the last refund went through."""
+        outcome = self.controller.state.outcome
+        return outcome.receipt if outcome is not None else None
 
     def print_receipt(self) -> bool:
         if self.receipt is None:
@@ -212,143 +202,63 @@ class RefundPanel(QWidget):
         if path:
             self.save_receipt_pdf(path)
 
-    def receipt_lines(self) -> list[str]:
-        return render_text(self.receipt, 32, self.language.code) if self.receipt else []
-
-    # -- showing ---------------------------------------------------------------------------
+    # -- showing: widgets set from the controller's state, nothing decided here --------------
 
     def _money(self, value) -> str:
         return "" if value is None else format_amount(value, self.currency, self.language.code)
 
-    def _show_payment(self, payment: Payment | None) -> None:
-        t = self.language.t
+    def counter_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.counter.timezone)
+
+    def _payment_found(self, payment) -> None:
+        if payment.kind == "payment":
+            # The server's figures of this payment are the newest there are: the list shows them
+            # too, so it never offers again what a refund just gave back.
+            self.today_model.update_payment(payment.tx_id, payment.refunded_total, payment.remaining)
+
+    def _show(self, state: RefundViewState) -> None:
+        t, lang = self.language.t, self.language.code
+        payment = state.payment
         if payment is None:
-            self.summary.setText(self._lookup_say(self.language.code) if self._lookup_say else t("mgr.no_payment"))
-            self.refunded.setText("")
-            self.remaining.setText("")
-            self.refunds_model.set_rows([])
+            self.summary.setText(state.lookup_problem(lang) if state.lookup_problem else t("mgr.no_payment"))
         elif payment.kind != "payment":
             self.summary.setText(t("mgr.not_a_payment", kind=payment.kind))
-            self.refunded.setText("")
-            self.remaining.setText("")
-            self.refunds_model.set_rows([])
         else:
             when = payment.created_at.astimezone(self.counter_zone()).strftime("%Y-%m-%d %H:%M")
             self.summary.setText(t("mgr.paid_line", paid=self._money(payment.paid_amount),
                                    raw=self._money(payment.raw_amount), discount=self._money(payment.discount_amount),
                                    when=when, card=f"•••• {payment.card_last4 or '----'}"))
-            self.refunded.setText(t("mgr.refunded_line", total=self._money(payment.refunded_total)))
-            self.remaining.setText(t("mgr.remaining_line", remaining=self._money(payment.remaining)))
-            self.refunds_model.set_rows(list(payment.refunds))
-        # While a refund's outcome is unknown no other can start (the journal's rule): say so by
-        # disabling, rather than by refusing after a click.
-        unsettled = self.last is not None and self.last.state == "pending"
-        refundable = payment is not None and payment.refundable and not unsettled
-        self.refund_all_button.setEnabled(refundable)
-        self.refund_part_button.setEnabled(refundable)
-
-    def counter_zone(self) -> ZoneInfo:
-        return ZoneInfo(self.counter.timezone)
-
-    def _payment_found(self, payment: Payment) -> None:
-        self._lookup_say = None
-        if payment.kind == "payment":
-            # The server's figures of this payment are the newest there are: the list shows them
-            # too, so it never offers again what a refund just gave back.
-            self.today_model.update_payment(payment.tx_id, payment.refunded_total, payment.remaining)
-        self._forget_outcome_unless_of(payment.tx_id)
-        self._show_payment(payment)
-
-    def _forget_outcome_unless_of(self, tx_id: str | None) -> None:
-        """Another payment is chosen: the last refund's outcome and receipt belong to the one
-        before, so they go. An outcome still unknown stays (its Retry/Check is the only way to
-        settle it, and no refund may start until it is settled)."""
-        last = self.last
-        if last is None or last.state == "pending" or last.attempt.original_tx_id == tx_id:
-            return
-        self.last = None
-        self.receipt = None
-        self.state.setText("")
-        self.words.setText("")
-        self.receipt_slip.show_receipt(None, self.language.code)
-        self._set_outcome_buttons(retry=False, check=False)
-
-    def _show_lookup_failure(self, say: Say) -> None:
-        self.controller.payment = None
-        self._forget_outcome_unless_of(None)
-        self._lookup_say = say
-        self._show_payment(None)
-
-    def _today_loaded(self, rows: list) -> None:
-        self._today_say = None
-        self.today_note.setText("")
-        self.today_note.hide()
-        self.today_model.set_rows(rows)
-
-    def _today_failed(self, say: Say) -> None:
+        shown = payment is not None and payment.kind == "payment"
+        self.refunded.setText(t("mgr.refunded_line", total=self._money(payment.refunded_total)) if shown else "")
+        self.remaining.setText(t("mgr.remaining_line", remaining=self._money(payment.remaining)) if shown else "")
+        self.refunds_model.set_rows(list(payment.refunds) if shown else [])
+        self.today_note.setText(state.today_problem(lang) if state.today_problem else "")
         # Said by the list, not over the payment being refunded: that one is still shown right.
-        self._today_say = say
-        self.today_note.setText(say(self.language.code))
-        self.today_note.show()
+        self.today_note.setVisible(state.today_problem is not None)
 
-    def _show_outcome(self, outcome: Outcome) -> None:
-        self._refused_say = None
-        self.last = outcome
-        self.receipt = from_refund(outcome.result, self.counter) if outcome.state == "done" else None
-        self._unsettled_key = outcome.key if outcome.state == "pending" else ""
-        self._show_payment(self.controller.payment)  # no new refund while this one is unknown
-        self._render_outcome()
-
-    def _render_outcome(self) -> None:
-        outcome = self.last
-        if outcome is None:
-            return
-        t = self.language.t
-        self.state.setText(t(_STATE_TITLES.get(outcome.state, "mgr.failed")))
-        self.state.setStyleSheet(f"font-size: 18px; font-weight: bold; color: {_STATE_COLOURS.get(outcome.state)};")
-        if outcome.state == "done":
-            self.words.setText("")
-        elif outcome.error == "forbidden":
-            self.state.setText(t("mgr.manager_must_approve"))
-            self.words.setText(str(message_for("forbidden", self.language.code)))
-        else:
-            name = outcome.error or "unexpected"
-            # The payment's wording would warn against charging again, or speak of a sale.
-            refund_word = f"refund_{name}" in CATALOG and (outcome.state == "pending" or name not in _PENDING_NAMES)
-            if refund_word:
-                name = f"refund_{name}"
-            self.words.setText(str(message_for(name, self.language.code)))
-        self.receipt_slip.show_receipt(self.receipt, self.language.code)
-        pending = outcome.state == "pending"
-        self._set_outcome_buttons(retry=pending and self.controller.can_retry(outcome.key), check=pending)
-
-    def _show_refused(self, say: Say, key: str) -> None:
-        self._refused_say = say
-        self.state.setText(self.language.t("mgr.failed"))
-        self.state.setStyleSheet(f"font-size: 18px; font-weight: bold; color: {_STATE_COLOURS['failed']};")
-        self.words.setText(say(self.language.code))
-        if key:  # an earlier refund (or sale) is unsettled: let the manager settle it from here
-            self._unsettled_key = key
-            self._set_outcome_buttons(retry=self.controller.can_retry(key), check=True)
-
-    def _set_outcome_buttons(self, retry: bool, check: bool) -> None:
+        outcome = state.outcome
+        self.state.setText(t(outcome.title) if outcome else "")
+        colour = _STATE_COLOURS.get(outcome.status) if outcome else None
+        self.state.setStyleSheet("font-size: 18px; font-weight: bold;" + (f" color: {colour};" if colour else ""))
+        self.words.setText(outcome.words(lang) if outcome and outcome.words else "")
+        receipt = outcome.receipt if outcome else None
+        self.receipt_slip.show_receipt(receipt, lang)
+        retry, check = (outcome.can_retry, outcome.can_check) if outcome else (False, False)
         self.retry_button.setVisible(retry or check)
-        self.retry_button.setEnabled(retry)
         self.check_button.setVisible(check)
         # The receipt and its buttons only once there is a refund receipt to show.
         for w in (self.print_button, self.pdf_button, self.receipt_area):
-            w.setVisible(self.receipt is not None)
+            w.setVisible(receipt is not None)
+        busy = self._busy_now
+        for b in (self.find_button, self.check_button):
+            b.setEnabled(not busy)
+        self.retry_button.setEnabled(retry and not busy)
+        self.refund_all_button.setEnabled(state.refundable and not busy)
+        self.refund_part_button.setEnabled(state.refundable and not busy)
 
     def _busy(self, busy: bool) -> None:
-        for b in (self.find_button, self.retry_button, self.check_button):
-            b.setEnabled(not busy)
-        if busy:
-            self.refund_all_button.setEnabled(False)
-            self.refund_part_button.setEnabled(False)
-        else:
-            self._show_payment(self.controller.payment)
-            if self.last is not None and self.last.state == "pending":
-                self.retry_button.setEnabled(self.controller.can_retry(self.last.key))
+        self._busy_now = busy
+        self._show(self.controller.state)
 
     def retranslate(self) -> None:
         t = self.language.t
@@ -362,10 +272,4 @@ class RefundPanel(QWidget):
         self.check_button.setText(t("mgr.check"))
         self.print_button.setText(t("mgr.print"))
         self.pdf_button.setText(t("mgr.save_pdf"))
-        self._show_payment(self.controller.payment)
-        if self._today_say is not None:
-            self.today_note.setText(self._today_say(self.language.code))
-        if self._refused_say is not None:
-            self._show_refused(self._refused_say, "")
-        elif self.last is not None:
-            self._render_outcome()
+        self._show(self.controller.state)

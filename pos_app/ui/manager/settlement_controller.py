@@ -11,11 +11,11 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 
-from pos_app.core import business_day
+from pos_app.core.day import business_day
 from pos_app.core.messages import message_for
 
 from ..i18n import Language
-from .background import BackgroundController
+from ..common.background import BackgroundController
 from .failures import read_failure, settle_failure
 
 

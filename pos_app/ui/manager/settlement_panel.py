@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.core import business_day
+from pos_app.core.day import business_day
 from pos_app.core.money import format_amount, from_api
 
 from ..i18n import Language
@@ -29,7 +29,6 @@ class SettlementPanel(QWidget):
         clock = now or (lambda: datetime.now(UTC))
         self.controller = SettlementController(api, language, timezone, clock, self)
         self.shown: Mapping[str, Any] | None = None
-        self._replayed = False
         self._say = lambda: ""  # the message, rebuilt in the current language on a switch
         self._list_say: Say | None = None
 
@@ -117,7 +116,6 @@ class SettlementPanel(QWidget):
 
     def _show(self, settlement: Mapping[str, Any], replayed: bool, generated: bool = False) -> None:
         self.shown = settlement
-        self._replayed = replayed
         if generated:
             key = "mgr.settlement_replayed" if replayed else "mgr.settlement_new"
             self._message(lambda: self.language.t(key))

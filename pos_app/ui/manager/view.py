@@ -10,8 +10,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from pos_app.core.receipt import Counter
-from pos_app.core.sale import SaleService
+from pos_app.core.receipt.model import ReceiptHeader
+from pos_app.core.sale.service import SaleService
 
 from ..i18n import Language
 from . import text  # noqa: F401 - registers the labels
@@ -52,11 +52,11 @@ class ManagerView(QWidget):
     `api`: an `MpsClient` (get_tx, list_transactions, daily_summary, list_settlements,
     generate_settlement); `sales`: the counter's SaleService, through whose journal refunds go;
     `merchant`: `merchant_session_info`'s answer (or an object with its fields); `counter`: the
-    receipt Counter printed on refund receipts; `now`: a clock (aware datetime) for tests.
+    receipt ReceiptHeader printed on refund receipts; `now`: a clock (aware datetime) for tests.
     """
 
     def __init__(self, api: Any, sales: SaleService, language: Language, merchant: Mapping[str, Any] | Any,
-                 counter: Counter, *, now: Callable[[], datetime] | None = None, parent: QWidget | None = None):
+                 counter: ReceiptHeader, *, now: Callable[[], datetime] | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.language = language
         self.merchant = Merchant.of(merchant)

@@ -1,0 +1,1 @@
+"""Who is at the counter: signing in, and where the session survives a restart."""

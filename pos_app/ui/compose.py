@@ -1,0 +1,30 @@
+"""Where the shell composes the window's work views for one signed-in operator, from the counter's
+services: the cashier view always, the manager view for managers and owners
+(`merchant_session_info`'s role)."""
+
+from __future__ import annotations
+
+from pos_app.core.receipt.model import ReceiptHeader
+from pos_app.core.scanning.camera import OpenCVCamera
+from pos_app.core.services import Services
+from pos_app.core.session.signin import Operator
+
+from .cashier import CashierView, cashier_view_for
+from .i18n import Language
+from .manager import ManagerView
+
+
+def cashier_view(services: Services, operator: Operator, language: Language) -> CashierView:
+    settings = services.settings
+    return cashier_view_for(services.sale_for(operator), services.client, language, operator,
+                            terminal=settings.terminal_name, camera=lambda: OpenCVCamera(settings.camera_index),
+                            escpos_device=settings.escpos_device or None)
+
+
+def manager_view(services: Services, operator: Operator, language: Language) -> ManagerView | None:
+    """Refunds, the day and settlements: for managers and owners only (the server enforces it
+    too; a cashier is not shown screens that would only answer "forbidden")."""
+    if not operator.can_manage:
+        return None
+    return ManagerView(services.client, services.sale_for(operator), language, operator,
+                       ReceiptHeader.for_operator(operator, services.settings.terminal_name))
