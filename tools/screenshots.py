@@ -154,8 +154,8 @@ class Stack:
 
 def member_code(proj) -> str:
     """A fresh single-use payment code of the demo member's card (as the member's phone gets it)."""
-    from mps_dev import member_qr
     from mps_demo import launcher as demo_pos
+    from mps_dev import member_qr
 
     api = member_qr.Api(proj)
     return member_qr.rotate(api, member_qr.resolve_card(proj, api, demo_pos.DEMO_MEMBER), 300)[0]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pos_app.core import money
-from pos_app.core.scanning import codes
 from pos_app.core.messages import CATALOG, LANGUAGES, Words, message_for
+from pos_app.core.scanning import codes
 
 HANDBOOK = Path(__file__).resolve().parents[2] / "docs" / "supabase_rpc.md"
 

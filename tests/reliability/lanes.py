@@ -18,7 +18,7 @@ import httpx
 
 from pos_app.core.api import MpsClient, RetryPolicy
 from pos_app.core.sale.journal import Journal
-from pos_app.core.sale.service import Till, SaleRefused, SaleService
+from pos_app.core.sale.service import SaleRefused, SaleService, Till
 from tests.pos.api_shop import Operator, service_rpc
 from tests.secrets_seen import remember
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from pos_app.core.sale.journal import Journal
 from pos_app.core.receipt.model import ReceiptHeader
-from pos_app.core.sale.service import Till, SaleService
+from pos_app.core.sale.journal import Journal
+from pos_app.core.sale.service import SaleService, Till
 from pos_app.ui.cashier import CashierView
 from pos_app.ui.i18n import Language
 from tests.pos.fake_api import FakeApi

@@ -2,9 +2,9 @@
 
 from decimal import Decimal
 
-from pos_app.core.sale.journal import Journal
 from pos_app.core.receipt.model import ReceiptHeader
-from pos_app.core.sale.service import Till, SaleService
+from pos_app.core.sale.journal import Journal
+from pos_app.core.sale.service import SaleService, Till
 from pos_app.ui.cashier import CashierView
 from pos_app.ui.i18n import Language
 from tests.pos.api_shop import build_shop, signed_in
@@ -47,7 +47,8 @@ def test_a_chinese_receipt_names_the_members_level_in_chinese(qtbot, tmp_path, g
     with Journal(tmp_path / "journal.sqlite3") as journal:
         sales = SaleService(client, journal, Till(shop.code, "lane-1", shop.cashier.email))
         view = CashierView(sales, Language("zh_CN"), ReceiptHeader("Test shop", "Asia/Shanghai", "CNY",
-                                                                     cashier_email=shop.cashier.email, terminal="lane-1"))
+                                                                     cashier_email=shop.cashier.email,
+                                                                     terminal="lane-1"))
         qtbot.addWidget(view)
         view.show()
         view.controller.scan(shop.qr())

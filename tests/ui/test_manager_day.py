@@ -120,7 +120,8 @@ def test_the_chart_numbers_every_hour_when_there_is_room(qtbot):
 def editor_in_window(qtbot, day: date, latest: date):
     """The day screen's own editor, in a window with a field before it to Tab from."""
     now = datetime.combine(latest, datetime.min.time(), tzinfo=UTC) + timedelta(hours=4)  # noon in Shanghai
-    view = ManagerView(Api(), None, Language("en"), INFO, ReceiptHeader("星巴克 Corner", "Asia/Shanghai", "CNY"), now=lambda: now)
+    view = ManagerView(Api(), None, Language("en"), INFO, ReceiptHeader("星巴克 Corner", "Asia/Shanghai", "CNY"),
+                       now=lambda: now)
     window = QWidget()
     before = QLineEdit()
     layout = QVBoxLayout(window)

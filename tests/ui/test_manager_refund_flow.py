@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from pos_app.core.scanning.codes import receipt_code
 from pos_app.core.messages import message_for
+from pos_app.core.scanning.codes import receipt_code
 from pos_app.ui.i18n import Language
 from pos_app.ui.manager.refund_dialog import RefundDialog
 from pos_app.ui.manager.view import _STYLE

@@ -12,9 +12,9 @@ from PySide6.QtGui import QColor, QFontMetrics, QImage
 from pos_app.core.receipt.model import ReceiptHeader
 from pos_app.core.receipt.text import pair
 from pos_app.core.session.signin import Operator
+from pos_app.ui.common.printing import draw_lines, mono_font
 from pos_app.ui.i18n import Language
 from pos_app.ui.manager import ManagerView, Merchant
-from pos_app.ui.common.printing import draw_lines, mono_font
 from tests.pos.day_fixture import summary
 
 from .helpers import WAIT
@@ -41,7 +41,8 @@ class Api:
 
 
 def make(qtbot, api, language):
-    view = ManagerView(api, None, language, INFO, ReceiptHeader("星巴克 Corner", "Asia/Shanghai", "CNY"), now=lambda: NOW)
+    view = ManagerView(api, None, language, INFO, ReceiptHeader("星巴克 Corner", "Asia/Shanghai", "CNY"),
+                       now=lambda: NOW)
     qtbot.addWidget(view)
     return view
 

@@ -5,8 +5,8 @@ import threading
 import pytest
 from PySide6.QtCore import QThread
 
-from pos_app.ui.i18n import Language, register
 from pos_app.ui.common.worker import run_in_background
+from pos_app.ui.i18n import Language, register
 
 from .helpers import WAIT
 

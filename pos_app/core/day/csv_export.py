@@ -22,8 +22,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .report import FIGURES, DayReport, Figures, plain_amount
 from ..money import from_api
+from .report import FIGURES, DayReport, Figures, plain_amount
 
 BOM = "\ufeff"
 TX_COLUMNS = ("created_at", "tx_id", "kind", "operator_email", "operator_user_id", "card_last4",

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import wcwidth
 
-from .model import Receipt
 from .layout import Row, rows
+from .model import Receipt
 
 
 def char_width(ch: str) -> int:

@@ -25,9 +25,9 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..api.errors import ApiError, CallFailed, NotSignedIn, OutcomeUnknown, Unreachable
+from ..money import DEFAULT_CAP, AmountError, check_amount, parse_amount
 from ..scanning.codes import NotUsable, PaymentCode, ReceiptCode, classify
 from .journal import Attempt, Journal
-from ..money import DEFAULT_CAP, AmountError, check_amount, parse_amount
 
 MAX_REASON = 500  # characters, as the backend's p_reason allows
 

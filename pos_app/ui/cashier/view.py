@@ -13,9 +13,9 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
 from pos_app.core.receipt import model as receipts
-from pos_app.core.scanning.camera import FrameSource
 from pos_app.core.sale.keypad import press
 from pos_app.core.sale.service import Outcome, SaleService
+from pos_app.core.scanning.camera import FrameSource
 from pos_app.core.scanning.scanner import KeystrokeScannerDetector, ScannerTiming
 from pos_app.ui.i18n import Language
 

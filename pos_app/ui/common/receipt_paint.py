@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPageLayout, QPageSize, QPaintDevice, QPainter, QPdfWriter, QPen
 
-from pos_app.core.receipt.model import Receipt
 from pos_app.core.receipt.layout import Row, rows
+from pos_app.core.receipt.model import Receipt
 
 from .images import qr_qimage
 

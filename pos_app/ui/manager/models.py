@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from pos_app.core.day.report import CashierDay
 from pos_app.core.money import format_amount, from_api
 
-from ..i18n import Language
 from ..common.table_model import Column, RowsModel
+from ..i18n import Language
 
 ROLES = ("cashier", "manager", "owner")
 
