@@ -6,9 +6,20 @@ STAMP := $(VENV)/.setup-stamp
 # supabase-js and its test runner's packages (tests/js), installed with npm when missing.
 JS_STAMP := tests/js/node_modules/.install-stamp
 
-.PHONY: setup js-setup lint test demo bench bench-quick installer sql clean
+# Every language's compiled catalog, rebuilt when its .po changes (docs/translations.md).
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard pos_app/locale/*/LC_MESSAGES/messages.po))
 
-setup: $(STAMP)
+.PHONY: setup js-setup lint test demo bench bench-quick installer sql clean messages
+
+setup: $(STAMP) $(CATALOGS)
+
+$(CATALOGS): %.mo: %.po $(STAMP)
+	$(PY) -m tools.i18n compile
+
+# After changing marked words in the source: a fresh messages.pot, merged into every .po.
+messages: setup
+	$(PY) -m tools.i18n extract
+	$(PY) -m tools.i18n update
 
 $(STAMP): pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh

@@ -39,6 +39,7 @@ def run(out: TextIO | None = None) -> int:
         ("qr decode", _qr_decode),
         ("journal", lambda: _journal(settings)),
         ("session store", _session_store),
+        ("translations", _translations),
     ]
     failed = 0
     for name, check in checks:
@@ -156,3 +157,25 @@ def _session_store() -> str:
     if store.persistent:
         return f"OS keyring ({type(keyring.get_keyring()).__name__}); {known}"
     return f"memory only ({store.reason}); {known}"
+
+
+def _translations() -> str:
+    # Every language's compiled catalog, Babel's locale data (amounts, dates) and Qt's own words.
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    from pos_app.core.money import format_amount
+    from pos_app.core.receipt_labels import labels
+    from pos_app.core.translations import LANGUAGES
+
+    if len(LANGUAGES) < 2:
+        raise RuntimeError("no compiled catalog found (pos_app/locale/*/LC_MESSAGES/messages.mo)")
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    shown = []
+    for code in LANGUAGES:
+        title = labels(code)["title_payment"]
+        if code != "en" and title == labels("en")["title_payment"]:
+            raise RuntimeError(f"the {code} catalog does not translate the receipt")
+        if code != "en" and not QTranslator().load(f"qtbase_{code}", folder):
+            raise RuntimeError(f"Qt's own qtbase_{code}.qm is not in {folder}")
+        shown.append(f"{code} {format_amount(Decimal('1234.5'), 'CNY', code)}")
+    return ", ".join(shown)

@@ -77,6 +77,9 @@ if ! { .venv/bin/python -m pip install -q --upgrade pip \
     echo "setup: pip install failed (log above, also in $log)" >&2
     exit 1
 fi
+# The languages: every pos_app/locale/<lang>/LC_MESSAGES/messages.po compiled to its .mo, which
+# the app and the installer read (built here, never committed; docs/translations.md).
+.venv/bin/python -m tools.i18n compile
 # A later PySide6 may link something new: say so (the window would not open), with the files.
 qxcb=$(ls .venv/lib/python3*/site-packages/PySide6/Qt/plugins/platforms/libqxcb.so 2>/dev/null | head -n 1)
 if [ -n "$qxcb" ]; then

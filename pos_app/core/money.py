@@ -11,6 +11,10 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel.numbers import format_decimal, get_currency_symbol
+
+from .translations import LANGUAGES, babel_locale
+
 CENT = Decimal("0.01")
 DEFAULT_CAP = Decimal("100000.00")
 REASONS = ("empty", "not_a_number", "not_finite", "zero", "negative", "too_many_decimals", "above_cap")
@@ -84,24 +88,27 @@ def from_api(value: object) -> Decimal:
         raise TypeError(f"not an amount: {value!r}") from e
 
 
-# Symbols per display language. CNY is the default currency of a merchant, so it gets the bare
-# "¥" in both languages and JPY is marked "JP¥" to tell them apart; USD is "US$" in Chinese as
-# mainland usage writes it. Amounts keep two decimals for every currency, as the backend does.
+# Symbols and digits come from CLDR through Babel, per display language (a new catalog's language
+# formats as its locale does, with no code change). Two choices of the shop's own go over CLDR in
+# the two languages it started with: CNY is the default currency of a merchant, so it gets the bare
+# "¥" in English too (CLDR says "CN¥") and JPY is marked "JP¥" to tell them apart. Amounts keep
+# two decimals for every currency, as the backend does.
 _SYMBOLS = {
-    "en": {"CNY": "¥", "USD": "$", "EUR": "€", "JPY": "JP¥", "HKD": "HK$", "GBP": "£"},
-    "zh_CN": {"CNY": "¥", "USD": "US$", "EUR": "€", "JPY": "JP¥", "HKD": "HK$", "GBP": "£"},
+    "en": {"CNY": "¥", "JPY": "JP¥"},
 }
+_PATTERN = "#,##0.00"
 
 
 def format_amount(amount: Decimal, currency: str = "CNY", language: str = "en") -> str:
     """The amount for people: "¥1,234.50", "-€3.00"; an unknown currency is shown by its code
-    ("CHF 12.00"). Rounded half-up to cents for display only."""
+    ("CHF 12.00"). Rounded half-up to cents for display only, and never through a float."""
     if not isinstance(amount, Decimal) or not amount.is_finite():
         raise TypeError(f"not a finite Decimal amount: {amount!r}")
     code = (currency or "").upper()
-    symbols = _SYMBOLS.get(language, _SYMBOLS["en"])
+    language = language if language in LANGUAGES else "en"  # as its words do
+    locale = babel_locale(language)
     cents = amount.quantize(CENT, rounding=ROUND_HALF_UP)
     sign = "-" if cents < 0 else ""
-    digits = f"{abs(cents):,.2f}"
-    symbol = symbols.get(code)
-    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{code} {digits}"
+    digits = format_decimal(abs(cents), _PATTERN, locale=locale, decimal_quantization=False)
+    symbol = _SYMBOLS.get(language, {}).get(code) or (get_currency_symbol(code, locale) if code else "")
+    return f"{sign}{code} {digits}" if symbol in ("", code) else f"{sign}{symbol}{digits}"

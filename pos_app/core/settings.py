@@ -21,13 +21,14 @@ from urllib.parse import urlparse
 
 import platformdirs
 
+from .translations import LANGUAGES
+
 APP_NAME = "mps-pos"
 APP_AUTHOR = "MPS"
 CONFIG_DIR_ENV = "MPS_POS_CONFIG_DIR"  # relocates settings (tests, a second counter profile)
 DATA_DIR_ENV = "MPS_POS_DATA_DIR"  # relocates the journal and the logs
 SETTINGS_FILE = "settings.json"
 MERCHANT_DEFAULTS = "merchant_defaults.json"
-LANGUAGES = ("en", "zh_CN")
 
 
 class SettingsError(ValueError):

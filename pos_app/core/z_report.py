@@ -13,20 +13,26 @@ from .money import format_amount
 from .receipt.escpos import rows_escpos
 from .receipt.layout import Row
 from .receipt.text import row_lines
+from .translations import N_, text
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "CLOSING REPORT (Z)", "own": "Own shift only", "day": "Business day", "zone": "Time zone",
-        "printed": "Printed", "payments": "Payments", "raw": "Amount", "discount": "Discount", "paid": "Paid",
-        "refunds": "Refunds", "refunded": "Refunded", "topups": "Top-ups", "topped_up": "Topped up",
-        "net": "NET", "by_cashier": "By cashier", "platform": "(platform)", "end": "End of report",
-    },
-    "zh_CN": {
-        "title": "日结报表 (Z)", "own": "仅本人班次", "day": "营业日", "zone": "时区",
-        "printed": "打印时间", "payments": "消费笔数", "raw": "消费金额", "discount": "会员优惠", "paid": "实收金额",
-        "refunds": "退款笔数", "refunded": "退款金额", "topups": "充值笔数", "topped_up": "充值金额",
-        "net": "净额", "by_cashier": "按收银员", "platform": "（平台）", "end": "报表结束",
-    },
+LABELS: dict[str, tuple[str, str]] = {
+    "title": N_("z_report", "CLOSING REPORT (Z)"),
+    "own": N_("z_report", "Own shift only"),
+    "day": N_("z_report", "Business day"),
+    "zone": N_("z_report", "Time zone"),
+    "printed": N_("z_report", "Printed"),
+    "payments": N_("z_report", "Payments"),
+    "raw": N_("z_report", "Amount"),
+    "discount": N_("z_report", "Discount"),
+    "paid": N_("z_report", "Paid"),
+    "refunds": N_("z_report", "Refunds"),
+    "refunded": N_("z_report", "Refunded"),
+    "topups": N_("z_report", "Top-ups"),
+    "topped_up": N_("z_report", "Topped up"),
+    "net": N_("z_report", "NET"),
+    "by_cashier": N_("z_report", "By cashier"),
+    "platform": N_("z_report", "(platform)"),
+    "end": N_("z_report", "End of report"),
 }
 
 
@@ -45,7 +51,7 @@ def _figure_rows(f: Figures, w: dict[str, str], money) -> list[Row]:
 def rows(report: DayReport, printed_at: datetime, language: str = "en") -> list[Row]:
     """The report's rows in `language`; `printed_at` (aware) is shown on the merchant's clock.
     Refunds and top-ups are shown negative: they are taken off the net."""
-    w = LABELS.get(language, LABELS["en"])
+    w = {key: text(marked, language) for key, marked in LABELS.items()}
 
     def money(amount):
         return format_amount(amount, report.currency, language)

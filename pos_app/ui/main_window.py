@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from pos_app.core.session.signin import Operator
 
 from . import shell_text  # noqa: F401 - registers the labels
-from .i18n import Language
+from .i18n import Language, language_name
 from .status_bar import StatusBar
 
 BIG = 52  # px: a finger's width on a touch screen
@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         t = self._language.t
         self.setWindowTitle(t("main.title", merchant=self._operator.merchant_name))
         self.shop.setText(self._operator.merchant_name)
-        self.language_button.setText(t("main.language_to"))
+        self.language_button.setText(language_name(self._language.next_code()))
         self.language_button.setToolTip(t("main.language_tip"))
         self.sign_out_button.setText(t("main.sign_out"))
         self.sign_out_button.setToolTip(t("main.sign_out_tip"))

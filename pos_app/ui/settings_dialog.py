@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from pos_app.core.settings import LANGUAGES, Settings, SettingsError
+from pos_app.core.settings import Settings, SettingsError
+from pos_app.core.translations import LANGUAGES
 
 from . import shell_text  # noqa: F401 - registers the labels
-from .i18n import Language
+from .i18n import Language, language_name
 
-LANGUAGE_NAMES = {"en": "English", "zh_CN": "中文（简体）"}
 # Fields the counter cannot work without, with their label keys.
 REQUIRED = (("supabase_url", "settings.url"), ("api_key", "settings.api_key"), ("merchant_code", "settings.merchant"))
 FIELD_LABELS = dict(REQUIRED, terminal_name="settings.terminal", camera_index="settings.camera",
@@ -48,7 +48,7 @@ class SettingsDialog(QDialog):
         self.escpos = QLineEdit(settings.escpos_device, placeholderText="/dev/usb/lp0")
         self.language_box = QComboBox()
         for code in LANGUAGES:
-            self.language_box.addItem(LANGUAGE_NAMES[code], code)
+            self.language_box.addItem(language_name(code), code)
         self.language_box.setCurrentIndex(LANGUAGES.index(settings.language))
         self.problem = QLabel(wordWrap=True, objectName="problem")
         self.problem.setStyleSheet("color: #b00020; font-weight: bold;")

@@ -188,7 +188,7 @@ class Shell(QObject):
             show(outcomes)
 
     def toggle_language(self) -> None:
-        code = "en" if self.language.code == "zh_CN" else "zh_CN"
+        code = self.language.next_code()
         self.language.set(code)
         self.settings = replace(self.settings, language=code)
         # Unsaved, the switch still holds for this run; the next start uses the saved language.

@@ -119,7 +119,7 @@ def test_local_time_is_on_the_merchants_clock():
 
 
 @pytest.mark.parametrize("width", [16, 24, 32, 48])
-@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("language", ["en", "zh_CN", "zh_TW"])
 def test_every_line_fits_the_width_counting_chinese_as_two_columns(width, language):
     for receipt in (from_charge(CHARGE, SHANGHAI), dataclasses.replace(from_refund(REFUND, SHANGHAI), copy=True),
                     from_topup(TOPUP, SHANGHAI)):
@@ -147,6 +147,19 @@ def test_a_refund_receipt_in_chinese_shows_what_was_refunded_and_is_left():
     for expected in ("退款凭证", "退款金额", "¥50.00", "可退余额", "¥129.10", "扣回积分", "-49",
                      "原交易号", "退款原因", "顾客退回"):
         assert expected in text, expected
+
+
+def test_a_receipt_in_traditional_chinese_speaks_as_taiwan_and_hong_kong_do():
+    text = "\n".join(render_text(from_charge(CHARGE, SHANGHAI), 32, "zh_TW"))
+    for expected in ("消費收據", "收銀員", "李娜", "消費金額", "會員優惠", "實付金額", "卡內餘額", "本次點數",
+                     "金卡會員",
+                     "交易號", "退款請掃描此碼", "謝謝惠顧", "CN¥179.10", "-CN¥19.90"):
+        assert expected in text, expected
+    assert "小票" not in text and "实付" not in text  # neither mainland wording nor Simplified characters
+    paid = next(line for line in text.splitlines() if line.startswith("實付金額"))
+    assert display_width(paid) == 32  # the layout's fixed width holds in the new language
+    topup = "\n".join(render_text(from_topup(TOPUP, SHANGHAI), 32, "zh_TW"))
+    assert "儲值憑證" in topup and "儲值金額" in topup
 
 
 def test_a_reprint_marks_itself_as_a_copy():

@@ -45,6 +45,18 @@ def test_the_language_switch_relabels_the_window_live(qtbot, make_shell, shop, p
     assert window.tabs.tabText(0) == "Cash&ier"
 
 
+def test_a_traditional_chinese_counter_switches_with_english_and_keeps_its_choice(qtbot, make_shell, shop, paths):
+    shell = make_shell(shop_settings(shop, language="zh_TW"))
+    window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
+    assert window.tabs.tabText(0) == "收銀(&I)" and window.status.terminal.text() == "終端 Front till"
+    window.shortcuts["language"].activated.emit()  # F12: English
+    assert window.tabs.tabText(0) == "Cash&ier" and window.language_button.text() == "中文（繁體）"
+    assert 'zh_TW' not in paths.settings_file.read_text(encoding="utf-8")  # English is the default
+    qtbot.mouseClick(window.language_button, Qt.LeftButton)  # and back to the shop's own
+    assert window.tabs.tabText(0) == "收銀(&I)" and shell.language.code == "zh_TW"
+    assert '"language": "zh_TW"' in paths.settings_file.read_text(encoding="utf-8")  # kept for next start
+
+
 def test_the_connection_state_goes_offline_and_back(qtbot, make_shell, shop, transport):
     shell = make_shell(shop_settings(shop))
     window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)

@@ -99,7 +99,7 @@ def test_every_hour_of_the_chart_tells_its_amount_when_pointed_at(qtbot):
     qtbot.waitExposed(view, timeout=WAIT)
     chart = view.day.chart
     assert chart.tip(9) == "09:00–10:00: paid ¥142.50 (2 payments), refunds ¥0.00, top-ups ¥100.00"
-    assert chart.tip(14) == "14:00–15:00: paid ¥50.00 (1 payments), refunds ¥20.00, top-ups ¥0.00"
+    assert chart.tip(14) == "14:00–15:00: paid ¥50.00 (1 payment), refunds ¥20.00, top-ups ¥0.00"
     assert chart.tip(3) == "03:00–04:00: paid ¥0.00 (0 payments), refunds ¥0.00, top-ups ¥0.00"
     assert all(chart.tip(h) for h in range(HOURS))
     assert hover_tip(qtbot, chart, 14) == chart.tip(14) and hover_tip(qtbot, chart, 9) == chart.tip(9)

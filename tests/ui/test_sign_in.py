@@ -29,6 +29,20 @@ def test_a_wrong_password_is_said_in_the_cashiers_words_and_nothing_is_kept(qtbo
     assert dialog.problem.text() == str(message_for("invalid_credentials", "en"))
 
 
+def test_the_sign_in_screen_in_traditional_chinese(qtbot, make_shell, shop, store):
+    shell = make_shell(shop_settings(shop, language="zh_TW"))
+    dialog = shell.sign_in_dialog
+    assert dialog.windowTitle() == "登入" and dialog.submit.text() == "登入(&S)"
+    assert dialog.settings_button.text() == "設定(&T)…"
+    assert dialog.shop.text() == f"Front till · 商戶 {shop.code}"
+    type_sign_in(qtbot, shell, shop.cashier.email, "wrong-password")
+    qtbot.waitUntil(lambda: dialog.problem.text() == "電子郵件或密碼錯誤。請核對後重新登入。", timeout=WAIT)
+    window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
+    assert window.sign_out_button.text() == "登出(&O)" and window.tabs.tabText(0) == "收銀(&I)"
+    assert window.status.operator.text() == f"{shop.cashier.email}（收銀員）"
+    assert window.language_button.text() == "English"
+
+
 def test_empty_fields_are_asked_for_before_anything_is_sent(qtbot, make_shell, shop, transport):
     shell = make_shell(shop_settings(shop))
     transport.down = True  # nothing may go out for this

@@ -5,6 +5,7 @@ import threading
 import pytest
 from PySide6.QtCore import QThread
 
+from pos_app.core.translations import N_
 from pos_app.ui.common.worker import run_in_background
 from pos_app.ui.i18n import Language, register
 
@@ -38,16 +39,35 @@ def test_a_failing_call_reports_its_exception(qtbot):
 
 
 def test_labels_switch_language_and_say_so(qtbot):
-    register({"test.greeting": ("Hello {name}", "你好 {name}")})
+    from pos_app.ui import shell_text  # noqa: F401 - registers the labels
+
     lang = Language("en")
-    assert lang.t("test.greeting", name="Ann") == "Hello Ann"
+    assert lang.t("main.title", merchant="M1") == "MPS cashier — M1"
     with qtbot.waitSignal(lang.changed, timeout=WAIT) as blocker:
         lang.set("zh_CN")
-    assert blocker.args == ["zh_CN"] and lang.t("test.greeting", name="Ann") == "你好 Ann"
+    assert blocker.args == ["zh_CN"] and lang.t("main.title", merchant="M1") == "MPS 收银 — M1"
+    lang.set("zh_TW")
+    assert lang.t("signin.email") == "電子郵件"
     with pytest.raises(ValueError):
         lang.set("fr")
+    register(N_("test.greeting", "Hello {name}"))
+    assert lang.t("test.greeting", name="Ann") == "Hello Ann"  # not in a catalog yet: the source text
     with pytest.raises(ValueError):
-        register({"test.greeting": ("Hi", "嗨")})
+        register(N_("test.greeting", "Hi"))
+
+
+def test_qt_own_words_follow_the_language(qtbot):
+    """QTranslator with Qt's qtbase catalog: the buttons of Qt's own dialogs speak the language."""
+    from PySide6.QtCore import QCoreApplication
+
+    lang = Language("en")
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+    lang.set("zh_TW")
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    lang.set("zh_CN")
+    assert QCoreApplication.translate("QPlatformTheme", "Save") == "保存"
+    lang.set("en")
+    assert QCoreApplication.translate("QPlatformTheme", "Save") == "Save"
 
 
 def test_collection_happens_on_the_gui_thread_only(qtbot):

@@ -41,4 +41,4 @@ class Keypad(QWidget):
 
     def retranslate(self, _code: str | None = None) -> None:
         for key, button in self.buttons.items():
-            button.setText(self._language.t(f"cashier.key_{key}") if key in ("back", "clear") else key)
+            button.setText(self._language.t(f"cashier.key.{key}") if key in ("back", "clear") else key)

@@ -125,7 +125,7 @@ class DayPanel(QWidget):
         self.controller.load_failed.connect(self._load_failed)
         self.controller.failed.connect(self._say_failure)
         self.controller.exported.connect(
-            lambda path, n: self._message(lambda: self.language.t("mgr.exported", count=n, path=path)))
+            lambda path, n: self._message(lambda: self.language.tn("mgr.exported", n, path=path)))
         self.controller.busy_changed.connect(self._busy)
         language.changed.connect(self.retranslate)
         self._busy(False)
@@ -261,13 +261,14 @@ class DayPanel(QWidget):
         r = self.report
         if r is None:
             return
-        t = self.language.t
 
         def money(v):
             return format_amount(v, r.currency, self.language.code)
         paid = [h.payments_paid for h in r.by_hour]
-        tips = [t("mgr.hour_tip", start=f"{hour:02d}:00", end=f"{(hour + 1) % 24:02d}:00", paid=money(h.payments_paid),
-                  count=h.payments_count, refunds=money(h.refunds_amount), topups=money(h.topups_amount))
+        tips = [self.language.tn("mgr.hour_tip", h.payments_count, start=f"{hour:02d}:00",
+                                 end=f"{(hour + 1) % 24:02d}:00",
+                                 paid=money(h.payments_paid), refunds=money(h.refunds_amount),
+                                 topups=money(h.topups_amount))
                 for hour, h in enumerate(r.by_hour)]
         self.chart.set_values(paid, money(max(paid)), tips)
 

@@ -30,12 +30,12 @@ class RefundsModel(RowsModel):
         def money(v, lang):
             return format_amount(v, currency, lang)
         super().__init__([
-            Column("time", "mgr.col_time", lambda r, _: _when(r.created_at, tz, "%Y-%m-%d %H:%M")),
-            Column("amount", "mgr.col_amount", lambda r, lang: money(r.amount, lang), numeric=True),
-            Column("points", "mgr.col_points", lambda r,
+            Column("time", "mgr.col.time", lambda r, _: _when(r.created_at, tz, "%Y-%m-%d %H:%M")),
+            Column("amount", "mgr.col.amount", lambda r, lang: money(r.amount, lang), numeric=True),
+            Column("points", "mgr.col.points", lambda r,
                    _: "" if r.points_reversed is None else f"-{r.points_reversed}",
                    numeric=True),
-            Column("reason", "mgr.col_reason", lambda r, _: r.reason or ""),
+            Column("reason", "mgr.col.reason", lambda r, _: r.reason or ""),
         ], language, parent)
 
 
@@ -46,12 +46,12 @@ class PaymentsModel(RowsModel):
         def money(v, lang):
             return "" if v is None else format_amount(from_api(v), currency, lang)
         super().__init__([
-            Column("time", "mgr.col_time", lambda r, _: _when(r["created_at"], tz)),
-            Column("card", "mgr.col_card", lambda r, _: f"•••• {r['card_last4']}" if r.get("card_last4") else ""),
-            Column("paid", "mgr.col_paid", lambda r, lang: money(r.get("paid_amount"), lang), numeric=True),
-            Column("refundable", "mgr.col_refundable", lambda r, lang: money(r.get("refundable_remaining"), lang),
+            Column("time", "mgr.col.time", lambda r, _: _when(r["created_at"], tz)),
+            Column("card", "mgr.col.card", lambda r, _: f"•••• {r['card_last4']}" if r.get("card_last4") else ""),
+            Column("paid", "mgr.col.paid", lambda r, lang: money(r.get("paid_amount"), lang), numeric=True),
+            Column("refundable", "mgr.col.refundable", lambda r, lang: money(r.get("refundable_remaining"), lang),
                    numeric=True),
-            Column("tx", "mgr.col_tx", lambda r, _: str(r["tx_id"])),
+            Column("tx", "mgr.col.tx", lambda r, _: str(r["tx_id"])),
         ], language, parent)
 
     def update_payment(self, tx_id: str, refunded_total: Any, remaining: Any) -> bool:
@@ -75,15 +75,15 @@ class CashiersModel(RowsModel):
         def who(c: CashierDay, lang: str) -> str:
             return c.email or language.t("mgr.platform")
         super().__init__([
-            Column("cashier", "mgr.col_cashier", who),
-            Column("role", "mgr.col_role",
-                   lambda c, _: language.t(f"mgr.role_{c.role}") if c.role in ROLES else (c.role or "")),
-            Column("payments", "mgr.col_payments", lambda c, _: str(c.figures.payments_count), numeric=True),
-            Column("paid", "mgr.col_paid", lambda c, lang: money(c.figures.payments_paid, lang), numeric=True),
-            Column("refunds", "mgr.col_refunds", lambda c, lang: money(c.figures.refunds_amount, lang), numeric=True),
-            Column("topups", "mgr.col_topups", lambda c, lang: money(c.figures.topups_amount, lang), numeric=True),
-            Column("net", "mgr.col_net", lambda c, lang: money(c.figures.net_amount, lang), numeric=True,
-                   tip="mgr.col_net_tip"),
+            Column("cashier", "mgr.col.cashier", who),
+            Column("role", "mgr.col.role",
+                   lambda c, _: language.t(f"mgr.role.{c.role}") if c.role in ROLES else (c.role or "")),
+            Column("payments", "mgr.col.payments", lambda c, _: str(c.figures.payments_count), numeric=True),
+            Column("paid", "mgr.col.paid", lambda c, lang: money(c.figures.payments_paid, lang), numeric=True),
+            Column("refunds", "mgr.col.refunds", lambda c, lang: money(c.figures.refunds_amount, lang), numeric=True),
+            Column("topups", "mgr.col.topups", lambda c, lang: money(c.figures.topups_amount, lang), numeric=True),
+            Column("net", "mgr.col.net", lambda c, lang: money(c.figures.net_amount, lang), numeric=True,
+                   tip="mgr.col.net_tip"),
         ], language, parent)
 
 
@@ -105,14 +105,14 @@ class SettlementsModel(RowsModel):
         def money(s, key, lang):
             return format_amount(from_api(s[key]), s.get("currency") or "", lang)
         super().__init__([
-            Column("period", "mgr.col_period", lambda s, _: settlement_period(s, s.get("timezone") or tz)),
-            Column("payments", "mgr.col_payments", lambda s, _: str(s["payments_count"]), numeric=True),
-            Column("paid", "mgr.col_paid", lambda s, lang: money(s, "payments_paid", lang), numeric=True),
-            Column("refunds", "mgr.col_refunds", lambda s, lang: money(s, "refunds_amount", lang), numeric=True),
-            Column("topups", "mgr.col_topups", lambda s, lang: money(s, "topups_amount", lang), numeric=True),
-            Column("net", "mgr.col_net", lambda s, lang: money(s, "net_amount", lang), numeric=True,
-                   tip="mgr.col_net_tip"),
-            Column("source", "mgr.col_source", lambda s, _: made_by(s, language)),
+            Column("period", "mgr.col.period", lambda s, _: settlement_period(s, s.get("timezone") or tz)),
+            Column("payments", "mgr.col.payments", lambda s, _: str(s["payments_count"]), numeric=True),
+            Column("paid", "mgr.col.paid", lambda s, lang: money(s, "payments_paid", lang), numeric=True),
+            Column("refunds", "mgr.col.refunds", lambda s, lang: money(s, "refunds_amount", lang), numeric=True),
+            Column("topups", "mgr.col.topups", lambda s, lang: money(s, "topups_amount", lang), numeric=True),
+            Column("net", "mgr.col.net", lambda s, lang: money(s, "net_amount", lang), numeric=True,
+                   tip="mgr.col.net_tip"),
+            Column("source", "mgr.col.source", lambda s, _: made_by(s, language)),
         ], language, parent)
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QScro
 from pos_app.core.money import format_amount
 from pos_app.core.receipt.model import Receipt, ReceiptHeader
 from pos_app.core.sale.service import SaleService
+from pos_app.core.translations import format_moment
 
 from ..common.receipt_output import print_receipt_with_dialog
 from ..common.receipt_paint import save_pdf as save_receipt_pdf
@@ -224,7 +225,7 @@ class RefundPanel(QWidget):
         elif payment.kind != "payment":
             self.summary.setText(t("mgr.not_a_payment", kind=payment.kind))
         else:
-            when = payment.created_at.astimezone(self.counter_zone()).strftime("%Y-%m-%d %H:%M")
+            when = format_moment(payment.created_at.astimezone(self.counter_zone()), self.language.code)
             self.summary.setText(t("mgr.paid_line", paid=self._money(payment.paid_amount),
                                    raw=self._money(payment.raw_amount), discount=self._money(payment.discount_amount),
                                    when=when, card=f"•••• {payment.card_last4 or '----'}"))

@@ -98,5 +98,5 @@ class ManagerView(QWidget):
 
     def retranslate(self) -> None:
         t = self.language.t
-        for i, key in enumerate(("mgr.tab_refunds", "mgr.tab_day", "mgr.tab_settlements")):
+        for i, key in enumerate(("mgr.tab.refunds", "mgr.tab.day", "mgr.tab.settlements")):
             self.tabs.setTabText(i, t(key))
