@@ -7,7 +7,8 @@ on stdout, one JSON object a line, when things are ready; bench/app_start.py sta
 
 Lines: {"signin": s} when the sign-in window is shown and its first paint is done (seconds
 since t0), {"cashier": s} when the cashier view is shown after sign-in (seconds since the
-submit, which comes TYPING_SECONDS after the window was shown, as a person types), {"sales": n, "rss_mb": x} every tenth of the sales, {"done": true}. The password comes on the
+submit, which comes TYPING_SECONDS after the window was shown, as a person types),
+{"sales": n, "rss_mb": x} every tenth of the sales, {"done": true}. The password comes on the
 command line of a throw-away stand-in's throw-away user; it is never a real one.
 """
 
@@ -18,7 +19,6 @@ import json
 import os
 import sys
 import time
-
 
 TYPING_SECONDS = 2.0
 """How long a cashier takes to type an email and a password (the app warms up meanwhile)."""

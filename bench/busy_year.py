@@ -83,7 +83,8 @@ insert into app.shifts (id, merchant_id, terminal_id, status, opened_by, opened_
   select s.id, s.merchant_id, s.terminal_id, case when s.day = 0 then 'open' else 'closed' end, o.id,
          date_trunc('day', now()) - interval '1 day' * s.day - interval '1 minute', 200,
          case when s.day > 0 then o.id end,
-         case when s.day > 0 then date_trunc('day', now()) - interval '1 day' * s.day + interval '14 hours 1 minute' end,
+         case when s.day > 0
+              then date_trunc('day', now()) - interval '1 day' * s.day + interval '14 hours 1 minute' end,
          case when s.day > 0 then 200 end, case when s.day > 0 then 200 end,
          case when s.day > 0 then row_number() over (partition by s.mi order by s.day desc, s.ti) end,
          case when s.day > 0 then '{{}}'::jsonb end
@@ -150,7 +151,8 @@ do $$ declare r record; begin
 end $$;
 set session_replication_role = origin;
 drop table bench_m, bench_op, bench_mem, bench_card, bench_shift;
-analyze app.transactions; analyze app.shifts; analyze app.terminals; analyze app.cards; analyze app.merchants; analyze app.merchant_users;
+analyze app.transactions; analyze app.shifts; analyze app.terminals; analyze app.cards; analyze app.merchants;
+analyze app.merchant_users;
 analyze app.member_profiles; analyze app.card_bindings; analyze auth.users;
 """
 
@@ -206,7 +208,8 @@ def run(table: Table, scale: float = 1.0, calls: int = 7) -> None:
             gen_s = time.perf_counter() - t0
             n_tx = conn.execute("select count(*) from app.transactions").fetchone()[0]
             n_shifts = conn.execute("select count(*) from app.shifts").fetchone()[0]
-            top = conn.execute("select m.code, m.id from app.merchants m join app.transactions t on t.merchant_id = m.id"
+            top = conn.execute("select m.code, m.id from app.merchants m"
+                               " join app.transactions t on t.merchant_id = m.id"
                                " group by m.code, m.id order by count(*) desc limit 1").fetchone()
         timings, plans = _timed_reads(cl, dsn, top[0], top[1], calls)
 
@@ -226,13 +229,15 @@ def _timed_reads(cl, dsn: str, code: str, merchant_id, calls: int) -> tuple[dict
     plans: dict[str, list[str]] = {}
     with psycopg.connect(dsn, autocommit=True) as conn:
         day = conn.execute("select (created_at at time zone 'Asia/Shanghai')::date from app.transactions"
-                           " where merchant_id = %s group by 1 order by count(*) desc limit 1", (merchant_id,)).fetchone()[0]
+                           " where merchant_id = %s group by 1 order by count(*) desc limit 1",
+                           (merchant_id,)).fetchone()[0]
         mid = conn.execute("select created_at, id from app.transactions where merchant_id = %s"
                            " order by created_at desc, id desc offset (select count(*) / 2 from app.transactions"
                            " where merchant_id = %s) limit 1", (merchant_id, merchant_id)).fetchone()
         months = [r[0] for r in conn.execute(
             "select generate_series(date_trunc('month', now() at time zone 'Asia/Shanghai') - interval '11 months',"
-            " date_trunc('month', now() at time zone 'Asia/Shanghai') - interval '1 month', interval '1 month')").fetchall()]
+            " date_trunc('month', now() at time zone 'Asia/Shanghai') - interval '1 month',"
+            " interval '1 month')").fetchall()]
         shifts = [r[0] for r in conn.execute(
             "select s.id from app.shifts s join app.terminals t on t.id = s.terminal_id where s.merchant_id = %s"
             " and s.status = 'open' order by t.code", (merchant_id,)).fetchall()]
@@ -240,11 +245,13 @@ def _timed_reads(cl, dsn: str, code: str, merchant_id, calls: int) -> tuple[dict
                                 (merchant_id,)).fetchone()[0]
         _service(conn)
         reads = {
-            "merchant_daily_summary (busiest day)": ("select public.merchant_daily_summary(%s, %s)", lambda i: (code, day)),
+            "merchant_daily_summary (busiest day)": ("select public.merchant_daily_summary(%s, %s)",
+                                                     lambda i: (code, day)),
             "merchant_list_transactions, first page": (
                 "select count(*) from public.merchant_list_transactions(%s)", lambda i: (code,)),
             "merchant_list_transactions, deep page": (
-                "select count(*) from public.merchant_list_transactions(%s, p_before_created_at := %s, p_before_id := %s)",
+                "select count(*) from public.merchant_list_transactions(%s, p_before_created_at := %s,"
+                " p_before_id := %s)",
                 lambda i: (code, mid[0], mid[1])),
             "generate_settlement, one month": (
                 "select public.generate_settlement(%s, (%s::timestamp at time zone 'Asia/Shanghai'),"
@@ -278,7 +285,8 @@ def _timed_reads(cl, dsn: str, code: str, merchant_id, calls: int) -> tuple[dict
             if name.startswith("merchant_close_shift"):  # a fresh shift on the first till, closed at once
                 opened = conn.execute("select public.merchant_open_shift(%s, %s, 200, 'plan-open') ->> 'shift_id'",
                                       (code, terminal)).fetchone()[0]
-                sql, args = "select public.merchant_close_shift(%s, %s, 200, %s)", (lambda i: (code, opened, "plan-close"))
+                sql = "select public.merchant_close_shift(%s, %s, 200, %s)"
+                args = lambda i, opened=opened: (code, opened, "plan-close")  # noqa: E731 - as the table's entries
             if name.startswith("generate_settlement"):
                 conn.execute("reset role")
                 conn.execute("delete from app.settlements where merchant_id = %s and period_start ="

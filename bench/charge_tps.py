@@ -9,7 +9,8 @@ Anchors, run in the same cluster one after the other with the same clients:
 The charge is `merchant_charge_by_qr` called as PostgREST calls it: a transaction that sets the
 role and the JWT claims locally, then one statement, the RPC. Each pgbench client is a cashier of
 its own merchant, in an open shift of its own till (every money call names it, contract section 9),
-charging its own member's card (`:client_id` picks the row of `public.bench_clients`). Also: a hot card (every client on one multi-use code), a corporate card
+charging its own member's card (`:client_id` picks the row of `public.bench_clients`). Also: a hot
+card (every client on one multi-use code), a corporate card
 (one member, one card per client), refunds and top-ups, each against the same anchor.
 
 For each script, WAL bytes per transaction come from pg_current_wal_lsn before and after; the
@@ -51,21 +52,22 @@ _CLAIMS_SET = ("SELECT set_config('role', 'authenticated', true), set_config('re
 def _col(call: str) -> str:
     """A PostgREST-shaped transaction: role and claims set locally, then the one RPC statement,
     whose `{row:col}` arguments come from this client's row of public.bench_clients."""
-    call = re.sub(r"\{row:(\w+)\}", lambda m: f"(SELECT {m.group(1)} FROM public.bench_clients WHERE id = :client_id)", call)
+    call = re.sub(r"\{row:(\w+)\}", lambda m: f"(SELECT {m.group(1)} FROM public.bench_clients WHERE id = :client_id)",
+                  call)
     return "\n".join([r"\set r random(1, 2000000000)", "BEGIN;", _CLAIMS_SET.format(id=":client_id"), call, "END;", ""])
 
 
 SCRIPTS = {
     "charge": _col("SELECT public.merchant_charge_by_qr({row:merchant}, {row:qr}, 1.00, 'c' || :client_id || '-' || :r,"
                    " p_shift_id := {row:shift});"),
-    "hot card": _col("SELECT public.merchant_charge_by_qr({row:merchant}, {row:hot_qr}, 1.00, 'h' || :client_id || '-' || :r,"
-                     " p_shift_id := {row:shift});"),
+    "hot card": _col("SELECT public.merchant_charge_by_qr({row:merchant}, {row:hot_qr}, 1.00,"
+                     " 'h' || :client_id || '-' || :r, p_shift_id := {row:shift});"),
     "corporate card": _col("SELECT public.merchant_charge_by_qr({row:merchant}, {row:corp_qr}, 1.00, 'k' || :client_id"
                            " || '-' || :r, p_shift_id := {row:shift});"),
-    "refund": _col("SELECT public.merchant_refund_tx({row:merchant}, {row:pay_tx}, 0.01, 'r' || :client_id || '-' || :r,"
-                   " p_shift_id := {row:shift});"),
-    "top-up": _col("SELECT public.merchant_recharge_by_qr({row:merchant}, {row:qr}, 1.00, 't' || :client_id || '-' || :r,"
-                   " p_shift_id := {row:shift});"),
+    "refund": _col("SELECT public.merchant_refund_tx({row:merchant}, {row:pay_tx}, 0.01,"
+                   " 'r' || :client_id || '-' || :r, p_shift_id := {row:shift});"),
+    "top-up": _col("SELECT public.merchant_recharge_by_qr({row:merchant}, {row:qr}, 1.00,"
+                   " 't' || :client_id || '-' || :r, p_shift_id := {row:shift});"),
 }
 
 TPCB_BCRYPT = r"""\set aid random(1, 100000 * :scale)
@@ -107,14 +109,17 @@ def _setup_mps(dsn: str, clients: int) -> None:
             if new:
                 card = conn.execute("select public.issue_card(%s, %s)", (member, card_type)).fetchone()[0]
             else:
-                card = conn.execute("select (public.list_member_cards(%s) ->> 'card_id')::uuid", (member,)).fetchone()[0]
+                card = conn.execute("select (public.list_member_cards(%s) ->> 'card_id')::uuid",
+                                    (member,)).fetchone()[0]
             for i in range(10):  # 10 loads of the per-transaction maximum: a million to spend
                 conn.execute("select public.recharge_card(%s, 100000, %s)", (card, f"seed-{card}-{i}"))
             return conn.execute("select qr_plain from public.rotate_card_qr(%s, 86400, false)", (card,)).fetchone()[0]
 
-        hot_member = conn.execute("select public.create_member_profile('Hot', p_default_card_type := 'prepaid')").fetchone()[0]
+        hot_member = conn.execute(
+            "select public.create_member_profile('Hot', p_default_card_type := 'prepaid')").fetchone()[0]
         hot_qr = card_with_code(hot_member, "prepaid")
-        corp_member = conn.execute("select public.create_member_profile('Corp', p_default_card_type := 'corporate')").fetchone()[0]
+        corp_member = conn.execute(
+            "select public.create_member_profile('Corp', p_default_card_type := 'corporate')").fetchone()[0]
         for i in range(clients):
             user = users[i]
             code = f"B{i:03d}"

@@ -24,11 +24,11 @@ import numpy as np
 import psycopg
 
 from mps_dev import cluster as pgcluster
-from pos_app.core.receipt import model as receipt
 from pos_app.core.api import MpsClient, RetryPolicy
+from pos_app.core.receipt import model as receipt
 from pos_app.core.sale.journal import Journal
+from pos_app.core.sale.service import SaleService, Till
 from pos_app.core.scanning.qr_decode import decode_codes
-from pos_app.core.sale.service import Till, SaleService
 
 from . import qr_frames
 from .table import Table, pct
@@ -89,7 +89,8 @@ def run(table: Table, calls: int = 400) -> None:
             http_client = httpx.Client(timeout=30)
             api = MpsClient(http_client, url, settings.anon_key, code, retry=RetryPolicy(max_retries=0))
             api.sign_in(email, password)
-            health = _times(lambda i: http_client.get(f"{url}/auth/v1/health", headers={"apikey": settings.anon_key}), calls)
+            health = _times(lambda i: http_client.get(f"{url}/auth/v1/health", headers={"apikey": settings.anon_key}),
+                            calls)
             http = _times(lambda i: api.charge_by_qr(qr, "1.00", f"http-{uuid.uuid4()}"), calls)
             scan = _scan_to_receipt(api, code, email, qr, max(5, calls // 2))
         finally:
@@ -129,7 +130,8 @@ def _sql_charges(dsn: str, code: str, email: str, qr: str, n: int) -> tuple[list
 def _scan_to_receipt(api: MpsClient, code: str, email: str, qr: str, n: int) -> list[float]:
     rng = np.random.default_rng(42)
     frames = [qr_frames.frame(rng, (1280, 720), "near", text=qr).image for _ in range(8)]
-    where = receipt.ReceiptHeader(shop="Latency shop", timezone="UTC", currency="CNY", cashier_email=email, terminal="lane-1")
+    where = receipt.ReceiptHeader(shop="Latency shop", timezone="UTC", currency="CNY", cashier_email=email,
+                                  terminal="lane-1")
     with tempfile.TemporaryDirectory() as tmp, Journal(Path(tmp) / "journal.sqlite3") as journal:
         sales = SaleService(api, journal, Till(merchant_code=code, terminal="lane-1", operator=email))
 

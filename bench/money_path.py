@@ -41,7 +41,8 @@ def run(table: Table, dsn: str, n: int = 200) -> None:
         _as(conn, "service_role")
         conn.execute("select public.create_merchant('BENCH', 'Bench shop')")
         conn.execute("select public.add_merchant_user('BENCH', %s, 'cashier')", (cashier,))
-        member = conn.execute("select public.create_member_profile('Bench', p_default_card_type := 'prepaid')").fetchone()[0]
+        member = conn.execute(
+            "select public.create_member_profile('Bench', p_default_card_type := 'prepaid')").fetchone()[0]
         card = conn.execute("select (public.list_member_cards(%s) ->> 'card_id')::uuid", (member,)).fetchone()[0]
         conn.execute("select public.recharge_card(%s, 100000, 'seed')", (card,))
         qr = conn.execute("select qr_plain from public.rotate_card_qr(%s, 86400, false)", (card,)).fetchone()[0]

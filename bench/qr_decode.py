@@ -37,7 +37,7 @@ def _score(frames, results):
     """(decoded %, false reads): a frame counts as decoded when its token, and nothing else, is
     read (an empty frame when nothing is); any text that is not the frame's token is a false read."""
     ok = false = 0
-    for f, r in zip(frames, results):
+    for f, r in zip(frames, results, strict=False):
         false += any(t != f.token for t in r)
         ok += r == ([f.token] if f.token else [])
     return 100.0 * ok / len(frames), false
@@ -85,7 +85,8 @@ def stills(table: Table, size: tuple[int, int], per_condition: int) -> None:
               "value >= 99", cmd, note=f"pyzbar {score['pyzbar'][0]:.1f} %")
     table.add(f"{tag}: app pipeline, false reads", score["app"][1], "frames", goal="value == 0", command=cmd,
               note=f"zxing-cpp {score['zxing'][1]}, pyzbar {score['pyzbar'][1]}")
-    missed = sorted({f.condition for f, r in zip(frames, results["app"]) if r != ([f.token] if f.token else [])})
+    missed = sorted({f.condition for f, r in zip(frames, results["app"], strict=False)
+                     if r != ([f.token] if f.token else [])})
     if missed:
         table.rows[-2].note = "missed: " + ", ".join(missed)
 

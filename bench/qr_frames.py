@@ -108,9 +108,11 @@ def _place(phone: np.ndarray, scene: np.ndarray, scale: float, centre: tuple[flo
     k = np.tan(np.radians(tilt)) * 0.5
     axis = rng.integers(0, 2)
     if axis == 0:  # top edge further away
-        quad = [(-hw * (1 - k), -hh * (1 - k / 2)), (hw * (1 - k), -hh * (1 - k / 2)), (hw * (1 + k), hh), (-hw * (1 + k), hh)]
+        quad = [(-hw * (1 - k), -hh * (1 - k / 2)), (hw * (1 - k), -hh * (1 - k / 2)), (hw * (1 + k), hh),
+                (-hw * (1 + k), hh)]
     else:  # left edge further away
-        quad = [(-hw, -hh * (1 - k)), (hw * (1 - k / 2), -hh * (1 + k)), (hw * (1 - k / 2), hh * (1 + k)), (-hw, hh * (1 - k))]
+        quad = [(-hw, -hh * (1 - k)), (hw * (1 - k / 2), -hh * (1 + k)), (hw * (1 - k / 2), hh * (1 + k)),
+                (-hw, hh * (1 - k))]
     c, s = np.cos(np.radians(turn)), np.sin(np.radians(turn))
     dst = np.float32([[centre[0] + c * x - s * y, centre[1] + s * x + c * y] for x, y in quad])
     m = cv2.getPerspectiveTransform(src, dst)
@@ -122,7 +124,8 @@ def _place(phone: np.ndarray, scene: np.ndarray, scale: float, centre: tuple[flo
     scene += (warped[:, :, None] * tint) * mask[:, :, None]
 
 
-def _camera(img: np.ndarray, rng: np.random.Generator, condition: str, motion: tuple[float, float] | None) -> np.ndarray:
+def _camera(img: np.ndarray, rng: np.random.Generator, condition: str,
+            motion: tuple[float, float] | None) -> np.ndarray:
     """The sensor and the lens: defocus, motion, glare, light level, noise, compression."""
     h, w = img.shape[:2]
     img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.4, 0.8))
@@ -164,7 +167,8 @@ def frame(rng: np.random.Generator, size: tuple[int, int], condition: str,
         if rng.random() < 0.5:  # a phone on the counter showing something else, or nothing
             blank = np.full((200, 120), 30.0, np.float32)
             blank[20:180, 10:110] = rng.uniform(40, 250)
-            _place(blank, scene, w / 1280 * rng.uniform(0.8, 1.6), (w * rng.uniform(0.3, 0.7), h * rng.uniform(0.3, 0.7)),
+            _place(blank, scene, w / 1280 * rng.uniform(0.8, 1.6),
+                   (w * rng.uniform(0.3, 0.7), h * rng.uniform(0.3, 0.7)),
                    rng.uniform(-30, 30), rng.uniform(0, 30), rng)
         return Frame(_camera(scene, rng, condition, None), None, condition)
     text = text or token(rng)

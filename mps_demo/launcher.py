@@ -1,22 +1,22 @@
 """`mps-dev demo`'s last step (registered as the stand-in's `demo` launcher, see `mps_dev.cli`):
-open the cashier on the demo shop, with the member-side QR window beside it. The POS gets its own settings and data folders inside the stand-in's data dir, so a
-demo never touches a real counter's configuration."""
+open the cashier on the demo shop, with the member-side QR window beside it. The POS gets its own
+settings and data folders inside the stand-in's data dir, so a demo never touches a real
+counter's configuration."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import replace
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
-from pos_app import window_check
-from pos_app.core import settings as pos_settings
-
 from mps_dev import seed
 from mps_dev.project import Project
+from pos_app import window_check
+from pos_app.core import settings as pos_settings
 
 DEMO_EMAIL = next(email for role, email, _ in seed.OPERATORS if role == "cashier")
 DEMO_MEMBER = seed.MEMBERS[0].phone

@@ -19,9 +19,8 @@ def window(proj: Project, who: str, *, ttl: int) -> int:
     spent, until it is closed."""
     from PySide6.QtWidgets import QApplication
 
-    from pos_app.ui.member_qr_window import MemberQrWindow
-
     from mps_dev.seed import TIMEZONE
+    from pos_app.ui.member_qr_window import MemberQrWindow
 
     api = Api(proj)
     card = resolve_card(proj, api, who)

@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         st = stack.status(data_dir)
         print(f"data dir  {data_dir}")
         print(f"database  {'running' if st.database else 'stopped'}")
-        print(f"gateway   {'running (pid %d)' % st.gateway_pid if st.gateway_pid else 'stopped'}")
+        print(f"gateway   {f'running (pid {st.gateway_pid})' if st.gateway_pid else 'stopped'}")
         if st.project:
             print(f"API URL   {st.project.url}")
         return 0 if st.database and st.gateway_pid else 3

@@ -42,11 +42,11 @@ def running_pid(data_dir: Path) -> int | None:
 
 def start(data_dir: Path, proj: Project, timeout: float = 30.0) -> int:
     """Start the gateway detached and wait until it answers; its pid."""
-    log = open(log_file(data_dir), "ab")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mps_dev.serve", str(data_dir)],
-        stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True)
-    log.close()
+    # The child keeps its own copy of the descriptor; ours closes once it has started.
+    with open(log_file(data_dir), "ab") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mps_dev.serve", str(data_dir)],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True)
     pid_file(data_dir).write_text(f"{proc.pid}\n")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -206,7 +206,8 @@ def _report(conn: psycopg.Connection, seeded: list[str], out: IO[str]) -> None:
         print(f"  {role:<8} {email:<24} {password}", file=out)
     print("Members and cards:", file=out)
     for m in MEMBERS:
-        row = conn.execute("select id, level_code, points from app.member_profiles where phone = %s", (m.phone,)).fetchone()
+        row = conn.execute("select id, level_code, points from app.member_profiles where phone = %s",
+                           (m.phone,)).fetchone()
         if row is None:
             continue
         cards = conn.execute(

@@ -4,6 +4,7 @@ shell (settings when not configured, sign-in, the window)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
@@ -42,10 +43,9 @@ def _warm_up_views() -> None:
     import threading
 
     def load() -> None:
-        try:
+        # The sign-in imports it again and shows the error there.
+        with contextlib.suppress(Exception):
             import pos_app.ui.compose  # noqa: F401
-        except Exception:  # the sign-in imports it again and shows the error there
-            pass
 
     threading.Thread(target=load, name="pos-warm-up", daemon=True).start()
 

@@ -126,12 +126,12 @@ def _journal(settings: core_settings.Settings) -> str:
     from pos_app.core.sale.journal import Journal
     from pos_app.core.services import JOURNAL_FILE
 
-    with tempfile.TemporaryDirectory(prefix="mps-self-check-") as tmp:
-        with Journal(Path(tmp) / "journal" / JOURNAL_FILE) as journal:
-            journal.begin(key="self-check", kind="charge", merchant_code=settings.merchant_code or "CHECK",
-                          terminal=settings.terminal_name, operator="self-check", amount=Decimal("0.01"))
-            journal.mark_failed("self-check", "self_check")
-            state = journal.get("self-check").state
+    with (tempfile.TemporaryDirectory(prefix="mps-self-check-") as tmp,
+          Journal(Path(tmp) / "journal" / JOURNAL_FILE) as journal):
+        journal.begin(key="self-check", kind="charge", merchant_code=settings.merchant_code or "CHECK",
+                      terminal=settings.terminal_name, operator="self-check", amount=Decimal("0.01"))
+        journal.mark_failed("self-check", "self_check")
+        state = journal.get("self-check").state
     if state != "failed":
         raise RuntimeError(f"the journal gave back state {state!r}")
     return "written and read back in a temp data dir"

@@ -13,30 +13,42 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from mps_dev import cluster as pgcluster
-from .secrets_seen import JWT_PATTERN, SEEN, logs_holding, remember, tables_holding, watch_log
+
+from .secrets_seen import JWT_PATTERN, SEEN, keep_log, logs_holding, remember, tables_holding, watch_log
 
 
 @pytest.fixture(scope="session")
 def pg_server():
-    """A DSN to a server database where we may create our test database."""
+    """A DSN to a server database where we may create our test database.
+
+    Started on first use only: a run of pure tests (tests/pos/test_money.py, most of tests/ui)
+    starts no cluster. Before it stops, no QR secret, password, key or JWT that any test used may
+    sit in plain text in any table of any database on it, the audit log included; its server log
+    is kept for the end-of-session scan (no_secret_at_rest)."""
     url = os.environ.get("MPS_DATABASE_URL")
     if url:
         yield url
+        _assert_no_secret_in_tables(url)
         return
     with pgcluster.temporary_cluster("mps-test-pg-") as cl:
         watch_log(cl.log_file)
         yield cl.dsn()
+        keep_log(cl.log_file)
+        _assert_no_secret_in_tables(cl.dsn())
+
+
+def _assert_no_secret_in_tables(dsn: str) -> None:
+    leaks = tables_holding(dsn, SEEN, regex=JWT_PATTERN)
+    assert leaks == [], f"secrets stored in plain text: {leaks}"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def no_secret_at_rest(pg_server):
-    """After the whole session: no QR secret, password, key or JWT that any test used sits in
-    plain text in any table of any database on the test server, the audit log included, nor in
-    the server log of any cluster the session started (the stand-in's `mps-dev up` too). With
-    MPS_DATABASE_URL the server's log is not ours to read; only the tables are scanned."""
+def no_secret_at_rest():
+    """After the whole session: no secret any test used is in the server log of any cluster the
+    session started (pg_server's, the stand-in's `mps-dev up` too). With MPS_DATABASE_URL the
+    server's log is not ours to read. Needs no server itself, so it starts none; being autouse it
+    is torn down after pg_server, whose log it reads from the text kept at its teardown."""
     yield
-    leaks = tables_holding(pg_server, SEEN, regex=JWT_PATTERN)
-    assert leaks == [], f"secrets stored in plain text: {leaks}"
     logged = logs_holding(SEEN)
     assert logged == [], f"secrets in a PostgreSQL log (file, line, kind): {logged[:20]}"
 

@@ -46,7 +46,8 @@ def keep_log(path: Path) -> None:
     PG_LOGS.discard(path)
 
 
-def logs_holding(secrets: set[str], patterns: tuple[str, ...] = (JWT_PATTERN, QR_PATTERN)) -> list[tuple[str, int, str]]:
+def logs_holding(secrets: set[str],
+                 patterns: tuple[str, ...] = (JWT_PATTERN, QR_PATTERN)) -> list[tuple[str, int, str]]:
     """(log, line number, what) for every line of a watched or kept log that holds one of the
     secrets or matches a pattern; `what` names the kind, never the secret itself."""
     texts = dict(SAVED_LOG_TEXT)

@@ -101,7 +101,8 @@ class Desktop:
 
     def active_geometry(self) -> tuple[int, int, int, int]:
         """x, y, width, height of the active window (a dialog, say)."""
-        got = dict(line.split("=", 1) for line in self.xdotool("getactivewindow", "getwindowgeometry", "--shell").split())
+        got = dict(line.split("=", 1) for line in self.xdotool("getactivewindow", "getwindowgeometry",
+                                                               "--shell").split())
         return int(got["X"]), int(got["Y"]), int(got["WIDTH"]), int(got["HEIGHT"])
 
     def click(self, x: int, y: int) -> None:
@@ -153,8 +154,8 @@ class Stack:
 
 def member_code(proj) -> str:
     """A fresh single-use payment code of the demo member's card (as the member's phone gets it)."""
-    from mps_dev import member_qr
     from mps_demo import launcher as demo_pos
+    from mps_dev import member_qr
 
     api = member_qr.Api(proj)
     return member_qr.rotate(api, member_qr.resolve_card(proj, api, demo_pos.DEMO_MEMBER), 300)[0]

@@ -1,16 +1,12 @@
 """HS256 JWTs: minting the project's keys and users' access tokens, and verifying them.
 
-Verification is written out by hand rather than through PyJWT's decode because PostgREST's
-answers depend on *which* check failed first (part count, algorithm, signature, each claim), and
-each failure has its own code and message that clients act on.
+PostgREST's answers depend on *which* check failed first (part count, algorithm, signature, each
+claim), and each failure has its own code and message that clients act on: PyJWT reads the header
+and checks the signature, the order and the claim checks are written out here.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
 import json
 import math
 import secrets
@@ -22,7 +18,8 @@ import jwt as pyjwt
 
 from . import nesting
 
-_HMAC = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+_HMAC = ("HS256", "HS384", "HS512")
+_JWS = pyjwt.PyJWS()
 
 
 def new_secret() -> str:
@@ -50,14 +47,10 @@ class JwtFailure(Exception):
     details: str | None = None
 
 
-def _b64(part: str) -> bytes:
-    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
-
-
-def _json_part(part: str) -> Any:
-    """A header or claims part: base64url JSON, refused (ValueError) past the nesting limit,
-    which no real token comes near and which Python's parser would answer with RecursionError."""
-    text = _b64(part).decode("utf-8")
+def _json_part(payload: bytes) -> Any:
+    """The claims: UTF-8 JSON, refused (ValueError) past the nesting limit, which no real token
+    comes near and which Python's parser would answer with RecursionError."""
+    text = payload.decode("utf-8")
     if nesting.too_deep(text):
         raise ValueError("JSON nested too deeply")
     try:
@@ -77,14 +70,13 @@ def verify_for_postgrest(token: str, secret: str, *, skew: int = 30, now: float 
     parts = token.split(".")
     if len(parts) != 3:
         raise JwtFailure("PGRST301", f"Expected 3 parts in JWT; got {len(parts)}")
+    # The header's shape and the signature by PyJWT; the order of the checks, their codes and
+    # messages, and the claims (parsed by hand below) are PostgREST's, which PyJWT cannot express:
+    # its decode parses and checks the claims in its own order, with its own errors.
     try:
-        header = _json_part(parts[0])
-        signature = _b64(parts[2])
-    except (ValueError, binascii.Error):
+        alg = pyjwt.get_unverified_header(token).get("alg")
+    except (pyjwt.PyJWTError, RecursionError):  # not base64url, not a JSON object, nested too deep
         raise JwtFailure("PGRST301", "JWT cryptographic operation failed") from None
-    if not isinstance(header, dict):
-        raise JwtFailure("PGRST301", "JWT cryptographic operation failed")
-    alg = header.get("alg")
     if not isinstance(alg, str):
         # A list, an object or a number is no algorithm: PostgREST's JOSE header parse fails.
         raise JwtFailure("PGRST301", "JWT cryptographic operation failed")
@@ -95,12 +87,14 @@ def verify_for_postgrest(token: str, secret: str, *, skew: int = 30, now: float 
         # The project has only a symmetric key; no key can verify RS/ES/EdDSA tokens.
         raise JwtFailure("PGRST301", "No suitable key or wrong key type",
                          "None of the keys was able to decode the JWT")
-    expected = hmac.new(secret.encode(), f"{parts[0]}.{parts[1]}".encode(), _HMAC[alg]).digest()
-    if not hmac.compare_digest(expected, signature):
-        raise JwtFailure("PGRST301", "JWT cryptographic operation failed")
     try:
-        claims = _json_part(parts[1])
-    except (ValueError, binascii.Error):
+        # PyJWS checks the signature only and hands back the payload's bytes, unparsed.
+        payload = _JWS.decode_complete(token, secret, algorithms=[alg])["payload"]
+    except (pyjwt.PyJWTError, RecursionError):
+        raise JwtFailure("PGRST301", "JWT cryptographic operation failed") from None
+    try:
+        claims = _json_part(payload)
+    except ValueError:
         claims = None
     if not isinstance(claims, dict):
         raise JwtFailure("PGRST303", "Parsing claims failed")
@@ -124,7 +118,8 @@ def _check_time_claims(claims: dict[str, Any], skew: int, now: float) -> None:
             if failed(math.floor(value)):
                 raise JwtFailure("PGRST303", message)
     aud = claims.get("aud")
-    if aud is not None and not (isinstance(aud, str) or (isinstance(aud, list) and all(isinstance(a, str) for a in aud))):
+    if aud is not None and not (isinstance(aud,
+                                           str) or (isinstance(aud, list) and all(isinstance(a, str) for a in aud))):
         raise JwtFailure("PGRST303", "The JWT 'aud' claim must be a string or an array of strings")
 
 

@@ -39,7 +39,8 @@ class GatewayMiddleware:
                 status["sent"] = True
                 if cors_scope:
                     message = {**message, "headers": cors.merged(
-                        list(message.get("headers", [])), cors.response_headers(scope, from_service=from_service["value"]))}
+                        list(message.get("headers", [])),
+                        cors.response_headers(scope, from_service=from_service["value"]))}
             await send(message)
 
         try:

@@ -13,10 +13,10 @@ from .api.client import MpsClient
 from .api.retry import RetryPolicy
 from .connectivity import ConnectivityMonitor
 from .sale.journal import Journal
-from .sale.service import Till, SaleService
+from .sale.service import SaleService, Till
+from .session.signin import Operator
 from .session.store import SessionStore
 from .settings import Paths, Settings
-from .session.signin import Operator
 
 JOURNAL_FILE = "journal.sqlite3"
 # Short enough that a cashier does not wait on a dead line, long enough for a slow uplink; the

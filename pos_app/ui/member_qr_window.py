@@ -8,7 +8,7 @@ again in time. Times are shown in `timezone` (the shop's), with the zone named."
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import qrcode
@@ -51,7 +51,7 @@ def renew_in_ms(expires_at: datetime, now: datetime, before: float = RENEW_BEFOR
 class MemberQrWindow(QWidget):
     def __init__(self, rotate: Rotate, title: str, *, size: int = 560, still_live: StillLive | None = None,
                  timezone_name: str = "UTC", check_ms: int = CHECK_MS,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc), parent=None):
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC), parent=None):
         super().__init__(parent)
         self._rotate = rotate
         self._still_live = still_live

@@ -6,8 +6,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+)
 
 from pos_app.core.settings import Settings, SettingsError
 from pos_app.core.translations import LANGUAGES
@@ -94,7 +102,8 @@ class SettingsDialog(QDialog):
         try:
             values.validated()
         except SettingsError as e:
-            return self._show(t("settings.bad", field=t(FIELD_LABELS.get(e.field, "settings.title")), problem=e.problem))
+            return self._show(t("settings.bad", field=t(FIELD_LABELS.get(e.field, "settings.title")),
+                                problem=e.problem))
         self.problem.clear()
         return True
 

@@ -7,6 +7,7 @@ when they like, a transport of their own: the same window either way.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -15,20 +16,20 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from pos_app.core import services as core_services
 from pos_app.core import settings as core_settings
-from pos_app.core.session import signin
 from pos_app.core.api.retry import RetryPolicy
 from pos_app.core.messages import message_for
+from pos_app.core.session import signin
 from pos_app.core.session.store import SessionStore
 from pos_app.core.settings import Paths, Settings
 
 from . import shell_text  # noqa: F401 - registers the labels
+from .common.worker import run_in_background
 from .connection_watch import ConnectionWatch
 from .i18n import Language
 from .main_window import MainWindow
 from .recovery import Recovery, on_each
 from .settings_dialog import SettingsDialog
 from .sign_in_dialog import SignInDialog
-from .common.worker import run_in_background
 
 
 @dataclass
@@ -190,10 +191,9 @@ class Shell(QObject):
         code = self.language.next_code()
         self.language.set(code)
         self.settings = replace(self.settings, language=code)
-        try:
+        # Unsaved, the switch still holds for this run; the next start uses the saved language.
+        with contextlib.suppress(OSError):
             core_settings.save(self.settings, self.paths)
-        except OSError:
-            pass  # the switch still holds for this run; the next start uses the saved language
 
     def sign_out(self) -> None:
         """End the session (scope local) and forget it here; back to the sign-in screen."""

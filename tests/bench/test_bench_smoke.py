@@ -16,7 +16,8 @@ EXPECTED = ("per call: charge by QR", "latency: scan to receipt", "TPS: pgbench 
             "TPS: hot card", "TPS: corporate card", "TPS: refund", "TPS: top-up",
             "QR 640x480 stills", "QR 1280x720 stills", "QR stream 1280x720", "busy year: generate",
             "busy year: merchant_daily_summary", "busy year: merchant_list_transactions, deep page",
-            "busy year: generate_settlement", "busy year: merchant_close_shift", "app: mps-pos start", "app: sign-in to a shown cashier view",
+            "busy year: generate_settlement", "busy year: merchant_close_shift", "app: mps-pos start",
+            "app: sign-in to a shown cashier view",
             "app: RSS growth per sale")
 
 

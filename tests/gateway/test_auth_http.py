@@ -172,7 +172,8 @@ def test_get_user_with_expired_token_is_bad_jwt(http, gw, user):
 def test_global_logout_ends_every_session(http, gw, user):
     a = sign_in(http, gw, user["email"], user["password"]).json()
     b = sign_in(http, gw, user["email"], user["password"]).json()
-    assert http.post("/auth/v1/logout", params={"scope": "global"}, headers=bearer(gw, a["access_token"])).status_code == 204
+    assert http.post("/auth/v1/logout", params={"scope": "global"},
+                     headers=bearer(gw, a["access_token"])).status_code == 204
     r = http.get("/auth/v1/user", headers={**bearer(gw, b["access_token"]), **V2024})
     assert r.status_code == 403
     assert r.json() == {"code": "session_not_found", "message": "Session from session_id claim in JWT does not exist"}
@@ -183,7 +184,8 @@ def test_global_logout_ends_every_session(http, gw, user):
 def test_local_logout_keeps_the_other_counter_signed_in(http, gw, user):
     a = sign_in(http, gw, user["email"], user["password"]).json()
     b = sign_in(http, gw, user["email"], user["password"]).json()
-    assert http.post("/auth/v1/logout", params={"scope": "local"}, headers=bearer(gw, a["access_token"])).status_code == 204
+    assert http.post("/auth/v1/logout", params={"scope": "local"},
+                     headers=bearer(gw, a["access_token"])).status_code == 204
     assert http.get("/auth/v1/user", headers=bearer(gw, a["access_token"])).status_code == 403
     assert http.get("/auth/v1/user", headers=bearer(gw, b["access_token"])).status_code == 200
     assert refresh(http, gw, b["refresh_token"]).status_code == 200
@@ -192,13 +194,15 @@ def test_local_logout_keeps_the_other_counter_signed_in(http, gw, user):
 def test_others_logout_keeps_only_this_session(http, gw, user):
     a = sign_in(http, gw, user["email"], user["password"]).json()
     b = sign_in(http, gw, user["email"], user["password"]).json()
-    assert http.post("/auth/v1/logout", params={"scope": "others"}, headers=bearer(gw, a["access_token"])).status_code == 204
+    assert http.post("/auth/v1/logout", params={"scope": "others"},
+                     headers=bearer(gw, a["access_token"])).status_code == 204
     assert http.get("/auth/v1/user", headers=bearer(gw, a["access_token"])).status_code == 200
     assert http.get("/auth/v1/user", headers=bearer(gw, b["access_token"])).status_code == 403
 
 
 def test_unknown_logout_scope(http, gw, user_session):
-    r = http.post("/auth/v1/logout", params={"scope": "everything"}, headers={**bearer(gw, user_session["access_token"]), **V2024})
+    r = http.post("/auth/v1/logout", params={"scope": "everything"},
+                  headers={**bearer(gw, user_session["access_token"]), **V2024})
     assert r.status_code == 400 and r.json()["code"] == "validation_failed"
 
 
@@ -207,7 +211,8 @@ def test_unknown_logout_scope(http, gw, user_session):
 def test_admin_create_user_stores_a_gotrue_compatible_row(gw, db):
     u = gw.create_user(email="Row.Shape@Example.test", password="pass-1234")
     row = db.execute("select email, encrypted_password, email_confirmed_at, confirmation_token, recovery_token, "
-                     "email_change_token_new, email_change, aud, role from auth.users where id = %s", (u["id"],)).fetchone()
+                     "email_change_token_new, email_change, aud, role from auth.users where id = %s",
+                     (u["id"],)).fetchone()
     assert row[0] == "row.shape@example.test"
     assert row[1].startswith("$2a$10$") and row[2] is not None
     assert row[3:7] == ("", "", "", "")

@@ -38,13 +38,16 @@ def post_note(http, headers, note="hostile", **kw):
 
 
 def test_malformed_json(http, anon_headers, unchanged):
-    r = http.post("/rest/v1/rpc/t_note", content=b'{"p_note": "x",', headers={**anon_headers, "Content-Type": "application/json"})
+    r = http.post("/rest/v1/rpc/t_note", content=b'{"p_note": "x",',
+                  headers={**anon_headers, "Content-Type": "application/json"})
     assert r.status_code == 400
-    assert assert_four_keys(r) == {"code": "PGRST102", "message": "Empty or invalid json", "details": None, "hint": None}
+    assert assert_four_keys(r) == {"code": "PGRST102", "message": "Empty or invalid json", "details": None,
+                                   "hint": None}
 
 
 def test_json_with_nan_is_malformed(http, anon_headers, unchanged):
-    r = http.post("/rest/v1/rpc/t_add", content=b'{"a": NaN}', headers={**anon_headers, "Content-Type": "application/json"})
+    r = http.post("/rest/v1/rpc/t_add", content=b'{"a": NaN}',
+                  headers={**anon_headers, "Content-Type": "application/json"})
     assert r.status_code == 400 and r.json()["code"] == "PGRST102"
 
 
@@ -62,7 +65,8 @@ def test_oversized_auth_body_is_413(http, gw, unchanged):
 
 
 def test_wrong_content_type(http, anon_headers, unchanged):
-    r = http.post("/rest/v1/rpc/t_note", content=b"<p_note>x</p_note>", headers={**anon_headers, "Content-Type": "image/png"})
+    r = http.post("/rest/v1/rpc/t_note", content=b"<p_note>x</p_note>",
+                  headers={**anon_headers, "Content-Type": "image/png"})
     assert r.status_code == 400
     assert assert_four_keys(r) == {"code": "PGRST102", "message": "Content-Type not acceptable: image/png",
                                    "details": None, "hint": None}
@@ -72,7 +76,8 @@ def test_text_body_looks_for_a_single_text_parameter(http, anon_headers, unchang
     r = http.post("/rest/v1/rpc/t_note", content=b"x", headers={**anon_headers, "Content-Type": "text/plain"})
     assert r.status_code == 404
     assert assert_four_keys(r)["message"] == "Could not find the function public.t_note in the schema cache"
-    assert r.json()["details"].endswith("with a single unnamed text parameter, but no matches were found in the schema cache.")
+    assert r.json()["details"].endswith(
+        "with a single unnamed text parameter, but no matches were found in the schema cache.")
 
 
 def test_unknown_headers_are_ignored(http, anon_headers, db):
@@ -115,7 +120,8 @@ def test_tampered_role_claim_fails_the_signature(http, gw, user_session, unchang
     header, _payload, signature = user_session["access_token"].split(".")
     claims = jwt.verify_for_gotrue(user_session["access_token"], gw.jwt_secret) | {"role": "service_role"}
     forged = f"{header}.{_b64(claims)}.{signature}"
-    r = http.post("/rest/v1/rpc/t_service_only", json={}, headers={"apikey": gw.anon_key, "Authorization": f"Bearer {forged}"})
+    r = http.post("/rest/v1/rpc/t_service_only", json={},
+                  headers={"apikey": gw.anon_key, "Authorization": f"Bearer {forged}"})
     assert r.status_code == 401
     assert assert_four_keys(r)["code"] == "PGRST301" and r.json()["message"] == "JWT cryptographic operation failed"
 

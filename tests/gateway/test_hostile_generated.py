@@ -28,7 +28,8 @@ from urllib.parse import quote
 import httpx
 import psycopg
 import pytest
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from mps_dev.gateway import jwt
 from mps_dev.gateway.auth import errors as auth_errors
@@ -140,7 +141,8 @@ def authorizations(gw, user_token: str | None) -> st.SearchStrategy[str | None]:
         tokens += [st.just(user_token)] * 3
     token = st.one_of(*tokens)
     return st.one_of(st.none(), token.map(lambda t: f"Bearer {t}"),
-                     st.builds(lambda scheme, t: f"{scheme} {t}", st.sampled_from(["bearer", "Basic", "Bearer  ", ""]), token),
+                     st.builds(lambda scheme, t: f"{scheme} {t}", st.sampled_from(["bearer", "Basic", "Bearer  ", ""]),
+                               token),
                      PRINTABLE)
 
 

@@ -134,7 +134,8 @@ def test_lone_surrogate_in_email_is_invalid_credentials(http, gw, unchanged):
 def test_nul_in_refresh_token_is_not_found(http, gw, user_session, unchanged):
     token = user_session["refresh_token"]
     r = http.post("/auth/v1/token", params={"grant_type": "refresh_token"},
-                  json={"refresh_token": token[:4] + "\u0000" + token[4:]}, headers={"apikey": gw.anon_key, **API_VERSION})
+                  json={"refresh_token": token[:4] + "\u0000" + token[4:]},
+                  headers={"apikey": gw.anon_key, **API_VERSION})
     assert r.status_code == 400 and r.json()["code"] == "refresh_token_not_found"
 
 
@@ -156,7 +157,8 @@ def test_password_over_72_bytes_compares_as_gotrue_does(http, gw):
      "The user's data holds a value the database cannot store"),
     ({"email": "app@b.co", "password": "secret-123", "app_metadata": ["x"]},
      "user_metadata and app_metadata must be JSON objects"),
-    ({"email": "role@b.co", "password": "secret-123", "role": "a\u0000"}, "role holds a character that cannot be stored"),
+    ({"email": "role@b.co", "password": "secret-123", "role": "a\u0000"},
+     "role holds a character that cannot be stored"),
 ])
 def test_admin_create_user_refuses_what_cannot_be_stored(http, gw, body, message, unchanged):
     r = http.post("/auth/v1/admin/users", json=body, headers={**gw.service_headers(), **API_VERSION})
@@ -174,5 +176,6 @@ def test_signed_token_with_deep_claims_is_refused_not_500(http, gw):
     header = _b64(b'{"alg":"HS256","typ":"JWT"}')
     payload = _b64(('{"role": "anon", "x": ' + nested(3000) + "}").encode())
     sig = _b64(hmac.new(gw.jwt_secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest())
-    r = http.get("/rest/v1/rpc/t_add?a=1", headers={"apikey": gw.anon_key, "Authorization": f"Bearer {header}.{payload}.{sig}"})
+    r = http.get("/rest/v1/rpc/t_add?a=1",
+                 headers={"apikey": gw.anon_key, "Authorization": f"Bearer {header}.{payload}.{sig}"})
     assert r.status_code == 401 and r.json()["code"] == "PGRST303"

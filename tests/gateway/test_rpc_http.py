@@ -250,7 +250,8 @@ def test_42501_is_401_for_anon_with_www_authenticate(http, anon_headers):
 
 
 def test_42501_is_403_for_a_signed_in_user(http, gw, user_session):
-    r = rpc(http, "t_service_only", {}, {"apikey": gw.anon_key, "Authorization": f"Bearer {user_session['access_token']}"})
+    r = rpc(http, "t_service_only", {},
+            {"apikey": gw.anon_key, "Authorization": f"Bearer {user_session['access_token']}"})
     assert r.status_code == 403 and r.json()["code"] == "42501"
     assert "www-authenticate" not in r.headers
 

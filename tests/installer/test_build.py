@@ -1,7 +1,8 @@
 """The real thing: build merchant TEST01's app with PyInstaller, then run the bundle's own
 `--self-check` as a shop PC would, with nothing from this checkout on its paths.
 
-Slow (a cold build took about 42 s on 2 cores: PyInstaller's analysis, then the .tar.gz), but it is the only test that sees what the spec forgot: a data file, a backend
+Slow (a cold build took about 42 s on 2 cores: PyInstaller's analysis, then the .tar.gz), but it
+is the only test that sees what the spec forgot: a data file, a backend
 imported by name, libzbar, a Qt plugin."""
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ Scripted faults (`fail_next(...)`, used in order, one per call):
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -32,7 +32,7 @@ def business(name: str) -> ApiError:
 
 def _now() -> str:
     # The server's answers carry their commit time (timestamptz), which a receipt prints.
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 def new_code() -> str:

@@ -48,9 +48,8 @@ def test_the_older_error_body_is_read_too():
         return httpx.Response(400, json={"code": 400, "error_code": "invalid_credentials",
                                          "msg": "Invalid login credentials"})
 
-    with httpx.Client(transport=httpx.MockTransport(handler)) as http:
-        with pytest.raises(AuthError) as err:
-            AuthClient(http, "http://gw.test", "anon").sign_in("a@b.test", "pw")
+    with httpx.Client(transport=httpx.MockTransport(handler)) as http, pytest.raises(AuthError) as err:
+        AuthClient(http, "http://gw.test", "anon").sign_in("a@b.test", "pw")
     assert (err.value.code, err.value.message) == ("invalid_credentials", "Invalid login credentials")
 
 
@@ -58,9 +57,8 @@ def test_an_answer_without_a_session_is_not_taken_for_a_sign_in():
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"user": None})
 
-    with httpx.Client(transport=httpx.MockTransport(handler)) as http:
-        with pytest.raises(OutcomeUnknown):
-            AuthClient(http, "http://gw.test", "anon").sign_in("a@b.test", "pw")
+    with httpx.Client(transport=httpx.MockTransport(handler)) as http, pytest.raises(OutcomeUnknown):
+        AuthClient(http, "http://gw.test", "anon").sign_in("a@b.test", "pw")
 
 
 def test_expiry_is_counted_on_the_counters_clock():
@@ -135,7 +133,6 @@ def test_sign_in_body_is_email_and_password_only():
         bodies.append((request.url.params.get("grant_type"), json.loads(request.content)))
         return httpx.Response(400, json={"code": "invalid_credentials", "message": "Invalid login credentials"})
 
-    with httpx.Client(transport=httpx.MockTransport(handler)) as http:
-        with pytest.raises(AuthError):
-            AuthClient(http, "http://gw.test", "anon").sign_in("a@b.test", "pw")
+    with httpx.Client(transport=httpx.MockTransport(handler)) as http, pytest.raises(AuthError):
+        AuthClient(http, "http://gw.test", "anon").sign_in("a@b.test", "pw")
     assert bodies == [("password", {"email": "a@b.test", "password": "pw"})]

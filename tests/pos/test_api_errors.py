@@ -62,7 +62,8 @@ def test_a_postgrest_error_body_becomes_an_api_error_with_the_status():
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504, 520])
 def test_a_server_error_is_an_unknown_outcome_with_the_api_error_as_cause(status):
-    e = error_for_response(response(status, '{"code":"57014","message":"canceling statement","details":null,"hint":null}'))
+    e = error_for_response(response(status,
+                                    '{"code":"57014","message":"canceling statement","details":null,"hint":null}'))
     assert isinstance(e, OutcomeUnknown) and e.status == status and e.code == "57014"
     assert isinstance(e.__cause__, ApiError)
 
@@ -81,4 +82,5 @@ def test_an_empty_body_with_proxy_status_names_the_error():
 def test_retry_after_is_read_in_seconds():
     e = error_for_response(response(503, "busy", **{"Retry-After": "2"}))
     assert isinstance(e, OutcomeUnknown) and e.retry_after == 2.0
-    assert error_for_response(response(503, "busy", **{"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})).retry_after is None
+    assert error_for_response(response(503, "busy",
+                                       **{"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})).retry_after is None

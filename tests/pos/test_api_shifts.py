@@ -12,7 +12,6 @@ import pytest
 
 from pos_app.core.api import ApiError, CashMovement, Preview, Shift
 from pos_app.core.messages import message_for
-
 from tests.secrets_seen import remember
 
 from .api_shop import FaultyTransport, new_operator, signed_in

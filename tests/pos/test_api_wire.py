@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 import pytest
@@ -35,7 +35,7 @@ def test_a_float_anywhere_in_the_params_is_refused():
 
 def test_dates_times_and_decimals_are_encoded_as_text():
     body = json.loads(wire.encode({"p_day": date(2030, 1, 31), "p_amount": Decimal("3.10"),
-                                   "p_from": datetime(2030, 1, 31, 16, tzinfo=timezone.utc)}))
+                                   "p_from": datetime(2030, 1, 31, 16, tzinfo=UTC)}))
     assert body == {"p_day": "2030-01-31", "p_amount": "3.10", "p_from": "2030-01-31T16:00:00+00:00"}
 
 

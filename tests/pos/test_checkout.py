@@ -1,6 +1,6 @@
 """The cashier screen's sale state: what a scan arms and when a new sale may start."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from pos_app.core.sale.checkout import Checkout
@@ -11,7 +11,7 @@ CODE = "MPSQR1." + "a" * 24 + "." + "B" * 32
 
 
 def outcome(state: str, key: str = "k1", error: str | None = None) -> Outcome:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return Outcome(Attempt(key, "charge", "SHOP", "lane", "op", Decimal("1.00"), None, None, None,
                            state, None, error, now, now), error)
 

@@ -48,7 +48,8 @@ def test_a_receipt_code_round_trips_and_a_typed_tx_id_counts_as_one():
     assert receipt_code(str(tx).upper()) == printed
 
 
-@pytest.mark.parametrize("scanned", ["MPSTX1", "MPSTX1.", "MPSTX1.not-a-uuid", f"MPSTX1:{uuid.uuid4()}", f"MPSTX1.{uuid.uuid4()}x"])
+@pytest.mark.parametrize("scanned",
+    ["MPSTX1", "MPSTX1.", "MPSTX1.not-a-uuid", f"MPSTX1:{uuid.uuid4()}", f"MPSTX1.{uuid.uuid4()}x"])
 def test_a_broken_receipt_code_is_said_to_be_one(scanned):
     assert classify(scanned) == NotUsable("malformed_receipt_code")
 

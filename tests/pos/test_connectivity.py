@@ -134,5 +134,6 @@ def test_a_backend_that_is_not_there_is_offline(clock):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    client = MpsClient(httpx.Client(timeout=5), f"http://127.0.0.1:{port}", "anon", "SHOP1", retry=no_sleep_policy(0)[0])
+    client = MpsClient(httpx.Client(timeout=5), f"http://127.0.0.1:{port}", "anon", "SHOP1",
+                       retry=no_sleep_policy(0)[0])
     assert ConnectivityMonitor(client.ping, clock=clock, wall_clock=clock).check().link is Link.OFFLINE

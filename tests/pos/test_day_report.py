@@ -4,7 +4,7 @@ and the closing (Z) report rendered as text and ESC/POS."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -17,7 +17,7 @@ from pos_app.core.receipt.text import display_width
 
 from .day_fixture import LI, summary
 
-PRINTED = datetime(2030, 1, 31, 14, 5, tzinfo=timezone.utc)  # 22:05 in Shanghai
+PRINTED = datetime(2030, 1, 31, 14, 5, tzinfo=UTC)  # 22:05 in Shanghai
 
 
 def test_the_summary_becomes_typed_figures_in_hour_order():
@@ -62,9 +62,9 @@ def test_plain_amounts_have_two_decimals_and_never_a_negative_zero():
 
 def test_a_business_day_is_cut_at_the_merchants_midnight():
     start, end = business_day.period(date(2030, 1, 31), date(2030, 1, 31), "Asia/Shanghai")
-    assert start == datetime(2030, 1, 30, 16, tzinfo=timezone.utc) and (end - start).total_seconds() == 24 * 3600
+    assert start == datetime(2030, 1, 30, 16, tzinfo=UTC) and (end - start).total_seconds() == 24 * 3600
     # Late evening UTC is already tomorrow in Shanghai.
-    assert business_day.today("Asia/Shanghai", datetime(2030, 1, 31, 17, tzinfo=timezone.utc)) == date(2030, 2, 1)
+    assert business_day.today("Asia/Shanghai", datetime(2030, 1, 31, 17, tzinfo=UTC)) == date(2030, 2, 1)
     with pytest.raises(ValueError):
         business_day.period(date(2030, 2, 1), date(2030, 1, 31), "Asia/Shanghai")
 

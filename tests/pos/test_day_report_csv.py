@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pos_app.core.day.csv_export import BOM, csv_bytes, csv_text
 from pos_app.core.day.report import from_summary
@@ -75,7 +75,7 @@ def test_all_of_a_days_rows_are_fetched_page_by_page_with_the_last_rows_keys():
     rows = [{"tx_id": f"{i:08d}-0000-4000-8000-000000000000", "created_at": f"2030-01-31T10:{59 - i:02d}:00+00:00"}
             for i in range(7)]
     api = PagedApi(rows)
-    since, until = datetime(2030, 1, 30, 16, tzinfo=timezone.utc), datetime(2030, 1, 31, 16, tzinfo=timezone.utc)
+    since, until = datetime(2030, 1, 30, 16, tzinfo=UTC), datetime(2030, 1, 31, 16, tzinfo=UTC)
     got = fetch_all(api, since, until, page=3)
     assert got == rows
     assert [c["before"] for c in api.calls] == [None, (rows[2]["created_at"], rows[2]["tx_id"]),

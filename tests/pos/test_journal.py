@@ -4,7 +4,7 @@ holds a payment code, and survives a process killed at any point."""
 import sqlite3
 import textwrap
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,7 +17,7 @@ from .crash import run_until_killed
 
 class Clock:
     def __init__(self):
-        self.now = datetime(2030, 1, 31, 8, 0, tzinfo=timezone.utc)
+        self.now = datetime(2030, 1, 31, 8, 0, tzinfo=UTC)
 
     def __call__(self):
         self.now += timedelta(seconds=1)
@@ -41,7 +41,8 @@ def test_an_attempt_is_on_disk_in_state_sending_as_soon_as_begin_returns(journal
     a = begin(journal)
     assert a.state == "sending" and a.amount == Decimal("12.50") and a.result is None
     with sqlite3.connect(journal.path) as other:  # another connection sees it: it was committed
-        assert other.execute("select state, amount from attempt where key = ?", (a.key,)).fetchone() == ("sending", "12.50")
+        assert other.execute("select state, amount from attempt where key = ?", (a.key,)).fetchone() == ("sending",
+                                                                                                         "12.50")
 
 
 def test_the_file_is_wal_with_full_sync_and_versioned(journal):
@@ -66,7 +67,8 @@ def test_a_results_decimals_come_back_as_the_same_decimals(journal):
               "refunds": [{"refund_amount": Decimal("1.00")}], "big": Decimal("1E+2")}
     back = journal.mark_done(a.key, result).result
     assert back == result
-    assert [type(back[k]) for k in ("paid_amount", "balance_after", "rate", "points_earned")] == [Decimal, Decimal, Decimal, int]
+    assert [type(back[k]) for k in ("paid_amount", "balance_after", "rate", "points_earned")] == [Decimal, Decimal,
+                                                                                                  Decimal, int]
     assert str(back["paid_amount"]) == "12.50" and type(back["refunds"][0]["refund_amount"]) is Decimal
     with pytest.raises(JournalError):
         journal.mark_done(a.key, {"x": Decimal("NaN")})
@@ -77,7 +79,8 @@ def test_a_results_decimals_come_back_as_the_same_decimals(journal):
 def test_allowed_state_paths(journal, path):
     a = begin(journal)
     for state in path:
-        moved = {"done": lambda: journal.mark_done(a.key, {}), "failed": lambda: journal.mark_failed(a.key, "qr_expired"),
+        moved = {"done": lambda: journal.mark_done(a.key, {}),
+                 "failed": lambda: journal.mark_failed(a.key, "qr_expired"),
                  "pending": lambda: journal.mark_pending(a.key, "outcome_unknown"),
                  "voided": lambda: journal.mark_voided(a.key, {"outcome": "voided"})}[state]()
         assert moved.state == state

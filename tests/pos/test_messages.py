@@ -57,5 +57,6 @@ def test_unknown_names_and_languages_fall_back():
 
 
 def test_words_read_as_one_sentence_pair():
-    assert str(message_for("offline", "en")).startswith("No connection") and ". Check" in str(message_for("offline", "en"))
+    assert str(message_for("offline", "en")).startswith("No connection") and ". Check" in str(message_for("offline",
+                                                                                                          "en"))
     assert " " not in str(message_for("offline", "zh_CN"))[:12]

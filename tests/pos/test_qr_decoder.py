@@ -26,7 +26,7 @@ def test_each_hard_condition_reads_wherever_zxing_on_the_full_frame_does(conditi
     ours = [decode_codes(f.image) == [f.token] for f in frames]
     theirs = [_zxing_full(f.image) == [f.token] for f in frames]
     assert sum(theirs) >= 2  # the frames are hard, not hopeless
-    assert all(o or not t for o, t in zip(ours, theirs)), (ours, theirs)
+    assert all(o or not t for o, t in zip(ours, theirs, strict=False)), (ours, theirs)
 
 
 def test_frames_without_a_code_read_as_nothing():
@@ -66,9 +66,9 @@ def test_the_stream_decoder_reads_a_whole_clip_without_a_stale_or_false_read():
     token = next(f.token for f in frames if f.token)
     results = [decoder(f.image) for f in frames]
     assert all(r in ([], [token]) for r in results)  # never another text
-    assert not any(r for f, r in zip(frames, results) if f.condition == "away")  # gone is gone
+    assert not any(r for f, r in zip(frames, results, strict=False) if f.condition == "away")  # gone is gone
     in_view = [f for f in frames if f.condition == "in view"]
-    read = sum(r == [token] for f, r in zip(frames, results) if f.condition == "in view")
+    read = sum(r == [token] for f, r in zip(frames, results, strict=False) if f.condition == "in view")
     assert read >= sum(_zxing_full(f.image) == [token] for f in in_view) > 0
     assert decoder.reused > 0  # the counter alone between customers is not decoded again and again
 

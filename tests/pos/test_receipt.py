@@ -8,11 +8,23 @@ from decimal import Decimal
 
 import pytest
 
-from pos_app.core.scanning.codes import ReceiptCode, classify
+from pos_app.core.receipt.escpos import (
+    ALIGN_CENTER,
+    ALIGN_LEFT,
+    BOLD_OFF,
+    BOLD_ON,
+    CHINESE_ON,
+    ENCODING,
+    FEED_AND_CUT,
+    INIT,
+    TALL_OFF,
+    TALL_ON,
+    qr_commands,
+    render_escpos,
+)
 from pos_app.core.receipt.model import ReceiptHeader, ReceiptKind, from_charge, from_refund, from_topup, from_tx
-from pos_app.core.receipt.escpos import (ALIGN_CENTER, ALIGN_LEFT, BOLD_OFF, BOLD_ON, CHINESE_ON, ENCODING,
-                                         FEED_AND_CUT, INIT, TALL_OFF, TALL_ON, qr_commands, render_escpos)
 from pos_app.core.receipt.text import display_width, render_text, wrap
+from pos_app.core.scanning.codes import ReceiptCode, classify
 
 TX = "0b8c2f4e-5d6a-4b7c-8d9e-0f1a2b3c4d5e"
 REFUND_TX = "9d1e2f30-4a5b-4c6d-8e7f-a0b1c2d3e4f5"
@@ -139,7 +151,8 @@ def test_a_refund_receipt_in_chinese_shows_what_was_refunded_and_is_left():
 
 def test_a_receipt_in_traditional_chinese_speaks_as_taiwan_and_hong_kong_do():
     text = "\n".join(render_text(from_charge(CHARGE, SHANGHAI), 32, "zh_TW"))
-    for expected in ("消費收據", "收銀員", "李娜", "消費金額", "會員優惠", "實付金額", "卡內餘額", "本次點數", "金卡會員",
+    for expected in ("消費收據", "收銀員", "李娜", "消費金額", "會員優惠", "實付金額", "卡內餘額", "本次點數",
+                     "金卡會員",
                      "交易號", "退款請掃描此碼", "謝謝惠顧", "CN¥179.10", "-CN¥19.90"):
         assert expected in text, expected
     assert "小票" not in text and "实付" not in text  # neither mainland wording nor Simplified characters
@@ -182,7 +195,8 @@ def test_escpos_output_initialises_prints_chinese_in_gb18030_and_cuts():
     assert data.startswith(INIT + CHINESE_ON)
     assert data.endswith(FEED_AND_CUT)
     text = data.decode(ENCODING)
-    for label in ("星巴克", "消费小票", "收银员", "李娜", "实付金额", "卡内余额", "本次积分", "交易号", "退款请扫描此码"):
+    for label in ("星巴克", "消费小票", "收银员", "李娜", "实付金额", "卡内余额", "本次积分", "交易号",
+                  "退款请扫描此码"):
         assert label in text, label
     assert "**** 1234" in text and "•" not in text  # printer fonts have no bullet
     assert "￥179.10" in text  # the full-width yen that GB2312 printer fonts carry

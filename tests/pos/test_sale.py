@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from pos_app.core.api.errors import ApiError
-from pos_app.core.scanning.codes import receipt_code
 from pos_app.core.sale.journal import Journal
-from pos_app.core.sale.service import Till, SaleRefused, SaleService
+from pos_app.core.sale.service import SaleRefused, SaleService, Till
+from pos_app.core.scanning.codes import receipt_code
 
 from .crash import run_until_killed
 from .fake_api import FakeApi, business
@@ -134,7 +134,8 @@ def test_a_real_insufficient_balance_moves_nothing(sales, api):
 @pytest.mark.parametrize("fault, cause", [("lost_answer", "outcome_unknown"), ("lost_request", "outcome_unknown"),
                                           ("unreachable", "offline"), ("signed_out", "not_signed_in"),
                                           ("jwt", "not_signed_in"), ("rate_limited", "outcome_unknown")])
-def test_no_answer_leaves_the_sale_pending_and_retry_settles_it_with_the_same_key_and_code(sales, api, journal, fault, cause):
+def test_no_answer_leaves_the_sale_pending_and_retry_settles_it_with_the_same_key_and_code(sales, api, journal, fault,
+                                                                                           cause):
     code = api.card("50")
     prepared = sales.prepare_charge("20", code)
     api.fail_next(fault)
@@ -487,8 +488,8 @@ def test_every_refusal_of_the_sale_path_has_words():
     import re
     from pathlib import Path
 
-    from pos_app.core.sale import service as sale
     from pos_app.core.messages import CATALOG
+    from pos_app.core.sale import service as sale
 
     source = Path(sale.__file__).read_text(encoding="utf-8")
     reasons = set(re.findall(r'SaleRefused\("([a-z_]+)"', source)) | {"malformed_receipt_code", "not_a_receipt_code"}

@@ -11,7 +11,7 @@ import pytest
 
 from pos_app.core.api import ApiError
 from pos_app.core.sale.journal import Journal
-from pos_app.core.sale.service import Till, SaleRefused, SaleService
+from pos_app.core.sale.service import SaleRefused, SaleService, Till
 
 from .api_shop import FaultyTransport, signed_in
 from .crash import run_until_killed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pos_app.core.scanning.scanner import KeystrokeScannerDetector, Released, ScannerTiming, Scanned
+from pos_app.core.scanning.scanner import KeystrokeScannerDetector, Released, Scanned, ScannerTiming
 
 TOKEN = "MPSQR1.3f9a0c5e7b1d2a4c6e8f0a1b.q8Zx-3kLm_0PaVb7RtYw2nHs5JcD9eFg"
 SCANNER_GAP = 0.004  # a typical scanner types a key every few milliseconds

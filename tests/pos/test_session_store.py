@@ -11,8 +11,14 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
-from pos_app.core.session.store import (NO_BACKEND_REASON, SERVICE, KeyringSessionStore, MemorySessionStore,
-                                        StoredSession, choose_store)
+from pos_app.core.session.store import (
+    NO_BACKEND_REASON,
+    SERVICE,
+    KeyringSessionStore,
+    MemorySessionStore,
+    StoredSession,
+    choose_store,
+)
 
 
 class MemoryKeyring(KeyringBackend):

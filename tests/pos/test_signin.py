@@ -5,10 +5,10 @@ import httpx
 import pytest
 
 from pos_app.core import services
-from pos_app.core.session import signin
 from pos_app.core.api.errors import AuthError, OutcomeUnknown, Unreachable
 from pos_app.core.connectivity import Link
 from pos_app.core.messages import CATALOG, message_for
+from pos_app.core.session import signin
 from pos_app.core.session.store import MemorySessionStore
 from pos_app.core.settings import Paths, Settings
 from pos_app.core.translations import LANGUAGES

@@ -1,6 +1,6 @@
 """Today's list: the business day starts at the merchant's midnight; each cell's text."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -15,7 +15,7 @@ REFUND = {"tx_id": "t2", "kind": "refund", "created_at": "2030-01-31T02:00:00+00
 
 def test_today_starts_at_midnight_in_the_merchants_zone_not_utc():
     # 20:00 UTC on the 30th is already the 31st in Shanghai.
-    start = day_start("Asia/Shanghai", datetime(2030, 1, 30, 20, 0, tzinfo=timezone.utc))
+    start = day_start("Asia/Shanghai", datetime(2030, 1, 30, 20, 0, tzinfo=UTC))
     assert start.isoformat() == "2030-01-31T00:00:00+08:00"
 
 

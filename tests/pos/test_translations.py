@@ -50,7 +50,7 @@ def test_the_template_matches_a_fresh_extraction(tmp_path):
 
 def test_there_are_the_shipped_languages():
     assert {p.parent.parent.name for p in CATALOGS} >= {"zh_CN", "zh_TW"}
-    assert translations.LANGUAGES == ("en", *sorted(p.parent.parent.name for p in CATALOGS)), \
+    assert ("en", *sorted(p.parent.parent.name for p in CATALOGS)) == translations.LANGUAGES, \
         "a catalog is not compiled: run `make setup`"
 
 
@@ -60,7 +60,7 @@ def test_every_message_is_translated_in_every_catalog(po):
     catalog = _messages(_read(po))
     assert set(template) - set(catalog) == set(), "missing messages: run `make messages`, then translate"
     assert set(catalog) - set(template) == set(), "obsolete messages: run `make messages`"
-    for key, m in catalog.items():
+    for m in catalog.values():
         where = f"{po.parent.parent.name} {m.context}: {_forms(m)[0]!r}"
         assert "fuzzy" not in m.flags, f"{where} is fuzzy: check it and remove the flag"
         assert all(s.strip() for s in _strings(m)), f"{where} is not translated"
@@ -82,7 +82,8 @@ def test_the_compiled_catalog_says_what_its_po_says(po):
 def test_traditional_chinese_speaks_as_taiwan_and_hong_kong_do():
     zh_tw = {m.context: m for m in _read(i18n.LOCALE / "zh_TW/LC_MESSAGES/messages.po") if m.id}
     every = "".join(s for m in zh_tw.values() for s in _strings(m))
-    for mainland in ("打印", "充值", "登录", "账", "帐户", "服务器", "网络", "二维码", "摄像头", "小票", "信息", "设置"):
+    for mainland in ("打印", "充值", "登录", "账", "帐户", "服务器", "网络", "二维码", "摄像头", "小票", "信息",
+                     "设置"):
         assert mainland not in every, f"mainland usage {mainland!r} in zh_TW"
     assert zh_tw["cashier.print"].string == "列印(&P)…"
     assert zh_tw["cashier.topup"].string == "現金儲值(&T)  (F4)"

@@ -23,7 +23,7 @@ import httpx
 
 from pos_app.core.api import MpsClient, RetryPolicy
 from pos_app.core.sale.journal import Journal
-from pos_app.core.sale.service import Till, SaleService
+from pos_app.core.sale.service import SaleService, Till
 
 
 def wait_to_die(point: str) -> None:

@@ -18,7 +18,7 @@ import httpx
 
 from pos_app.core.api import MpsClient, RetryPolicy
 from pos_app.core.sale.journal import Journal
-from pos_app.core.sale.service import Till, SaleRefused, SaleService
+from pos_app.core.sale.service import SaleRefused, SaleService, Till
 from tests.pos.api_shop import Operator, service_rpc
 from tests.secrets_seen import remember
 
@@ -32,7 +32,7 @@ READ_TIMEOUT = 0.75  # seconds: what a "late" exchange makes the client wait for
 
 
 def fault_plan(rng: random.Random):
-    faults, weights = zip(*FAULT_WEIGHTS.items())
+    faults, weights = zip(*FAULT_WEIGHTS.items(), strict=False)
 
     def decide(exchange: Exchange) -> Plan:
         if not exchange.path.startswith("/rest/"):

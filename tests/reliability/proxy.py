@@ -22,6 +22,7 @@ client's next connects meet a real ECONNREFUSED (httpx's ConnectError, known not
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -165,10 +166,8 @@ class FaultProxy:
 
     @staticmethod
     def _shut(listener: socket.socket) -> None:
-        try:
+        with contextlib.suppress(OSError):
             listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
-        except OSError:
-            pass
         listener.close()
 
     # -- one exchange ----------------------------------------------------------------------

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import psycopg
 
 from pos_app.core.sale.journal import Journal
-from pos_app.core.sale.service import Till, SaleService
+from pos_app.core.sale.service import SaleService, Till
 from tests.pos.api_shop import service_rpc, signed_in
 from tests.pos.crash import KILL, REPO
 from tests.secrets_seen import remember

@@ -11,12 +11,12 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import httpx
-import psycopg
 import jwt as pyjwt
+import psycopg
 
 from pos_app.core.api import MpsClient, RetryPolicy
 from pos_app.core.sale.journal import Journal
-from pos_app.core.sale.service import Till, SaleService
+from pos_app.core.sale.service import SaleService, Till
 from tests.secrets_seen import remember
 
 from .ledger import problems, read_journals

@@ -101,15 +101,13 @@ class Db:
         """`select * from public.fn(...)`: for set-returning RPCs."""
         args, values = self._args(kwargs)
         q = sql.SQL("select * from public.{}({})").format(sql.Identifier(fn), args)
-        with self.conn.transaction():
-            with self.conn.cursor(row_factory=dict_row) as cur:
-                return cur.execute(q, values).fetchall()
+        with self.conn.transaction(), self.conn.cursor(row_factory=dict_row) as cur:
+            return cur.execute(q, values).fetchall()
 
     def q(self, query: str, params: Any = None) -> list[dict[str, Any]]:
-        with self.conn.transaction():
-            with self.conn.cursor(row_factory=dict_row) as cur:
-                cur.execute(query, params)
-                return cur.fetchall() if cur.description else []
+        with self.conn.transaction(), self.conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(query, params)
+            return cur.fetchall() if cur.description else []
 
     def one(self, query: str, params: Any = None) -> Any:
         rows = self.q(query, params)

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from .conftest import acting
-from .test_charge import charge
+from .rpc import charge, refund, topup
 
 
 def audit_rows(db, **where):
@@ -16,12 +16,8 @@ def test_money_movements_are_audited_with_who_role_merchant_and_amount(db, world
     shop = world.merchant()
     alice = world.member(balance="100")
     tx = charge(db, shop, world.qr(alice.card_id), "40", key="a1")
-    with acting(db, shop.manager.caller):
-        rf = db.call("merchant_refund_tx", p_merchant_code=shop.code, p_tx_id=tx["tx_id"],
-                     p_refund_amount=Decimal("10"), p_idempotency_key="a2")
-    with acting(db, shop.cashier.caller):
-        top = db.call("merchant_recharge_by_qr", p_merchant_code=shop.code, p_qr_plain=world.qr(alice.card_id),
-                      p_amount=Decimal("7"), p_idempotency_key="a3")
+    rf = refund(db, shop, tx["tx_id"], "10", key="a2")
+    top = topup(db, shop, world.qr(alice.card_id), "7", key="a3")
 
     (pay,) = audit_rows(db, entity_id=tx["tx_id"])
     assert pay["action"] == "tx.payment" and pay["actor_user_id"] == shop.cashier.user_id

@@ -4,12 +4,7 @@ from decimal import Decimal
 
 from .conftest import acting
 from .harness import money
-
-
-def charge(db, merchant, qr, amount, key="k1", op=None, **kw):
-    with acting(db, (op or merchant.cashier).caller):
-        return db.call("merchant_charge_by_qr", p_merchant_code=merchant.code, p_qr_plain=qr,
-                       p_raw_amount=Decimal(str(amount)), p_idempotency_key=key, **kw)
+from .rpc import charge
 
 
 def test_charge_takes_the_paid_amount_and_returns_the_receipt_fields(db, world):
@@ -137,10 +132,9 @@ def test_unknown_or_suspended_merchant(db, world):
     shop = world.merchant()
     alice = world.member(balance="20")
     qr = world.qr(alice.card_id)
-    with acting(db, shop.cashier.caller):
-        with db.raises("MP010", "merchant_inactive"):
-            db.call("merchant_charge_by_qr", p_merchant_code="NOPE", p_qr_plain=qr,
-                    p_raw_amount=Decimal("1"), p_idempotency_key="k")
+    with acting(db, shop.cashier.caller), db.raises("MP010", "merchant_inactive"):
+        db.call("merchant_charge_by_qr", p_merchant_code="NOPE", p_qr_plain=qr,
+                p_raw_amount=Decimal("1"), p_idempotency_key="k")
     with db.superuser():
         db.q("update app.merchants set status = 'suspended' where id = %s", (shop.id,))
     with db.raises("MP010", "merchant_inactive"):

@@ -129,7 +129,7 @@ def test_every_money_call_waits_for_the_cards_advisory_lock(mps_dsn, shop):
     }
     with psycopg.connect(mps_dsn) as holder:
         holder.execute("select pg_advisory_xact_lock(hashtextextended('mps.card:' || %s::text, 0))", (card_id,))
-        for label, (fn, kwargs) in calls.items():
+        for fn, kwargs in calls.values():
             with psycopg.connect(mps_dsn) as conn:
                 conn.execute("set lock_timeout = '300ms'")
                 with pytest.raises(psycopg.errors.LockNotAvailable):

@@ -1,12 +1,12 @@
 """cron_rotate_qr_tokens: which cards it touches, multi-use codes, old codes dead, audit, TTL."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from .conftest import acting
-from .test_charge import charge
+from .rpc import charge
 
 
 def cron(db, world, ttl=None):
@@ -70,7 +70,7 @@ def test_old_codes_of_rotated_cards_stop_working_and_others_keep_theirs(db, worl
 
 def test_codes_have_the_documented_form_ttl_and_are_never_stored(db, world, cards):
     made, _ = cards
-    now = datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
     db.set_clock(now)
     row = next(r for r in cron(db, world, ttl=120) if r["card_id"] == made["corporate"].card_id)
     prefix, lookup, secret = row["qr_plain"].split(".")
@@ -89,7 +89,7 @@ def test_codes_have_the_documented_form_ttl_and_are_never_stored(db, world, card
 
 
 def test_default_ttl_is_300_seconds_and_bounds_are_enforced(db, world, cards):
-    now = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2030, 1, 1, tzinfo=UTC)
     db.set_clock(now)
     assert all((r["expires_at"] - now).total_seconds() == 300 for r in cron(db, world))
     for bad in (0, -1, 86401):

@@ -2,7 +2,7 @@
 three days of activity at two merchants on opposite sides of UTC (one crossing a DST change)."""
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -84,7 +84,7 @@ def column_sum(rows):
 def busy(db, world):
     """Two merchants, in Shanghai and New York, with the same local-time history each."""
     tl = Timeline(db, world)
-    tl.at(datetime(2024, 3, 1, tzinfo=timezone.utc))
+    tl.at(datetime(2024, 3, 1, tzinfo=UTC))
     shops = {SH: world.merchant(p_timezone=SH), NY: world.merchant(p_timezone=NY, p_currency="USD")}
     extra = {}
     for shop in shops.values():
@@ -111,7 +111,7 @@ def busy(db, world):
         else:
             target = payments[tz][0] if what == "refund_first" else payments[tz][-1]
             tl.refund(shop, target, amount, op=op)
-    tl.at(datetime(2024, 3, 12, 12, 0, tzinfo=timezone.utc))
+    tl.at(datetime(2024, 3, 12, 12, 0, tzinfo=UTC))
     return shops
 
 
@@ -164,7 +164,7 @@ def test_a_cashier_gets_only_their_own_rows(db, busy):
 
 
 def test_the_day_defaults_to_today_in_the_merchants_time_zone(db, busy):
-    db.set_clock(datetime(2024, 3, 11, 20, 0, tzinfo=timezone.utc))  # Shanghai 12th 04:00, NY 11th 16:00
+    db.set_clock(datetime(2024, 3, 11, 20, 0, tzinfo=UTC))  # Shanghai 12th 04:00, NY 11th 16:00
     assert summary(db, busy[SH])["day"] == "2024-03-12"
     got = summary(db, busy[NY])
     assert got["day"] == "2024-03-11" and got["currency"] == "USD"
@@ -194,9 +194,7 @@ def test_bad_input_and_roles(db, busy, world):
     stranger = world.user()
     with db.raises("42501"):
         summary(db, shop, date(2024, 3, 10), op=stranger)
-    with db.raises("42501"):
-        with acting(db, ANON):
-            db.call("merchant_daily_summary", p_merchant_code=shop.code)
-    with db.raises("MP010", "merchant_inactive"):
-        with acting(db, SERVICE):
-            db.call("merchant_daily_summary", p_merchant_code="NO_SUCH_SHOP")
+    with db.raises("42501"), acting(db, ANON):
+        db.call("merchant_daily_summary", p_merchant_code=shop.code)
+    with db.raises("MP010", "merchant_inactive"), acting(db, SERVICE):
+        db.call("merchant_daily_summary", p_merchant_code="NO_SUCH_SHOP")

@@ -62,7 +62,8 @@ def test_column_constraint_index_and_comment_are_added_once(scratch, db):
             db.q(f"select app.deploy_comment('column', '{t}.note', 'A note.')")
             db.q(f"select app.deploy_comment('table', '{t}', 'Scratch.')")
         assert db.one(f"select count(*) from pg_attribute where attrelid = '{t}'::regclass and attname = 'note'") == 1
-        assert db.one(f"select count(*) from pg_constraint where conrelid = '{t}'::regclass and conname = 't_note_len'") == 1
+        assert db.one(f"select count(*) from pg_constraint"
+                      f" where conrelid = '{t}'::regclass and conname = 't_note_len'") == 1
         assert db.one(f"select to_regclass('{scratch}.t_note_idx') is not null") is True
         assert db.one(f"select col_description('{t}'::regclass, 3)") == "A note."
         assert db.one(f"select obj_description('{t}'::regclass, 'pg_class')") == "Scratch."

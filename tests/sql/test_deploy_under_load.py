@@ -189,7 +189,7 @@ def test_a_signature_change_while_counters_sell_fails_no_call(mps_dsn):
         c.start()
     try:
         time.sleep(0.3)
-        for i in range(SIGNATURE_CHANGES):
+        for _ in range(SIGNATURE_CHANGES):
             # Every RPC calls this helper; it returns a record, checked against its catalog row
             # when it returns, which is where a dropped function fails the running call.
             _retire_and_recreate(mps_dsn, "app.merchant_context(text,app.merchant_role)")

@@ -6,7 +6,7 @@ import pytest
 
 from .conftest import acting
 from .harness import money
-from .test_charge import charge
+from .rpc import charge
 
 
 def upsert(db, world, code, name, min_points, max_points=None, rate="0", per_unit="1"):

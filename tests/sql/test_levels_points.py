@@ -5,8 +5,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 import pytest
 
 from .harness import money
-from .test_charge import charge
-from .test_refund import refund
+from .rpc import charge, refund
 
 SEEDED = {  # level: (min_points, discount_rate, points_per_unit), as mps_schema.sql seeds them
     "base": (0, Decimal("0"), Decimal("1")),

@@ -168,10 +168,8 @@ def test_only_the_merchants_operators_and_the_platform_may_list(db, world, shop)
     for op in (other.cashier, other.manager, other.owner, world.user()):
         with db.raises("42501"):
             page(db, shop.m, op)
-    with db.raises("42501"):
-        with acting(db, ANON):
-            db.rows("merchant_list_transactions", p_merchant_code=shop.m.code)
+    with db.raises("42501"), acting(db, ANON):
+        db.rows("merchant_list_transactions", p_merchant_code=shop.m.code)
     assert len(page(db, shop.m, p_limit=500)) == 19                  # service role: everything
-    with db.raises("MP010", "merchant_inactive"):
-        with acting(db, SERVICE):
-            db.rows("merchant_list_transactions", p_merchant_code="NO_SUCH_SHOP")
+    with db.raises("MP010", "merchant_inactive"), acting(db, SERVICE):
+        db.rows("merchant_list_transactions", p_merchant_code="NO_SUCH_SHOP")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from .conftest import acting
 from .harness import money
-from .test_charge import charge
+from .rpc import charge
 
 
 def test_create_merchant_defaults_and_validation(db, world):
@@ -57,7 +57,7 @@ def test_an_owner_manages_operators_but_a_manager_cannot(db, world):
 
 def test_session_info_tells_the_pos_who_it_is(db, world):
     shop = world.merchant(p_timezone="Europe/Berlin", p_currency="EUR")
-    db.set_clock(dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.timezone.utc))  # already 00:30 in Berlin
+    db.set_clock(dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC))  # already 00:30 in Berlin
     with acting(db, shop.cashier.caller):
         info = db.call("merchant_session_info", p_merchant_code=shop.code)
     assert info["role"] == "cashier" and info["currency"] == "EUR" and info["timezone"] == "Europe/Berlin"

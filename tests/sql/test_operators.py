@@ -6,7 +6,7 @@ from decimal import Decimal
 from ..secrets_seen import remember
 from .conftest import acting
 from .harness import SERVICE
-from .test_charge import charge
+from .rpc import charge
 
 
 def remove(db, shop, user_id, op=None):
@@ -24,9 +24,8 @@ def test_an_owner_removes_an_operator_whose_next_call_is_forbidden_whatever_toke
     # Same user, same claims as the token it signed in with: every call reads merchant_users.
     for call in (lambda: charge(db, shop, world.qr(alice.card_id), "5", key="after"),
                  lambda: db.call("merchant_session_info", p_merchant_code=shop.code)):
-        with acting(db, shop.cashier.caller):
-            with db.raises("42501", "forbidden"):
-                call()
+        with acting(db, shop.cashier.caller), db.raises("42501", "forbidden"):
+            call()
     with acting(db, shop.cashier.caller):
         assert db.q("select id from app.transactions") == []  # RLS reads follow too
     assert world.balance(alice.card_id) == Decimal("45.00")
@@ -119,8 +118,7 @@ def test_a_card_without_a_password_takes_no_old_one_and_bad_input_is_refused(db,
 def test_only_the_platform_sets_binding_passwords(db, world):
     shop = world.merchant()
     alice = world.member()
-    with acting(db, shop.owner.caller):
-        with db.raises("42501"):
-            db.call("set_card_binding_password", p_card_id=alice.card_id, p_old_password=None,
-                    p_new_password="owner-try-1")
+    with acting(db, shop.owner.caller), db.raises("42501"):
+        db.call("set_card_binding_password", p_card_id=alice.card_id, p_old_password=None,
+                p_new_password="owner-try-1")
     assert hash_of(db, alice.card_id) is None

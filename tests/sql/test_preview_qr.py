@@ -9,7 +9,7 @@ from decimal import Decimal
 import psycopg
 
 from .conftest import acting
-from .test_charge import charge
+from .rpc import charge
 
 
 def preview(db, shop, qr, op=None):
@@ -104,8 +104,8 @@ def test_preview_and_charge_refuse_the_same_bad_codes_with_the_same_errors_in_th
         "frozen card": (frozen_qr, "MP009"),
     }
     for what, (code, expected) in cases.items():
-        by_preview = outcome(lambda: preview(db, shop, code))
-        by_charge = outcome(lambda: charge(db, shop, code, "5", key=f"k-{what}"))
+        by_preview = outcome(lambda code=code: preview(db, shop, code))
+        by_charge = outcome(lambda code=code, what=what: charge(db, shop, code, "5", key=f"k-{what}"))
         assert by_preview == by_charge, what
         assert by_preview[0] == expected, (what, by_preview)
     assert Decimal(str(world.balance(alice.card_id))) == Decimal("499.00")

@@ -4,7 +4,7 @@ import re
 from decimal import Decimal
 
 from .conftest import acting
-from .test_charge import charge
+from .rpc import charge
 
 
 def test_a_token_has_the_documented_form_and_only_its_hash_is_stored(db, world):

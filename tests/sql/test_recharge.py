@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from .conftest import acting
 from .harness import money
-from .test_charge import charge
+from .rpc import charge, topup
 
 
 def recharge(db, world, card_id, amount, key="k"):
@@ -55,9 +55,8 @@ def test_a_voucher_is_loaded_once_and_cannot_be_recharged(db, world):
     with db.raises("MP009", "card_inactive"):
         recharge(db, world, v.card_id, "10")
     shop = world.merchant()
-    with acting(db, shop.cashier.caller), db.raises("MP009", "card_inactive"):
-        db.call("merchant_recharge_by_qr", p_merchant_code=shop.code, p_qr_plain=world.qr(v.card_id),
-                p_amount=Decimal("10"), p_idempotency_key="v")
+    with db.raises("MP009", "card_inactive"):
+        topup(db, shop, world.qr(v.card_id), "10", key="v")
     # ...but it pays like any card.
     assert money(charge(db, shop, world.qr(v.card_id), "20")["balance_after"]) == Decimal("30.00")
 
@@ -82,11 +81,8 @@ def test_counter_topup_by_qr_spends_the_code_and_is_idempotent(db, world):
     shop = world.merchant()
     alice = world.member(balance="5")
     qr = world.qr(alice.card_id)
-    with acting(db, shop.cashier.caller):
-        top = db.call("merchant_recharge_by_qr", p_merchant_code=shop.code, p_qr_plain=qr,
-                      p_amount=Decimal("100"), p_idempotency_key="cash-1")
-        again = db.call("merchant_recharge_by_qr", p_merchant_code=shop.code, p_qr_plain=qr,
-                        p_amount=Decimal("100"), p_idempotency_key="cash-1")
+    top = topup(db, shop, qr, "100", key="cash-1")
+    again = topup(db, shop, qr, "100", key="cash-1")
     assert money(top["balance_after"]) == Decimal("105.00")
     assert again["replayed"] is True and again["tx_id"] == top["tx_id"]
     with db.raises("MP005", "qr_not_active"):

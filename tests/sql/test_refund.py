@@ -5,13 +5,7 @@ from decimal import Decimal
 
 from .conftest import acting
 from .harness import money
-from .test_charge import charge
-
-
-def refund(db, merchant, tx_id, amount, key, op=None, **kw):
-    with acting(db, (op or merchant.manager).caller):
-        return db.call("merchant_refund_tx", p_merchant_code=merchant.code, p_tx_id=tx_id,
-                       p_refund_amount=Decimal(str(amount)), p_idempotency_key=key, **kw)
+from .rpc import charge, refund
 
 
 def paid(db, world, shop, amount="100", balance="200"):

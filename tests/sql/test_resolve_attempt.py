@@ -9,7 +9,7 @@ import pytest
 from .committed import call_as, make_shop, request
 from .conftest import acting
 from .harness import money
-from .test_charge import charge
+from .rpc import charge, refund, topup
 
 
 def resolve(db, merchant, key, op=None):
@@ -46,12 +46,8 @@ def test_refunds_and_counter_topups_resolve_too(db, world):
     shop = world.merchant()
     alice = world.member(balance="50")
     tx = charge(db, shop, world.qr(alice.card_id), "20", key="s")
-    with acting(db, shop.manager.caller):
-        db.call("merchant_refund_tx", p_merchant_code=shop.code, p_tx_id=tx["tx_id"],
-                p_refund_amount=Decimal("5"), p_idempotency_key="r")
-    with acting(db, shop.cashier.caller):
-        db.call("merchant_recharge_by_qr", p_merchant_code=shop.code, p_qr_plain=world.qr(alice.card_id),
-                p_amount=Decimal("10"), p_idempotency_key="t")
+    refund(db, shop, tx["tx_id"], "5", key="r")
+    topup(db, shop, world.qr(alice.card_id), "10", key="t")
     assert resolve(db, shop, "r", op=shop.manager)["operation"] == "refund"
     assert resolve(db, shop, "t")["operation"] == "recharge"
 
@@ -138,9 +134,7 @@ def test_a_cashier_cannot_read_a_managers_refund_nor_an_old_charge_from_the_ledg
     bob = second_cashier(world, shop)
     alice = world.member(balance="50")
     tx = charge(db, shop, world.qr(alice.card_id), "20", key="sale")
-    with acting(db, shop.manager.caller):
-        db.call("merchant_refund_tx", p_merchant_code=shop.code, p_tx_id=tx["tx_id"],
-                p_refund_amount=Decimal("5"), p_idempotency_key="refund")
+    refund(db, shop, tx["tx_id"], "5", key="refund")
     with db.raises("42501"):
         resolve(db, shop, "refund")  # the cashier who rang the sale up did not refund it
     db.advance_clock(40 * 86400)

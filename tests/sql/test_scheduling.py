@@ -69,6 +69,5 @@ def test_bad_arguments_and_api_roles(db):
             db.q("select * from app.schedule_jobs(p_qr_ttl_seconds := 0)")
         with db.raises("MP013", "invalid_argument"):
             db.q("select * from app.schedule_jobs(null)")
-    with acting(db, SERVICE):
-        with db.raises("42501"):
-            db.q("select * from app.schedule_jobs()")
+    with acting(db, SERVICE), db.raises("42501"):
+        db.q("select * from app.schedule_jobs()")

@@ -48,13 +48,13 @@ def test_failing_requests_next_to_a_qr_secret_or_password_leave_none_of_them_in_
     code, card, member, qr, password = card_with_code
     with service(gateway) as c:
         # A NUL PostgreSQL cannot store, next to the QR token, as a hostile or buggy client sends it.
-        r = rpc(c, "merchant_charge_by_qr", '{"p_merchant_code": "%s", "p_qr_plain": "%s", '
+        r = rpc(c, "merchant_charge_by_qr", '{"p_merchant_code": "%s", "p_qr_plain": "%s", '  # noqa: UP031 - raw JSON text as sent
                 '"p_raw_amount": "1.00", "p_idempotency_key": "k-nul", "p_tag": "\\u0000"}' % (code, qr))
         assert r.status_code == 400, r.text
         assert qr not in r.text
         # The same next to a binding password, in the role and in the tag of an owner change.
         other = rpc(c, "create_member_profile", {"p_name": "Other"}).json()
-        r = rpc(c, "bind_card_member", '{"p_card_id": "%s", "p_member_id": "%s", "p_role": "owner\\u0000",'
+        r = rpc(c, "bind_card_member", '{"p_card_id": "%s", "p_member_id": "%s", "p_role": "owner\\u0000",'  # noqa: UP031 - raw JSON text as sent
                 ' "p_binding_password": "%s"}' % (card, other, password))
         assert r.status_code == 400, r.text
         assert password not in r.text

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from .test_charge import charge
+from .rpc import charge
 
 API_ROLES = ("anon", "authenticated")
 WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE")

@@ -167,10 +167,9 @@ def test_overlaps_and_malformed_periods_are_invalid_arguments(db, world, tl):
     settle(db, shop, local(SH, 2024, 7, 3), local(SH, 2024, 7, 4))
     settle(db, shop, local(SH, 2024, 7, 1), local(SH, 2024, 7, 2))
     settle(db, shop, local(SH, 2024, 7, 10), local(SH, 2024, 7, 10, 12, 0))
-    with db.raises("MP010", "merchant_inactive"):
-        with acting(db, SERVICE):
-            db.call("generate_settlement", p_merchant_code="NO_SUCH_SHOP",
-                    p_period_start=local(SH, 2024, 7, 5), p_period_end=local(SH, 2024, 7, 6))
+    with db.raises("MP010", "merchant_inactive"), acting(db, SERVICE):
+        db.call("generate_settlement", p_merchant_code="NO_SUCH_SHOP",
+                p_period_start=local(SH, 2024, 7, 5), p_period_end=local(SH, 2024, 7, 6))
 
 
 def test_t_plus_1_settles_each_day_once_it_is_over(db, world, tl):
@@ -255,14 +254,12 @@ def test_who_may_settle(db, world, tl):
     for op in (shop.cashier, other.manager, other.owner):
         with db.raises("42501"):
             settle(db, shop, *day(1), op=op)
-    with db.raises("42501"):
-        with acting(db, ANON):
-            db.call("generate_settlement", p_merchant_code=shop.code,
-                    p_period_start=day(1)[0], p_period_end=day(1)[1])
+    with db.raises("42501"), acting(db, ANON):
+        db.call("generate_settlement", p_merchant_code=shop.code,
+                p_period_start=day(1)[0], p_period_end=day(1)[1])
     for caller in (shop.manager.caller, shop.owner.caller, ANON):
-        with db.raises("42501"):
-            with acting(db, caller):
-                db.rows("run_due_settlements")
+        with db.raises("42501"), acting(db, caller):
+            db.rows("run_due_settlements")
     settle(db, shop, *day(1), op=shop.manager)
     settle(db, shop, *day(2), op=shop.owner)
     settle(db, shop, *day(3))                      # the platform
@@ -289,12 +286,10 @@ def test_managers_list_their_settlements_newest_first(db, world, tl):
                          p_before_period_start=page1[-1]["period_start"])]
     assert [r["local_period_start"][:10] for r in page1 + page2] == [
         "2024-12-05", "2024-12-04", "2024-12-03", "2024-12-02", "2024-12-01"]
-    with db.raises("42501"):
-        with acting(db, shop.cashier.caller):
-            db.rows("merchant_list_settlements", p_merchant_code=shop.code)
-    with db.raises("MP013", "invalid_argument"):
-        with acting(db, shop.manager.caller):
-            db.rows("merchant_list_settlements", p_merchant_code=shop.code, p_limit=501)
+    with db.raises("42501"), acting(db, shop.cashier.caller):
+        db.rows("merchant_list_settlements", p_merchant_code=shop.code)
+    with db.raises("MP013", "invalid_argument"), acting(db, shop.manager.caller):
+        db.rows("merchant_list_settlements", p_merchant_code=shop.code, p_limit=501)
 
 
 @pytest.mark.usefixtures("committed_invariant")
@@ -315,7 +310,7 @@ def test_racing_requests_for_one_period_make_one_settlement_and_overlaps_lose(mp
         p_merchant_code=code, p_period_start=periods[i][0], p_period_end=periods[i][1])))
     won = sorted((datetime.fromisoformat(r["period_start"]), datetime.fromisoformat(r["period_end"]))
                  for r in out if isinstance(r, dict))
-    assert won and all(a[1] <= b[0] for a, b in zip(won, won[1:]))
+    assert won and all(a[1] <= b[0] for a, b in zip(won, won[1:], strict=False))
     assert all(e.sqlstate == "MP013" for e in out if not isinstance(e, dict))
     with psycopg.connect(mps_dsn) as conn:
         stored = conn.execute("select count(*) from app.settlements s join app.merchants m"

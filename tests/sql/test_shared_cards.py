@@ -7,7 +7,7 @@ import pytest
 
 from .conftest import acting
 from .harness import money
-from .test_charge import charge
+from .rpc import charge
 
 PASSWORD = "tiger-lily-42"
 

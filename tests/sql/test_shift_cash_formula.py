@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .shop_ops import close_shift, movement, open_shift, refund, sale, terminal, topup
+from .rpc import charge, close_shift, movement, open_shift, refund, terminal, topup
 
 CENTS = st.integers(min_value=1, max_value=2_000_000).map(lambda c: Decimal(c) / 100)  # 0.01 .. 20000.00
 STEP = st.one_of(
@@ -52,7 +52,7 @@ def test_expected_cash_is_the_formula_over_the_shifts_movements(db, world, shop_
             elif kind == "topup":
                 topup(db, shop, qr, value, shift_id=shift)
             elif kind == "charge":
-                last_charge = sale(db, shop, qr, value, shift_id=shift)
+                last_charge = charge(db, shop, qr, value, shift_id=shift)
                 value = Decimal(str(last_charge["paid_amount"]))
             else:
                 if last_charge is None:
@@ -77,7 +77,8 @@ def test_expected_cash_is_the_formula_over_the_shifts_movements(db, world, shop_
     with db.superuser():
         from_rows = db.one("""
             select s.opening_float
-                 + coalesce((select sum(t.amount) from app.transactions t where t.shift_id = s.id and t.kind = 'recharge'), 0)
+                 + coalesce((select sum(t.amount) from app.transactions t
+                             where t.shift_id = s.id and t.kind = 'recharge'), 0)
                  + coalesce((select sum(case when m.kind in ('pay_in', 'cash_sale') then m.amount else -m.amount end)
                                from app.cash_movements m where m.shift_id = s.id), 0)
             from app.shifts s where s.id = %s""", (shift,))

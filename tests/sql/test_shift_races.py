@@ -30,7 +30,8 @@ def shop_with_terminals(dsn: str, n: int) -> tuple[str, uuid.UUID, list[str]]:
 
 def close_args(code, cashier, shift, i):
     return ("authenticated", cashier, "merchant_close_shift",
-            dict(p_merchant_code=code, p_shift_id=shift, p_counted_cash=Decimal("50.00"), p_idempotency_key=f"close-{i}"))
+            dict(p_merchant_code=code, p_shift_id=shift, p_counted_cash=Decimal("50.00"),
+                 p_idempotency_key=f"close-{i}"))
 
 
 def test_two_terminals_closing_at_once_get_z_numbers_1_and_2(mps_dsn):
@@ -77,7 +78,8 @@ def test_cash_and_money_racing_a_close_are_in_the_report_or_refused_never_lost(m
             return ("authenticated", cashier, "merchant_cash_movement",
                     dict(p_merchant_code=code, p_shift_id=shift, p_kind="pay_in" if i % 4 == 1 else "cash_sale",
                          p_amount=Decimal(f"{i}.25"), p_idempotency_key=f"mv-{i}"))
-        fn, amount = ("merchant_charge_by_qr", "p_raw_amount") if i % 4 == 0 else ("merchant_recharge_by_qr", "p_amount")
+        fn, amount = ("merchant_charge_by_qr", "p_raw_amount") if i % 4 == 0 else ("merchant_recharge_by_qr",
+                                                                                   "p_amount")
         return ("authenticated", cashier, fn, {"p_merchant_code": code, "p_qr_plain": qr, amount: Decimal(f"{i}.10"),
                                                "p_idempotency_key": f"tx-{i}", "p_shift_id": shift})
 

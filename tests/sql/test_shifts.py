@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from .harness import money
-from .shop_ops import close_shift, get_shift, list_shifts, movement, open_shift, refund, sale, terminal, topup
+from .rpc import charge, close_shift, get_shift, list_shifts, movement, open_shift, refund, terminal, topup
 
 
 @pytest.fixture
@@ -24,7 +24,8 @@ def report_of(answer: dict) -> dict:
 
 def audit_actions(db, shop):
     with db.superuser():
-        return [r["action"] for r in db.q("select action from audit.event_log where merchant_id = %s order by id", (shop.id,))]
+        return [r["action"] for r in db.q("select action from audit.event_log where merchant_id = %s order by id",
+                                          (shop.id,))]
 
 
 # -- terminals --------------------------------------------------------------------------------
@@ -33,7 +34,8 @@ def test_a_manager_registers_a_terminal_and_registering_again_renames_it(db, wor
     s = world.merchant()
     first = terminal(db, s, "FRONT-1", "Front")
     again = terminal(db, s, "FRONT-1", "Front desk")
-    assert (again["terminal_id"], again["name"], again["previous_name"]) == (first["terminal_id"], "Front desk", "Front")
+    assert (again["terminal_id"], again["name"], again["previous_name"]) == (first["terminal_id"], "Front desk",
+                                                                             "Front")
     assert audit_actions(db, s)[-2:] == ["terminal.register", "terminal.rename"]
     with db.raises("42501", "forbidden"):
         terminal(db, s, "X", "Cashier's own", op=s.cashier)
@@ -82,10 +84,9 @@ def test_a_second_open_shift_on_a_terminal_is_a_shift_conflict_and_the_same_key_
 
 def test_the_partial_unique_index_backs_the_one_open_shift_rule(db, shop):
     shift = open_shift(db, shop, "T1")
-    with db.superuser():
-        with db.raises("23505"):
-            db.q("insert into app.shifts (merchant_id, terminal_id, opening_float) "
-                 "select merchant_id, terminal_id, 0 from app.shifts where id = %s", (shift["shift_id"],))
+    with db.superuser(), db.raises("23505"):
+        db.q("insert into app.shifts (merchant_id, terminal_id, opening_float) "
+             "select merchant_id, terminal_id, 0 from app.shifts where id = %s", (shift["shift_id"],))
 
 
 def test_an_unknown_terminal_is_not_found_and_roles_are_checked(db, world, shop):
@@ -125,7 +126,8 @@ def test_cash_movements_of_each_kind_land_in_the_shift(db, shop):
     assert (x["pay_outs_count"], money(x["pay_outs_amount"])) == (1, Decimal("5.50"))
     assert (x["drops_count"], money(x["drops_amount"])) == (1, Decimal("50.00"))
     assert (x["cash_sales_count"], money(x["cash_sales_amount"])) == (1, Decimal("12.30"))
-    assert money(x["expected_cash"]) == Decimal("100") + Decimal("20") + Decimal("12.30") - Decimal("5.50") - Decimal("50")
+    expected = Decimal("100") + Decimal("20") + Decimal("12.30") - Decimal("5.50") - Decimal("50")
+    assert money(x["expected_cash"]) == expected
     assert audit_actions(db, shop)[-4:] == ["cash.pay_in", "cash.pay_out", "cash.drop", "cash.cash_sale"]
 
 
@@ -172,7 +174,7 @@ def test_a_shift_of_another_merchant_is_a_shift_conflict(db, world, shop):
         get_shift(db, shop, theirs)
     alice = world.member(balance="50")
     with db.raises("MP014", "shift_conflict"):
-        sale(db, shop, world.qr(alice.card_id), "1", shift_id=theirs)
+        charge(db, shop, world.qr(alice.card_id), "1", shift_id=theirs)
     assert world.balance(alice.card_id) == Decimal("50.00")
     with db.raises("MP012", "not_found"):
         movement(db, shop, "00000000-0000-0000-0000-000000000000", "pay_in", "1")
@@ -193,9 +195,9 @@ def test_a_shift_of_another_terminal_than_the_counter_names_is_a_shift_conflict(
 def test_sales_refunds_and_top_ups_named_with_a_shift_are_in_its_report(db, world, shop):
     shift = open_shift(db, shop, "T1", "10")["shift_id"]
     alice = world.member(balance="100")
-    pay = sale(db, shop, world.qr(alice.card_id), "30.00", shift_id=shift)
+    pay = charge(db, shop, world.qr(alice.card_id), "30.00", shift_id=shift)
     assert pay["shift_id"] == shift
-    sale(db, shop, world.qr(alice.card_id), "5.00")  # not from a terminal: in no shift
+    charge(db, shop, world.qr(alice.card_id), "5.00")  # not from a terminal: in no shift
     back = refund(db, shop, pay["tx_id"], "10.00", shift_id=shift)
     assert back["shift_id"] == shift
     up = topup(db, shop, world.qr(alice.card_id), "50.00", shift_id=shift)
@@ -236,7 +238,8 @@ def test_closing_gives_the_final_report_with_expected_counted_difference_and_z_n
     movement(db, shop, shift, "pay_out", "3.05", "window cleaner")
     movement(db, shop, shift, "drop", "150.00", "safe")
     z = close_shift(db, shop, shift, "152.50", note="one coin short", key="close-1")
-    expected = Decimal("200.00") + Decimal("88.80") + Decimal("7.25") + Decimal("10.00") - Decimal("3.05") - Decimal("150.00")
+    expected = (Decimal("200.00") + Decimal("88.80") + Decimal("7.25") + Decimal("10.00")
+                - Decimal("3.05") - Decimal("150.00"))
     assert money(z["expected_cash"]) == expected == Decimal("153.00")
     assert money(z["counted_cash"]) == Decimal("152.50") and money(z["difference"]) == Decimal("-0.50")
     assert z["status"] == "closed" and z["z_number"] == 1 and z["note"] == "one coin short"
@@ -285,11 +288,11 @@ def test_who_may_close_the_cashier_who_opened_it_or_a_manager(db, world, shop):
 def test_a_closed_shift_refuses_every_call_naming_it_and_nothing_moves(db, world, shop):
     shift = open_shift(db, shop, "T1", "20")["shift_id"]
     alice = world.member(balance="100")
-    pay = sale(db, shop, world.qr(alice.card_id), "10", shift_id=shift)
+    pay = charge(db, shop, world.qr(alice.card_id), "10", shift_id=shift)
     z = close_shift(db, shop, shift, "20", key="z")
     qr = world.qr(alice.card_id)
     with db.raises("MP015", "shift_closed"):
-        sale(db, shop, qr, "10", shift_id=shift)
+        charge(db, shop, qr, "10", shift_id=shift)
     with db.raises("MP015", "shift_closed"):
         topup(db, shop, qr, "10", shift_id=shift)
     with db.raises("MP015", "shift_closed"):
@@ -300,7 +303,7 @@ def test_a_closed_shift_refuses_every_call_naming_it_and_nothing_moves(db, world
     with db.raises("MP015", "shift_closed"):
         close_shift(db, shop, shift, "20", key="another-close")
     assert world.balance(alice.card_id) == Decimal("90.00")
-    assert sale(db, shop, qr, "1")["replayed"] is False  # the refused calls spent no code
+    assert charge(db, shop, qr, "1")["replayed"] is False  # the refused calls spent no code
     assert get_shift(db, shop, shift) == report_of(z)
 
 
@@ -308,7 +311,7 @@ def test_the_database_itself_keeps_a_closed_shift_final(db, world, shop):
     """Not only the RPCs: a direct change by the tables' owner is refused too (a trigger)."""
     shift = open_shift(db, shop, "T1", "20")["shift_id"]
     alice = world.member(balance="100")
-    pay = sale(db, shop, world.qr(alice.card_id), "10", shift_id=shift)
+    pay = charge(db, shop, world.qr(alice.card_id), "10", shift_id=shift)
     movement(db, shop, shift, "pay_in", "5")
     close_shift(db, shop, shift, "25")
     with db.superuser():

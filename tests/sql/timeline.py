@@ -26,7 +26,7 @@ class Timeline:
     def __init__(self, db, world):
         self.db, self.world = db, world
 
-    def at(self, when: datetime) -> "Timeline":
+    def at(self, when: datetime) -> Timeline:
         self.db.set_clock(when)
         return self
 

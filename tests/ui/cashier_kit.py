@@ -8,14 +8,15 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from pos_app.core.sale.journal import Journal
 from pos_app.core.receipt.model import ReceiptHeader
-from pos_app.core.sale.service import Till, SaleService
+from pos_app.core.sale.journal import Journal
+from pos_app.core.sale.service import SaleService, Till
 from pos_app.ui.cashier import CashierView
 from pos_app.ui.i18n import Language
 from tests.pos.fake_api import FakeApi
 
-WAIT = 5000  # ms: the one timeout every wait in these tests uses
+from .helpers import WAIT
+
 SHOP = ReceiptHeader("Corner Tea 街角茶铺", "Asia/Shanghai", "CNY", "Ann", "ann@shop.test", "lane-1")
 
 
@@ -42,7 +43,7 @@ class Kit:
         qtbot.addWidget(self.view)
         self.view.resize(1280, 760)
         self.view.show()
-        qtbot.waitExposed(self.view)
+        qtbot.waitExposed(self.view, timeout=WAIT)
 
     # -- typing ----------------------------------------------------------------------------
 

@@ -10,7 +10,10 @@ from pos_app.core.settings import Settings
 from pos_app.ui.shell import Shell
 from tests.pos.api_shop import Shop
 
-WAIT = 10_000  # ms: the one timeout every wait in these tests shares
+# ms: the one timeout every qtbot wait in the window's tests uses (waitUntil, waitSignal,
+# waitExposed...; tests/ui/test_one_wait_timeout.py checks). Long, since it only bounds how long a
+# failing test hangs on a loaded machine: a passing wait returns as soon as its condition holds.
+WAIT = 15_000
 
 
 class SwitchableTransport(httpx.BaseTransport):

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from pos_app.core.sale.journal import Journal
 from pos_app.core.receipt.model import ReceiptHeader
-from pos_app.core.sale.service import Till, SaleService
+from pos_app.core.sale.journal import Journal
+from pos_app.core.sale.service import SaleService, Till
 from pos_app.ui.i18n import Language
 from pos_app.ui.manager import ManagerView
 from tests.pos.api_shop import signed_in
 
-WAIT = 15000
+from .helpers import WAIT
 
 
 @pytest.fixture(name="journal")

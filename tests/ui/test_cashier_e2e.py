@@ -2,9 +2,9 @@
 
 from decimal import Decimal
 
-from pos_app.core.sale.journal import Journal
 from pos_app.core.receipt.model import ReceiptHeader
-from pos_app.core.sale.service import Till, SaleService
+from pos_app.core.sale.journal import Journal
+from pos_app.core.sale.service import SaleService, Till
 from pos_app.ui.cashier import CashierView
 from pos_app.ui.i18n import Language
 from tests.pos.api_shop import build_shop, signed_in
@@ -22,7 +22,7 @@ def test_a_real_charge_from_the_view_moves_the_balance_once(qtbot, tmp_path, gat
                            list_transactions=client.list_transactions, get_tx=client.get_tx)
         qtbot.addWidget(view)
         view.show()
-        qtbot.waitExposed(view)
+        qtbot.waitExposed(view, timeout=WAIT)
         view.controller.scan(shop.qr())
         view.amount_field.setText("12.30")
         double_click(qtbot, view.charge_button)
@@ -47,7 +47,8 @@ def test_a_chinese_receipt_names_the_members_level_in_chinese(qtbot, tmp_path, g
     with Journal(tmp_path / "journal.sqlite3") as journal:
         sales = SaleService(client, journal, Till(shop.code, "lane-1", shop.cashier.email))
         view = CashierView(sales, Language("zh_CN"), ReceiptHeader("Test shop", "Asia/Shanghai", "CNY",
-                                                                     cashier_email=shop.cashier.email, terminal="lane-1"))
+                                                                     cashier_email=shop.cashier.email,
+                                                                     terminal="lane-1"))
         qtbot.addWidget(view)
         view.show()
         view.controller.scan(shop.qr())

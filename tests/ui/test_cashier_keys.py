@@ -71,7 +71,8 @@ def test_the_amount_field_refuses_letters_and_a_third_decimal_as_they_are_typed(
     field.clear()
     for ch in "１２．５":  # full-width, as a Chinese keyboard types them (QTest types ASCII only)
         kit.clock.now += 0.2
-        QApplication.sendEvent(field, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
+        QApplication.sendEvent(field,
+                               QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
     kit.clock.now += 1.0
     all_keys_delivered()
     assert field.text() == "１２．５"

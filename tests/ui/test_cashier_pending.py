@@ -3,13 +3,12 @@
 import threading
 from decimal import Decimal
 
+import pytest
 from PySide6.QtCore import Qt
 
-from pos_app.core.sale.journal import Journal
 from pos_app.core.messages import message_for
-from pos_app.core.sale.service import Till, SaleService
-
-import pytest
+from pos_app.core.sale.journal import Journal
+from pos_app.core.sale.service import SaleService, Till
 
 from .cashier_kit import SHOP, WAIT, Kit, balance, double_click, open_kit
 

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QImage
 
-from pos_app.core.scanning.codes import receipt_code
-from pos_app.core.scanning.qr_decode import decode_codes  # the camera's decoder reads the drawn QR
 from pos_app.core.receipt.escpos import render_escpos
 from pos_app.core.receipt.text import render_text
+from pos_app.core.scanning.codes import receipt_code
+from pos_app.core.scanning.qr_decode import decode_codes  # the camera's decoder reads the drawn QR
 
 from .cashier_kit import WAIT, open_kit
 

@@ -2,7 +2,7 @@
 commands it starts, what it says without a display; and the member's QR window it opens."""
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from PySide6.QtGui import QGuiApplication
@@ -83,7 +83,7 @@ def test_the_qr_image_reads_back_as_the_code(qtbot):
 
 
 def test_a_code_is_renewed_ahead_of_its_expiry_never_in_a_spin():
-    now = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
     assert renew_in_ms(now + timedelta(seconds=300), now) == 285_000
     assert renew_in_ms(now + timedelta(seconds=5), now) == 1000
 
@@ -93,7 +93,7 @@ def test_the_window_shows_a_code_and_renews_it(qtbot):
 
     def rotate():
         served.append(f"MPSQR1.code{len(served)}.secret")
-        return served[-1], datetime.now(timezone.utc) + timedelta(seconds=1)  # renewed after 1 s (the floor)
+        return served[-1], datetime.now(UTC) + timedelta(seconds=1)  # renewed after 1 s (the floor)
 
     window = MemberQrWindow(rotate, "Member +8613800000001", size=200)
     qtbot.addWidget(window)

@@ -96,7 +96,7 @@ def test_every_hour_of_the_chart_tells_its_amount_when_pointed_at(qtbot):
     view.resize(1000, 700)
     view.tabs.setCurrentIndex(1)
     view.show()
-    qtbot.waitExposed(view)
+    qtbot.waitExposed(view, timeout=WAIT)
     chart = view.day.chart
     assert chart.tip(9) == "09:00–10:00: paid ¥142.50 (2 payments), refunds ¥0.00, top-ups ¥100.00"
     assert chart.tip(14) == "14:00–15:00: paid ¥50.00 (1 payment), refunds ¥20.00, top-ups ¥0.00"
@@ -120,7 +120,8 @@ def test_the_chart_numbers_every_hour_when_there_is_room(qtbot):
 def editor_in_window(qtbot, day: date, latest: date):
     """The day screen's own editor, in a window with a field before it to Tab from."""
     now = datetime.combine(latest, datetime.min.time(), tzinfo=UTC) + timedelta(hours=4)  # noon in Shanghai
-    view = ManagerView(Api(), None, Language("en"), INFO, ReceiptHeader("星巴克 Corner", "Asia/Shanghai", "CNY"), now=lambda: now)
+    view = ManagerView(Api(), None, Language("en"), INFO, ReceiptHeader("星巴克 Corner", "Asia/Shanghai", "CNY"),
+                       now=lambda: now)
     window = QWidget()
     before = QLineEdit()
     layout = QVBoxLayout(window)

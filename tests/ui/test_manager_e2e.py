@@ -11,10 +11,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from pos_app.core.day import business_day
-from pos_app.core.receipt.text import render_text
-from pos_app.core.scanning.codes import receipt_code
 from pos_app.core.day.report import from_summary
 from pos_app.core.messages import message_for
+from pos_app.core.receipt.text import render_text
+from pos_app.core.scanning.codes import receipt_code
 from pos_app.ui.i18n import Language
 from tests.pos.api_shop import FaultyTransport
 
@@ -38,7 +38,8 @@ def test_the_manager_scans_a_receipt_refunds_part_and_sees_what_is_left(qtbot, s
     assert panel.remaining.text() == "Still refundable: ¥20.00" and panel.refunds_model.rowCount() == 1
     assert panel.refunds_model.cell(0, "reason") == "退回一件" and panel.refunds_model.cell(0, "amount") == "¥10.00"
     assert panel.receipt_slip.receipt is panel.receipt and panel.receipt.kind.value == "refund"
-    assert any("REFUND RECEIPT" in line for line in render_text(panel.receipt, 32, "en")) and shop.balance() == Decimal("67.70")
+    assert any("REFUND RECEIPT" in line for line in render_text(panel.receipt, 32,
+                                                                "en")) and shop.balance() == Decimal("67.70")
     pdf = panel.save_receipt_pdf(tmp_path / "refund.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert journal.get(got.args[0].key).state == "done"
@@ -99,7 +100,7 @@ def test_the_day_shows_the_servers_totals_and_exports_them_with_every_transactio
     shown = view.day.report
     assert shown.totals == expected.totals and shown.totals.payments_paid == Decimal("42.30")
     assert view.day.net.text() == "Net: ¥37.30" and view.day.message.text() == ""
-    assert "Payments: 2" in view.day.payments.text() and "Refunds: 1 · ¥5.00" == view.day.refunds.text()
+    assert "Payments: 2" in view.day.payments.text() and view.day.refunds.text() == "Refunds: 1 · ¥5.00"
     model = view.day.cashiers
     assert {model.cell(i, "cashier"): model.cell(i, "paid") for i in range(model.rowCount())} == {
         shop.cashier.email: "¥42.30", shop.manager.email: "¥0.00"}

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from pos_app.core.scanning.codes import receipt_code
 from pos_app.core.messages import message_for
+from pos_app.core.scanning.codes import receipt_code
 from pos_app.ui.i18n import Language
 from pos_app.ui.manager.refund_dialog import RefundDialog
 from pos_app.ui.manager.view import _STYLE
@@ -97,13 +97,13 @@ def test_the_refund_dialogs_problem_never_covers_the_reason_box(qtbot, language,
     dialog.setStyleSheet(_STYLE)  # the view's big fonts, as in the app
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitExposed(dialog)
+    qtbot.waitExposed(dialog, timeout=WAIT)
     dialog.amount.setText(typed)
     dialog.accept()
     qtbot.wait(10)  # the layout settles
     assert dialog.problem.text() and dialog.isVisible()
     shown = [dialog.amount_label, dialog.amount, dialog.reason_label, dialog.reason, dialog.problem, dialog.buttons]
-    for upper, lower in zip(shown, shown[1:]):
+    for upper, lower in zip(shown, shown[1:], strict=False):
         assert not upper.geometry().intersects(lower.geometry()), (upper, lower)
         assert upper.geometry().bottom() < lower.geometry().top()
     needed = dialog.problem.heightForWidth(dialog.problem.width())

@@ -12,10 +12,12 @@ from PySide6.QtGui import QColor, QFontMetrics, QImage
 from pos_app.core.receipt.model import ReceiptHeader
 from pos_app.core.receipt.text import pair
 from pos_app.core.session.signin import Operator
+from pos_app.ui.common.printing import draw_lines, mono_font
 from pos_app.ui.i18n import Language
 from pos_app.ui.manager import ManagerView, Merchant
-from pos_app.ui.common.printing import draw_lines, mono_font
 from tests.pos.day_fixture import summary
+
+from .helpers import WAIT
 
 INFO = {"merchant_name": "星巴克 Corner", "currency": "CNY", "timezone": "Asia/Shanghai", "role": "manager"}
 NOW = datetime(2030, 1, 31, 10, tzinfo=UTC)  # 18:00 in Shanghai
@@ -39,7 +41,8 @@ class Api:
 
 
 def make(qtbot, api, language):
-    view = ManagerView(api, None, language, INFO, ReceiptHeader("星巴克 Corner", "Asia/Shanghai", "CNY"), now=lambda: NOW)
+    view = ManagerView(api, None, language, INFO, ReceiptHeader("星巴克 Corner", "Asia/Shanghai", "CNY"),
+                       now=lambda: NOW)
     qtbot.addWidget(view)
     return view
 
@@ -55,9 +58,9 @@ def test_each_tab_fetches_on_its_first_showing_only(qtbot):
     view = make(qtbot, api, Language("en"))
     assert api.calls == []  # built but never shown: no request
     view.show()
-    qtbot.waitUntil(lambda: ("list_transactions", "payment") in api.calls, timeout=5000)
+    qtbot.waitUntil(lambda: ("list_transactions", "payment") in api.calls, timeout=WAIT)
     view.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: view.day.report is not None, timeout=5000)
+    qtbot.waitUntil(lambda: view.day.report is not None, timeout=WAIT)
     assert ("daily_summary", date(2030, 1, 31)) in api.calls  # today on the merchant's clock
     view.tabs.setCurrentIndex(0)
     view.tabs.setCurrentIndex(1)
@@ -67,7 +70,7 @@ def test_each_tab_fetches_on_its_first_showing_only(qtbot):
 def test_the_whole_view_relabels_when_the_language_changes(qtbot):
     language = Language("en")
     view = make(qtbot, Api(), language)
-    with qtbot.waitSignal(view.day.controller.loaded, timeout=5000):
+    with qtbot.waitSignal(view.day.controller.loaded, timeout=WAIT):
         view.day.load()
     assert view.tabs.tabText(1) == "The &day" and view.day.net.text() == "Net: ¥72.50"
     assert view.refunds.refund_all_button.text() == "Refund &all"

@@ -3,7 +3,7 @@ single-use code is replaced as soon as it is spent, Refresh replaces it at once,
 is shown on the shop's clock with its zone named."""
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
 
@@ -23,7 +23,7 @@ class Codes:
 
     def rotate(self):
         self.served.append(f"MPSQR1.{len(self.served):024x}.secret")
-        return self.served[-1], datetime.now(timezone.utc) + timedelta(minutes=5)
+        return self.served[-1], datetime.now(UTC) + timedelta(minutes=5)
 
     def still_live(self, code: str) -> bool:
         return code not in self.spent
@@ -60,10 +60,10 @@ def test_refresh_replaces_the_code_at_once(qtbot):
 
 def test_the_expiry_is_on_the_shops_clock_with_its_zone(qtbot):
     def rotate():
-        return "MPSQR1.000000000000000000000001.secret", datetime(2024, 5, 1, 12, 0, 5, tzinfo=timezone.utc)
+        return "MPSQR1.000000000000000000000001.secret", datetime(2024, 5, 1, 12, 0, 5, tzinfo=UTC)
 
     window = MemberQrWindow(rotate, "Member", size=200, timezone_name="Asia/Shanghai",
-                            clock=lambda: datetime(2024, 5, 1, 11, 58, tzinfo=timezone.utc))
+                            clock=lambda: datetime(2024, 5, 1, 11, 58, tzinfo=UTC))
     qtbot.addWidget(window)
     window.renew()
     qtbot.waitUntil(lambda: window.codes_shown == 1, timeout=WAIT)

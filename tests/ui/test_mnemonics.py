@@ -56,7 +56,7 @@ def _clashes(top: QWidget) -> dict[str, list[str]]:
     tabs = top.findChildren(QTabWidget)
     clashes: dict[str, set[str]] = {}
     for pages in itertools.product(*(range(t.count()) for t in tabs)):
-        for t, i in zip(tabs, pages):
+        for t, i in zip(tabs, pages, strict=False):
             t.setCurrentIndex(i)
         by_letter = defaultdict(list)
         for text in _texts(top):

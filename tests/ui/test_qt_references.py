@@ -3,11 +3,15 @@ must not take references from `True`, `False` or `None`. PySide6 6.12.0 returned
 `emit()` without a reference of its own; after a few thousand emits (two per background job, a
 connection check every 2 s, every key the scanner filter sees) Python 3.11 "deallocated" `True`
 and the counter died, mostly when closing: `Fatal Python error: bool_dealloc`, exit 250
-(issue 7, item 4). pyproject.toml keeps PySide6 below 6.12 until a release passes this."""
+(issue 7, item 4). The same release returned `None` from void calls (QTimer.start,
+QThreadPool.start, setText...) the same way: a counter rings up thousands of sales a day, each
+making hundreds of Qt calls, and the app died with "Fatal Python error: deallocating None" after a
+few hundred sales (found by bench/app_start.py's 1,000 sales through the window).
+pyproject.toml keeps PySide6 below 6.12 until a release passes this."""
 
 import sys
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from pos_app.ui.common.worker import run_in_background
 
@@ -27,7 +31,7 @@ def _refs() -> tuple[int, int, int]:
 
 
 def _drift(before, after) -> list[int]:
-    return [a - b for a, b in zip(after, before)]
+    return [a - b for a, b in zip(after, before, strict=False)]
 
 
 def _none_lost(drift: list[int]) -> bool:
@@ -58,7 +62,25 @@ def test_background_jobs_leave_true_false_and_none_alone(qtbot):
     before = _refs()
     for n in range(EMITS):
         run_in_background(lambda n=n: n, on_done=results.append)
-    qtbot.waitUntil(lambda: len(results) == EMITS, timeout=WAIT * 3)
+    qtbot.waitUntil(lambda: len(results) == EMITS, timeout=WAIT)
     results.clear()
     drift = _drift(before, _refs())
     assert _none_lost(drift), f"references lost over {EMITS} jobs (True, False, None): {drift}"
+
+
+def _drift_per_call(fn, n: int = 2000) -> float:
+    before = _refs()
+    for _ in range(n):
+        fn()
+    return max(abs(d) for d in _drift(before, _refs())) / n
+
+
+def test_void_qt_calls_keep_the_reference_counts_of_none_and_the_booleans(qapp):
+    timer = QTimer()
+    source = _Source()
+    source.carrying.connect(lambda _: None)
+    assert _drift_per_call(lambda: timer.start(1000)) < 0.01
+    assert _drift_per_call(timer.stop) < 0.01
+    assert _drift_per_call(lambda: timer.isActive()) < 0.01
+    assert _drift_per_call(lambda: source.carrying.emit(None)) < 0.01
+    assert _drift_per_call(lambda: QThreadPool.globalInstance().activeThreadCount()) < 0.01

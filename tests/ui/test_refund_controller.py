@@ -18,7 +18,8 @@ from pos_app.ui.manager.refund_controller import RefundController, RefundViewSta
 from pos_app.ui.manager.refund_panel import RefundPanel
 from tests.pos.fake_api import FakeApi
 
-WAIT = 10000
+from .helpers import WAIT
+
 HEADER = ReceiptHeader("Corner Tea", "Asia/Shanghai", "CNY", cashier_email="mia@shop.test", terminal="lane-1")
 PAID = "0b8c2f4e-5d6a-4b7c-8d9e-0f1a2b3c4d5e"
 OTHER = "1c9d3a5f-6e7b-4c8d-9e0f-1a2b3c4d5e6f"

@@ -10,7 +10,8 @@ import sys
 
 def test_starting_the_app_does_not_import_opencv_the_decoders_or_the_views():
     probe = ("import sys, pos_app.app, pos_app.ui.shell; "
-             "print(sorted(m for m in ('cv2', 'zxingcpp', 'pyzbar', 'pos_app.core.scanning.qr_decode', 'pos_app.ui.compose')"
+             "print(sorted(m for m in ('cv2', 'zxingcpp', 'pyzbar', 'pos_app.core.scanning.qr_decode',"
+             " 'pos_app.ui.compose')"
              " if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""})

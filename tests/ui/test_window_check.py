@@ -34,7 +34,8 @@ def test_missing_qt_libraries_are_named_with_the_debian_packages_to_install():
 
 def test_no_display_and_an_unreachable_display_are_told_apart():
     assert "DISPLAY is not set" in window_check.problem({})
-    words = window_check.problem({"DISPLAY": ":7"}, plugin=Path("libqxcb.so"), ldd=lambda _: "", connect=lambda _: False)
+    words = window_check.problem({"DISPLAY": ":7"}, plugin=Path("libqxcb.so"), ldd=lambda _: "",
+                                 connect=lambda _: False)
     assert "no display answers at DISPLAY=:7" in words
     ok = window_check.problem({"DISPLAY": ":7"}, plugin=Path("libqxcb.so"), ldd=lambda _: "", connect=lambda _: True)
     assert ok is None
@@ -70,7 +71,8 @@ def test_the_demo_says_what_to_install_when_its_windows_cannot_open(tmp_path):
     started = []
     out = io.StringIO()
     proj = Project(jwt_secret="s", anon_key="anon.demo.key", service_role_key="service.demo.key", api_port=55555)
-    code = demo_pos.open_counter(proj, tmp_path, out, environ={"DISPLAY": ":0"}, popen=lambda *a, **k: started.append(a),
+    code = demo_pos.open_counter(proj, tmp_path, out, environ={"DISPLAY": ":0"}, popen=lambda *a,
+                                 **k: started.append(a),
                                  window_problem=lambda env: "The cashier window cannot open: libxcb-icccm4 missing.")
     assert code == window_check.EXIT_NO_WINDOW and started == []  # nothing started to abort
     assert "libxcb-icccm4 missing" in out.getvalue() and "mps-dev down" in out.getvalue()

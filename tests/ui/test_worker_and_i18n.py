@@ -6,8 +6,10 @@ import pytest
 from PySide6.QtCore import QThread
 
 from pos_app.core.translations import N_
-from pos_app.ui.i18n import Language, register
 from pos_app.ui.common.worker import run_in_background
+from pos_app.ui.i18n import Language, register
+
+from .helpers import WAIT
 
 
 def test_a_background_call_runs_off_the_ui_thread_and_reports_on_it(qtbot):
@@ -25,14 +27,14 @@ def test_a_background_call_runs_off_the_ui_thread_and_reports_on_it(qtbot):
     # Wait for the outcome, not for job.finished: a fast job can emit before a waitSignal made
     # after run_in_background connects, and that emission is then lost to the test.
     run_in_background(work, on_done=done)
-    qtbot.waitUntil(lambda: "result" in seen, timeout=5000)
+    qtbot.waitUntil(lambda: "result" in seen, timeout=WAIT)
     assert seen == {"worker": True, "result": 42, "on_ui_thread": True}
 
 
 def test_a_failing_call_reports_its_exception(qtbot):
     errors = []
     run_in_background(lambda: 1 / 0, on_failed=errors.append)
-    qtbot.waitUntil(lambda: len(errors) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(errors) == 1, timeout=WAIT)
     assert len(errors) == 1 and isinstance(errors[0], ZeroDivisionError)
 
 
@@ -41,7 +43,7 @@ def test_labels_switch_language_and_say_so(qtbot):
 
     lang = Language("en")
     assert lang.t("main.title", merchant="M1") == "MPS cashier — M1"
-    with qtbot.waitSignal(lang.changed, timeout=1000) as blocker:
+    with qtbot.waitSignal(lang.changed, timeout=WAIT) as blocker:
         lang.set("zh_CN")
     assert blocker.args == ["zh_CN"] and lang.t("main.title", merchant="M1") == "MPS 收银 — M1"
     lang.set("zh_TW")
@@ -80,7 +82,7 @@ def test_collection_happens_on_the_gui_thread_only(qtbot):
         for _ in range(5000):  # cycles past the first threshold
             a = []
             a.append(a)
-        qtbot.waitUntil(lambda: gc.get_count()[0] < gc.get_threshold()[0], timeout=5000)
+        qtbot.waitUntil(lambda: gc.get_count()[0] < gc.get_threshold()[0], timeout=WAIT)
     finally:
         collector.stop()
     assert gc.isenabled()

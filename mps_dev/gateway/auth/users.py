@@ -6,7 +6,7 @@ import asyncio
 import json
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import bcrypt
@@ -27,7 +27,7 @@ def timestamp(value: datetime | None) -> str | None:
     """GoTrue's JSON time: RFC 3339 in UTC with a Z."""
     if value is None:
         return None
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def to_json(u: dict[str, Any]) -> dict[str, Any]:

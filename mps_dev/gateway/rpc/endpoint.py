@@ -10,7 +10,8 @@ from starlette.responses import Response
 from .. import errors, nesting
 from ..body import read_limited
 from ..settings import GatewaySettings
-from . import catalog, preferences, request as rpc_request, statement, transaction, window
+from . import catalog, preferences, statement, transaction, window
+from . import request as rpc_request
 from .identity import Identity, authenticate
 
 _ALLOWED = ("GET", "HEAD", "POST")

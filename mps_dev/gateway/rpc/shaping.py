@@ -105,7 +105,8 @@ def parse_filter(key: str, value: str) -> Filter | None:
     if op == "is":
         if operand.lower() not in IS_VALUES:
             raise _parse_error("filter", value, len(value) - len(operand) + 1,
-                               'unexpected "' + operand[:1] + '" expecting isVal: (null, not_null, true, false, unknown)')
+                               'unexpected "' + operand[:1] + '" expecting isVal:'
+                               ' (null, not_null, true, false, unknown)')
         return Filter(column, negated, "is", operand.lower())
     return Filter(column, negated, op, operand)
 
@@ -229,5 +230,6 @@ def split_query(pairs: list[tuple[str, str]], *, is_read: bool) -> tuple[dict[st
         elif is_read:
             args[key] = value  # a repeated argument keeps its last value
         else:
-            raise _parse_error("filter", value, 1, 'unexpected "' + value[:1] + '" expecting "not" or operator (eq, gt, ...)')
+            raise _parse_error("filter", value, 1,
+                               'unexpected "' + value[:1] + '" expecting "not" or operator (eq, gt, ...)')
     return args, shaping

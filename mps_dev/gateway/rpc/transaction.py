@@ -7,6 +7,7 @@ any error or when the single-object rule fails.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -85,7 +86,5 @@ async def run(conn: AsyncConnection, ctx: RequestContext, statement: sql.Composa
 async def _rollback(conn: AsyncConnection) -> None:
     # A broken connection cannot roll back; the pool discards it on return.
     if not conn.closed:
-        try:
+        with contextlib.suppress(Exception):
             await conn.execute("ROLLBACK")
-        except Exception:
-            pass

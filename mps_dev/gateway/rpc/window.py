@@ -34,7 +34,8 @@ def requested(method: str, range_header: str | None, limit: int | None, offset: 
             lower = int(m.group(1))
             upper = int(m.group(2)) if m.group(2) else None
             if upper is not None and upper < lower:
-                raise _invalid("The lower boundary must be lower than or equal to the upper boundary in the Range header.")
+                raise _invalid("The lower boundary must be lower than or equal to the upper boundary"
+                               " in the Range header.")
     if offset is not None:
         if offset < 0:
             raise ApiError(400, "2201X", "OFFSET must not be negative")

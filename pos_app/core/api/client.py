@@ -8,6 +8,7 @@ idempotent (money calls carry an idempotency key) or read-only, so each is retri
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -91,10 +92,9 @@ class MpsClient:
             session, self._session = self._session, None
             self.session_store.clear()
         if session is not None:
-            try:
+            # Unanswered: the access token expires within the hour; nothing kept can renew it.
+            with contextlib.suppress(Unreachable, OutcomeUnknown):
                 self._observed(lambda: self.auth.sign_out(session.access_token))
-            except (Unreachable, OutcomeUnknown):
-                pass  # the access token expires within the hour; nothing kept can renew it
 
     def _adopt(self, session: Session) -> None:
         with self._session_lock:

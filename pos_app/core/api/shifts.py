@@ -18,7 +18,7 @@ NEEDS_REASON = frozenset({"pay_out", "drop"})
 
 
 def _money(value: Any) -> Decimal:
-    if isinstance(value, float) or isinstance(value, bool):
+    if isinstance(value, (float, bool)):
         raise TypeError("money from the server must not be a float")
     return Decimal(str(value)) if value is not None else Decimal("0.00")
 

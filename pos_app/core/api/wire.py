@@ -30,7 +30,7 @@ AMOUNT_KEYS = frozenset({
 def amount(value: Decimal | int | str) -> str:
     """An amount as the string sent to the server. Floats (and bools) are refused; a string
     must read as a number (decimal.InvalidOperation, a ValueError, otherwise)."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError("amounts must be Decimal, int or str, never float")
     if isinstance(value, Decimal):
         return format(value, "f")

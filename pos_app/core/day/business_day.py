@@ -4,13 +4,13 @@ midnight in the merchant's IANA time zone (23 or 25 hours on a daylight-saving c
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
 def today(tz: str, now: datetime | None = None) -> date:
     """The business day it is now (or at `now`, an aware datetime) in time zone `tz`."""
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
     return moment.astimezone(ZoneInfo(tz)).date()
 
 
@@ -23,7 +23,7 @@ def day_start(tz: str, now: datetime | None = None) -> datetime:
 def local_midnight(day: date, tz: str) -> datetime:
     """The start of `day` in `tz`, as an aware datetime in UTC. (Two datetimes sharing one
     ZoneInfo subtract as wall clocks, which makes a 23-hour day look like 24.)"""
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz)).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def period(first: date, last: date, tz: str) -> tuple[datetime, datetime]:

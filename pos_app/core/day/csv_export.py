@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from .report import FIGURES, DayReport, Figures, plain_amount
 from ..money import from_api
+from .report import FIGURES, DayReport, Figures, plain_amount
 
 BOM = "\ufeff"
 TX_COLUMNS = ("created_at", "tx_id", "kind", "operator_email", "operator_user_id", "card_last4",
@@ -75,7 +76,8 @@ def csv_rows(report: DayReport, transactions: Iterable[Mapping[str, Any]]) -> li
         [],
         ["cashier_email", "role", "operator_user_id", *FIGURES],
     ]
-    rows += [[_safe(c.email or ""), c.role or "", c.operator_user_id or "", *_cells(c.figures)] for c in report.by_cashier]
+    rows += [[_safe(c.email or ""), c.role or "", c.operator_user_id or "",
+              *_cells(c.figures)] for c in report.by_cashier]
     rows += [[], ["hour", *FIGURES]]
     rows += [[f"{h:02d}", *_cells(f)] for h, f in enumerate(report.by_hour)]
     rows += [[], list(TX_COLUMNS)]

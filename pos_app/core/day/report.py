@@ -5,10 +5,11 @@ is worse than none)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from ..money import from_api
 
@@ -33,12 +34,12 @@ class Figures:
     net_amount: Decimal = Decimal("0.00")
 
     @classmethod
-    def from_api(cls, row: Mapping[str, Any]) -> "Figures":
+    def from_api(cls, row: Mapping[str, Any]) -> Figures:
         values: dict[str, Any] = {k: int(row[k]) for k in COUNTS}
         values.update({k: from_api(row[k]) for k in AMOUNTS})
         return cls(**values)
 
-    def __add__(self, other: "Figures") -> "Figures":
+    def __add__(self, other: Figures) -> Figures:
         return Figures(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
 
     @property
@@ -86,7 +87,7 @@ class DayReport:
 
 def _time(value: Any) -> datetime:
     when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _day(value: Any) -> date:

@@ -3,9 +3,10 @@ starts is `business_day.day_start`). The Qt table model only asks for these cell
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..money import format_amount, from_api

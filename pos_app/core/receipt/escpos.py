@@ -9,8 +9,8 @@ sharp at any printer resolution and a few dozen bytes.
 
 from __future__ import annotations
 
-from .model import Receipt
 from .layout import Row, rows
+from .model import Receipt
 from .text import row_lines
 
 ENCODING = "gb18030"

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..money import format_amount
-from .model import Receipt, ReceiptKind
 from ..receipt_labels import labels, level_name
+from .model import Receipt, ReceiptKind
 
 
 @dataclass(frozen=True)

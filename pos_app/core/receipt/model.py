@@ -6,18 +6,19 @@ marked as a copy.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
-from enum import Enum
-from typing import Any, Mapping
+from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..scanning.codes import receipt_code
 from ..money import from_api
+from ..scanning.codes import receipt_code
 
 
-class ReceiptKind(str, Enum):
+class ReceiptKind(StrEnum):
     PAYMENT = "payment"
     REFUND = "refund"
     TOPUP = "topup"
@@ -36,7 +37,7 @@ class ReceiptHeader:
     terminal: str = ""
 
     @classmethod
-    def for_operator(cls, operator: Any, terminal: str = "") -> "ReceiptHeader":
+    def for_operator(cls, operator: Any, terminal: str = "") -> ReceiptHeader:
         """The header of every receipt a signed-in operator (`session.signin.Operator`) rings up
         at `terminal`: the cashier's view and the manager's refunds both build it here."""
         return cls(shop=operator.merchant_name, timezone=operator.timezone, currency=operator.currency,
@@ -98,7 +99,7 @@ class Receipt:
 def _time(value: Any) -> datetime:
     when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     # timestamptz always travels with its offset; a bare time can only be UTC from our own code.
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _opt_amount(value: Any) -> Decimal | None:

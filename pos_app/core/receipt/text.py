@@ -1,21 +1,21 @@
 """A receipt as lines of monospaced text, `width` columns wide: the on-screen receipt, and the
 body of the thermal print. East Asian wide and full-width characters take two columns (as in a
-terminal and in a printer's Chinese font), so columns are counted with `unicodedata`, not `len`.
+terminal and in a printer's Chinese font), so columns are counted with `wcwidth`, not `len`.
 """
 
 from __future__ import annotations
 
-import unicodedata
+import wcwidth
 
-from .model import Receipt
 from .layout import Row, rows
+from .model import Receipt
 
 
 def char_width(ch: str) -> int:
-    """Columns one character takes: 2 for wide and full-width, 0 for combining marks, else 1."""
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    """Columns one character takes: 2 for wide and full-width, 0 for combining marks and
+    zero-width characters, else 1 (wcwidth's tables follow each Unicode release). A control
+    character, -1 to wcwidth, takes none: a printer does not draw it."""
+    return max(wcwidth.wcwidth(ch), 0)
 
 
 def display_width(text: str) -> int:

@@ -4,10 +4,11 @@ the server applies, so the manager hears about a mistake before any request."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from ..money import DEFAULT_CAP, AmountError, from_api, parse_amount
 from .service import MAX_REASON
@@ -46,7 +47,7 @@ class Payment:
 
 def _time(value: Any) -> datetime:
     when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _opt(value: Any) -> Decimal | None:

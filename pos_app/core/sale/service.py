@@ -25,9 +25,9 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..api.errors import ApiError, CallFailed, NotSignedIn, OutcomeUnknown, Unreachable
+from ..money import DEFAULT_CAP, AmountError, check_amount, parse_amount
 from ..scanning.codes import NotUsable, PaymentCode, ReceiptCode, classify
 from .journal import Attempt, Journal
-from ..money import DEFAULT_CAP, AmountError, check_amount, parse_amount
 
 MAX_REASON = 500  # characters, as the backend's p_reason allows
 
@@ -138,7 +138,8 @@ class SaleService:
         if isinstance(found, PaymentCode):
             raise SaleRefused("payment_code_for_refund")
         if isinstance(found, NotUsable):
-            raise SaleRefused("malformed_receipt_code" if found.reason == "malformed_receipt_code" else "not_a_receipt_code")
+            malformed = found.reason == "malformed_receipt_code"
+            raise SaleRefused("malformed_receipt_code" if malformed else "not_a_receipt_code")
         reason = (reason or "").strip() or None
         if reason is not None and len(reason) > MAX_REASON:
             raise SaleRefused("reason_too_long")

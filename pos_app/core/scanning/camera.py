@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # numpy only names the frames' type here: importing it costs the app's start
     import numpy as np
@@ -85,7 +86,7 @@ class ListFrames:
         self.closed = False
 
     @classmethod
-    def from_files(cls, paths: Iterable[str | Path], **kw) -> "ListFrames":
+    def from_files(cls, paths: Iterable[str | Path], **kw) -> ListFrames:
         """Frames from image files (PNG, JPEG), read by OpenCV."""
         import cv2
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable
-
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .camera import CameraUnavailable, FrameSource

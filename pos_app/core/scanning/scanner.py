@@ -17,7 +17,7 @@ from a single-shot timer, so held keys come out even when no further key arrives
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 TERMINATORS = frozenset({"\r", "\n", "\t"})
 
@@ -61,7 +61,7 @@ class Scanned:
     terminated: bool = True
 
 
-Outcome = Union[Released, Scanned]
+Outcome = Released | Scanned
 
 
 class KeystrokeScannerDetector:

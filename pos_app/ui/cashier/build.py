@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pos_app.core.scanning.camera import FrameSource
 from pos_app.core.receipt.model import ReceiptHeader
 from pos_app.core.sale.service import SaleService
+from pos_app.core.scanning.camera import FrameSource
 from pos_app.core.session.signin import Operator
 from pos_app.ui.i18n import Language
 

@@ -16,8 +16,8 @@ from pos_app.core.scanning.camera import FrameSource
 from pos_app.core.scanning.scan_loop import ScanLoop
 from pos_app.ui.i18n import Language
 
-from . import text  # noqa: F401 - registers the labels
 from ..common.images import frame_to_qimage
+from . import text  # noqa: F401 - registers the labels
 
 PREVIEW_FPS = 15
 

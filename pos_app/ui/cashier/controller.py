@@ -13,15 +13,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from pos_app.core.receipt import model as receipts
 from pos_app.core.api.errors import ApiError
-from pos_app.core.sale.checkout import Checkout
+from pos_app.core.day.business_day import day_start
 from pos_app.core.messages import message_for
 from pos_app.core.money import format_amount, from_api
+from pos_app.core.receipt import model as receipts
+from pos_app.core.sale.checkout import Checkout
 from pos_app.core.sale.service import Outcome, SaleRefused, SaleService
-from pos_app.core.day.business_day import day_start
-from pos_app.ui.i18n import Language
 from pos_app.ui.common.worker import run_in_background
+from pos_app.ui.i18n import Language
 
 from . import text  # noqa: F401 - registers the labels
 
@@ -171,7 +171,8 @@ class CashierController(QObject):
     def _done(self, outcome: Outcome) -> None:
         kind = outcome.attempt.kind
         self.receipt.emit(receipts.from_result(kind, outcome.result, self.counter))
-        amount = outcome.attempt.amount if kind != "charge" else outcome.result.get("paid_amount", outcome.attempt.amount)
+        amount = outcome.attempt.amount if kind != "charge" else outcome.result.get("paid_amount",
+                                                                                    outcome.attempt.amount)
         key = "cashier.done_topup" if kind == "topup" else "cashier.done_charge"
         self._say("ok", lambda: self.language.t(key, amount=self._money(from_api(amount))))
         self.sale_done.emit()

@@ -8,13 +8,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from pos_app.core.receipt.model import Receipt
-from pos_app.ui.i18n import Language
 from pos_app.ui.common.worker import run_in_background
+from pos_app.ui.i18n import Language
 
-from . import text  # noqa: F401 - registers the labels
 from ..common.receipt_output import print_receipt_with_dialog, write_escpos
 from ..common.receipt_paint import save_pdf
 from ..common.receipt_widget import ReceiptWidget
+from . import text  # noqa: F401 - registers the labels
 
 
 class ReceiptPanel(QWidget):

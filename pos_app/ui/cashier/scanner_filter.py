@@ -5,7 +5,8 @@ widget they were typed into; a scan's keys never reach any widget and come out a
 The filter sits on the application, because keys go to the focused child (the amount field),
 not to the view, and a child that accepts a key never lets its parent see it; it acts only on
 keys for widgets of the view's own window while the view is on screen (a scan is taken wherever
-focus is: the amount field, a button, the window's tabs), not for a dialog's. Shortcuts are tried before a widget sees a key, so
+focus is: the amount field, a button, the window's tabs), not for a dialog's. Shortcuts are tried
+before a widget sees a key, so
 for keys a scanner types (characters, Enter, Tab) the filter claims the shortcut-override
 event: a scan's Enter must never fire an "Enter charges" shortcut.
 """

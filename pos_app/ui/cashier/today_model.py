@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from pos_app.core.day.rows import COLUMNS, KINDS, cell
 from pos_app.ui.i18n import Language

@@ -10,13 +10,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
 from pos_app.core.receipt import model as receipts
-from pos_app.core.scanning.camera import FrameSource
 from pos_app.core.sale.keypad import press
 from pos_app.core.sale.service import Outcome, SaleService
+from pos_app.core.scanning.camera import FrameSource
 from pos_app.core.scanning.scanner import KeystrokeScannerDetector, ScannerTiming
 from pos_app.ui.i18n import Language
 
@@ -281,7 +280,8 @@ class CashierView(QWidget):
         self.card_status.setText(t("cashier.card_ready", hint=self._hint) if ready else t("cashier.no_card"))
         self.card_status.setStyleSheet(
             "QLabel { font-size: 15pt; padding: 6px; border-radius: 6px; "
-            + ("background: #2e7d32; color: white; font-weight: bold; }" if ready else "background: #eeeeee; color: #555; }"))
+            + ("background: #2e7d32; color: white; font-weight: bold; }" if ready
+               else "background: #eeeeee; color: #555; }"))
 
     def _enable_start(self, can: bool) -> None:
         self.charge_button.setEnabled(can)

@@ -9,8 +9,8 @@ from PySide6.QtGui import QFont, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QWidget
 
-from pos_app.core.receipt.model import Receipt
 from pos_app.core.receipt.escpos import render_escpos
+from pos_app.core.receipt.model import Receipt
 
 from .receipt_paint import paint_receipt
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPaintDevice, QPdfWriter, QPen
+from PySide6.QtGui import QFont, QFontMetricsF, QPageLayout, QPageSize, QPaintDevice, QPainter, QPdfWriter, QPen
 
-from pos_app.core.receipt.model import Receipt
 from pos_app.core.receipt.layout import Row, rows
+from pos_app.core.receipt.model import Receipt
 
 from .images import qr_qimage
 
@@ -37,7 +37,8 @@ def _fonts(base: QFont) -> tuple[QFont, QFont]:
     return base, title
 
 
-def _layout(receipt: Receipt, language: str, width: float, base: QFont, device: QPaintDevice) -> tuple[list[_Item], float]:
+def _layout(receipt: Receipt, language: str, width: float, base: QFont, device: QPaintDevice) -> tuple[list[_Item],
+                                                                                                       float]:
     body, title = _fonts(base)
     items: list[_Item] = []
     y = 0.0

@@ -15,8 +15,8 @@ from pos_app.core.day.csv_export import csv_bytes
 from pos_app.core.day.report import DayReport, from_summary
 from pos_app.core.day.transactions import fetch_all
 
-from ..i18n import Language
 from ..common.background import BackgroundController
+from ..i18n import Language
 from .failures import day_failure, export_failure
 
 

@@ -15,13 +15,13 @@ from pos_app.core.day import business_day
 from pos_app.core.day.report import DayReport, problems
 from pos_app.core.money import format_amount
 
+from ..common.printing import print_lines_with_dialog, write_pdf
 from ..i18n import Language
 from .day_controller import DayController
 from .day_edit import DayEdit, qdate
 from .failures import Say, file_failure
 from .hour_chart import HourChart
 from .models import CashiersModel
-from ..common.printing import print_lines_with_dialog, write_pdf
 from .save_dialog import ask_save_path
 from .tables import make_table
 
@@ -265,7 +265,8 @@ class DayPanel(QWidget):
         def money(v):
             return format_amount(v, r.currency, self.language.code)
         paid = [h.payments_paid for h in r.by_hour]
-        tips = [self.language.tn("mgr.hour_tip", h.payments_count, start=f"{hour:02d}:00", end=f"{(hour + 1) % 24:02d}:00",
+        tips = [self.language.tn("mgr.hour_tip", h.payments_count, start=f"{hour:02d}:00",
+                                 end=f"{(hour + 1) % 24:02d}:00",
                                  paid=money(h.payments_paid), refunds=money(h.refunds_amount),
                                  topups=money(h.topups_amount))
                 for hour, h in enumerate(r.by_hour)]

@@ -101,7 +101,8 @@ def _overlapped(start: datetime, end: datetime, listed: Iterable[Mapping[str, An
     """The settlement the period [start, end) overlaps: from the listed ones, else the period
     the server named."""
     for s in sorted(listed, key=lambda s: str(s["period_start"])):
-        if datetime.fromisoformat(str(s["period_start"])) < end and datetime.fromisoformat(str(s["period_end"])) > start:
+        starts, ends = datetime.fromisoformat(str(s["period_start"])), datetime.fromisoformat(str(s["period_end"]))
+        if starts < end and ends > start:
             return s
     found = _OVERLAP_PERIOD.search(message)
     if found:

@@ -4,16 +4,16 @@ shown in the merchant's currency and the current language, times on the merchant
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pos_app.core.day.report import CashierDay
 from pos_app.core.money import format_amount, from_api
 
-from ..i18n import Language
 from ..common.table_model import Column, RowsModel
-
+from ..i18n import Language
 
 ROLES = ("cashier", "manager", "owner")
 
@@ -32,7 +32,8 @@ class RefundsModel(RowsModel):
         super().__init__([
             Column("time", "mgr.col.time", lambda r, _: _when(r.created_at, tz, "%Y-%m-%d %H:%M")),
             Column("amount", "mgr.col.amount", lambda r, lang: money(r.amount, lang), numeric=True),
-            Column("points", "mgr.col.points", lambda r, _: "" if r.points_reversed is None else f"-{r.points_reversed}",
+            Column("points", "mgr.col.points", lambda r,
+                   _: "" if r.points_reversed is None else f"-{r.points_reversed}",
                    numeric=True),
             Column("reason", "mgr.col.reason", lambda r, _: r.reason or ""),
         ], language, parent)

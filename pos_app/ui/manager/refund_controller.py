@@ -185,7 +185,8 @@ class RefundController(BackgroundController):
         except SaleRefused as e:
             key = e.key or ""  # an earlier refund (or sale) is unsettled: settle it from here
             return None, OutcomeView("refused", "mgr.failed", self._words(e.reason), key=key,
-                                     can_retry=bool(key) and self.sales.can_retry(key), can_check=bool(key), tx_id=tx_id)
+                                     can_retry=bool(key) and self.sales.can_retry(key), can_check=bool(key),
+                                     tx_id=tx_id)
         pending = outcome.state == "pending"
         return outcome, OutcomeView(
             outcome.state, self._title(outcome), self._outcome_words(outcome),

@@ -10,13 +10,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from pos_app.core.translations import format_moment
 from pos_app.core.money import format_amount
 from pos_app.core.receipt.model import Receipt, ReceiptHeader
 from pos_app.core.sale.service import SaleService
+from pos_app.core.translations import format_moment
 
 from ..common.receipt_output import print_receipt_with_dialog
 from ..common.receipt_paint import save_pdf as save_receipt_pdf

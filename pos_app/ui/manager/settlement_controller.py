@@ -14,8 +14,8 @@ from PySide6.QtCore import Signal
 from pos_app.core.day import business_day
 from pos_app.core.messages import message_for
 
-from ..i18n import Language
 from ..common.background import BackgroundController
+from ..i18n import Language
 from .failures import read_failure, settle_failure
 
 

@@ -3,8 +3,9 @@ days, yesterday by default) to settle; the figures of the one chosen or just gen
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 

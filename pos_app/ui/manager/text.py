@@ -4,6 +4,7 @@ catalog in `pos_app/locale/`. Error and state wording comes from `pos_app.core.m
 from __future__ import annotations
 
 from pos_app.core.translations import N_, NP_
+
 from ..i18n import register
 
 # Mnemonics (&x) are unique among what shows at once: the window's tabs and Sign out (C, M, O),
@@ -84,7 +85,9 @@ register(
     N_("mgr.to", "to (included)"),
     N_("mgr.generate", "&Generate settlement"),
     N_("mgr.reload_settlements", "Re&load"),
-    N_("mgr.settlement_figures", "{period}: payments {pcount} · paid {paid} · refunds {rcount} · {refunds} · top-ups {tcount} · {topups} · net {net}"),
+    N_("mgr.settlement_figures",
+        "{period}: payments {pcount} · paid {paid} · refunds {rcount} · {refunds}"
+        " · top-ups {tcount} · {topups} · net {net}"),
     N_("mgr.settlement_replayed", "This period was already settled: the same settlement, as first recorded."),
     N_("mgr.settlement_new", "Settlement generated."),
     # how net is made (merchant_daily_summary and settlements count it alike: app.report_totals)

@@ -39,7 +39,7 @@ class Merchant:
     role: str
 
     @classmethod
-    def of(cls, info: Mapping[str, Any] | Any) -> "Merchant":
+    def of(cls, info: Mapping[str, Any] | Any) -> Merchant:
         """From the RPC's answer (a mapping) or an object with its fields (`signin.Operator`)."""
         get = info.get if isinstance(info, Mapping) else (lambda k, d=None: getattr(info, k, d))
         return cls(name=str(get("merchant_name") or get("name") or ""), currency=str(get("currency") or "CNY"),
