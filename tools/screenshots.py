@@ -166,6 +166,8 @@ def session(desk: Desktop, stack: Stack, language: str, out: Path) -> None:
     from mps_demo import launcher as demo_pos
     from mps_dev import seed
     from pos_app.core import settings as pos_settings
+    from pos_app.core import translations
+    from pos_app.core.translations import N_
 
     proj = stack.project()
     paths = demo_pos.demo_dirs(stack.dir)
@@ -173,9 +175,9 @@ def session(desk: Desktop, stack: Stack, language: str, out: Path) -> None:
     email, password = next((e, p) for role, e, p in seed.OPERATORS if role == "manager")
     env = demo_pos.pos_environment(paths, desk.env)
     pos = subprocess.Popen([sys.executable, "-m", "pos_app.app", "--email", email], env=env)
-    tag = "en" if language == "en" else "zh"
+    tag = {"en": "en", "zh_CN": "zh"}.get(language, language)  # the README's names for the first two
     try:
-        desk.wait_window("Sign in" if language == "en" else "登录")
+        desk.wait_window(translations.text(N_("signin.title", "Sign in"), language))
         time.sleep(1.0)
         desk.shot(out / f"signin-{tag}.png")
         desk.type(password)  # the cursor is in the password field already: the email is filled in
@@ -225,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m tools.screenshots", description=__doc__.split("\n\n")[0])
     p.add_argument("--display", default=":71", help="the X display number for the private Xvfb (default :71)")
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    p.add_argument("--languages", default="en,zh_CN")
+    p.add_argument("--languages", default="en,zh_CN,zh_TW")
     args = p.parse_args(argv)
     need_tools()
     args.out.mkdir(parents=True, exist_ok=True)
