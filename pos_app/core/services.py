@@ -17,6 +17,7 @@ from .sale.service import SaleService, Till
 from .session.signin import Operator
 from .session.store import SessionStore
 from .settings import Paths, Settings
+from .shift.current import CurrentShift
 
 JOURNAL_FILE = "journal.sqlite3"
 # Short enough that a cashier does not wait on a dead line, long enough for a slow uplink; the
@@ -33,6 +34,8 @@ class Services:
     client: MpsClient
     monitor: ConnectivityMonitor
     journal: Journal
+    # The terminal's open shift: one per counter, whoever is signed in.
+    shift: CurrentShift = field(default_factory=CurrentShift)
     _sales: dict[str, SaleService] = field(default_factory=dict)
 
     def sale_for(self, operator: Operator) -> SaleService:
@@ -42,7 +45,8 @@ class Services:
         if sale is None:
             counter = Till(merchant_code=self.settings.merchant_code, terminal=self.settings.terminal_name,
                               operator=operator.email or operator.user_id)
-            sale = self._sales[operator.user_id] = SaleService(self.client, self.journal, counter)
+            sale = self._sales[operator.user_id] = SaleService(self.client, self.journal, counter,
+                                                                  shift=self.shift)
         return sale
 
     def close(self) -> None:

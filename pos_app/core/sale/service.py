@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from ..api.errors import ApiError, CallFailed, NotSignedIn, OutcomeUnknown, Unreachable
 from ..money import DEFAULT_CAP, AmountError, check_amount, parse_amount
 from ..scanning.codes import NotUsable, PaymentCode, ReceiptCode, classify
+from ..shift.current import CurrentShift
 from .journal import Attempt, Journal
 
 MAX_REASON = 500  # characters, as the backend's p_reason allows
@@ -111,10 +112,13 @@ class SaleService:
     """Charges, refunds and counter top-ups through one journal and one API client."""
 
     def __init__(self, api: SaleApi, journal: Journal, counter: Till,
-                 new_key: Callable[[], str] = _new_key):
+                 new_key: Callable[[], str] = _new_key, shift: CurrentShift | None = None):
         self.api = api
         self.journal = journal
         self.counter = counter
+        # The terminal's open shift, named on every money call (contract §9); None before the
+        # shop runs shifts, and in tests of the sale path alone.
+        self.shift = shift
         self._new_key = new_key
         self._lock = threading.Lock()
         self._in_flight: set[str] = set()  # keys with a call running in this process
@@ -224,14 +228,19 @@ class SaleService:
     def _send(self, key: str, kind: str, amount: Decimal, code: PaymentCode | None,
               tx_id: str | None, reason: str | None, *, uncertain: bool = False) -> Outcome:
         """Send one attempt. `uncertain`: an earlier send of it went without an answer."""
+        shift_id = self.shift.shift_id if self.shift is not None else None
+        # Only named when there is one: a retry after the shift closed is refused by the server
+        # (shift_closed) and settled by its key like any refusal after an unanswered send.
+        named = {"shift_id": shift_id} if shift_id is not None else {}
         try:
             try:
                 if kind == "charge":
-                    result = self.api.charge_by_qr(code.plain, amount, key, {"terminal": self.counter.terminal})
+                    tag = {"terminal": self.counter.terminal}
+                    result = self.api.charge_by_qr(code.plain, amount, key, tag, **named)
                 elif kind == "topup":
-                    result = self.api.recharge_by_qr(code.plain, amount, key)
+                    result = self.api.recharge_by_qr(code.plain, amount, key, **named)
                 else:
-                    result = self.api.refund(tx_id, amount, key, reason)
+                    result = self.api.refund(tx_id, amount, key, reason, **named)
             except ApiError as e:
                 if e.is_business or e.is_forbidden:
                     if uncertain or e.after_unknown:
