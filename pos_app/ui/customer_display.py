@@ -51,8 +51,9 @@ class CustomerDisplay(QWidget):
         layout.addStretch(1)
         layout.addLayout(grid)
         layout.addWidget(self.card)
+        layout.addSpacing(24)
+        layout.addWidget(self.message)  # under the figures, in the middle: the eye is there already
         layout.addStretch(1)
-        layout.addWidget(self.message)
         self.shown: Shown | None = None
         screen.subscribe(self.show_face)
         self.show_face(screen.face)
@@ -108,9 +109,11 @@ class CustomerDisplay(QWidget):
     def show_placed(self, placement: Placement, qscreen=None) -> None:
         """Show at `placement`: full-screen and frameless on the member's screen, or a framed
         window the cashier can move (one screen)."""
-        frameless = bool(self.windowFlags() & Qt.WindowType.FramelessWindowHint)
-        if frameless != placement.full_screen:
-            self.setWindowFlag(Qt.WindowType.FramelessWindowHint, placement.full_screen)
+        # Frameless on the member's screen; on the cashier's own it must not sink behind the counter.
+        full = placement.full_screen
+        for flag, wanted in ((Qt.WindowType.FramelessWindowHint, full), (Qt.WindowType.WindowStaysOnTopHint, not full)):
+            if bool(self.windowFlags() & flag) != wanted:
+                self.setWindowFlag(flag, wanted)  # hides the window: shown again below
         if qscreen is not None and self.screen() is not qscreen:
             self.setScreen(qscreen)
         x, y, w, h = placement.rect

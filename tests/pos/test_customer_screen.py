@@ -43,7 +43,7 @@ def test_the_thank_you_stays_when_the_cashier_screen_empties_its_amount_and_goes
 def test_clearing_goes_back_to_the_welcome_with_the_shop_name():
     s = paid_screen()
     shown = render(s.idle(), "zh_CN", "街角茶铺")
-    assert shown.all_text() == "欢迎光临\n街角茶铺"
+    assert shown.all_text() == "街角茶铺\n欢迎光临"
 
 
 def test_a_result_for_a_sale_not_sent_from_this_screen_is_not_shown():
@@ -152,11 +152,11 @@ def test_of_several_other_screens_the_largest_then_the_first():
     assert place([LEFT, RIGHT, (9000, 0, 1024, 768)], 0).screen == 1
 
 
-def test_with_one_screen_it_is_a_window_centred_on_it():
+def test_with_one_screen_it_is_a_window_in_its_bottom_right_corner():
     p = place([(100, 50, 1280, 800)], 0)
     assert p == place([(100, 50, 1280, 800)], 5)  # a main screen no longer listed: the first
-    assert not p.full_screen and p.rect == (100 + 240, 50 + 100, 800, 600)
-    assert place([(0, 0, 640, 480)], 0).rect == (0, 0, 640, 480)
+    assert not p.full_screen and p.rect == (100 + 1280 - 640, 50 + 800 - 420, 640, 420)
+    assert place([(0, 0, 600, 400)], 0).rect == (0, 0, 600, 400)
     with pytest.raises(ValueError):
         place([], 0)
 

@@ -2,8 +2,8 @@
 test can hand in two screens where the offscreen platform has one).
 
 A screen is its geometry `(x, y, width, height)`. The member's window goes full-screen on a
-screen that is not the cashier's; with one screen it is a window on the cashier's screen, and
-only when asked for (it would cover the counter)."""
+screen that is not the cashier's; with one screen it is a small window in a corner of the
+cashier's screen, kept on top, and only when asked for (it covers part of the counter)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 Rect = tuple[int, int, int, int]
 
 MODES = ("auto", "on", "off")  # the `customer_display` setting
-WINDOWED = (800, 600)  # px: on the cashier's own screen, a window the cashier can move
+WINDOWED = (640, 420)  # px: on the cashier's own screen, a window on top that the cashier can move
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def opens_by_itself(mode: str, screen_count: int) -> bool:
 
 def place(screens: Sequence[Rect], main: int) -> Placement:
     """The member's window: full-screen on the largest screen other than `main` (the cashier's
-    window's; the first of equals, in the desktop's order), else a window centred on `main`."""
+    window's; the first of equals, in the desktop's order), else a window in `main`'s bottom-right corner."""
     if not screens:
         raise ValueError("no screen to place the customer display on")
     main = main if 0 <= main < len(screens) else 0
@@ -43,4 +43,5 @@ def place(screens: Sequence[Rect], main: int) -> Placement:
         return Placement(tuple(screens[best]), True, best)
     x, y, w, h = screens[main]
     width, height = min(WINDOWED[0], w), min(WINDOWED[1], h)
-    return Placement((x + (w - width) // 2, y + (h - height) // 2, width, height), False, main)
+    # The bottom-right corner: over the receipt column's lower part, clear of the amount and keypad.
+    return Placement((x + w - width, y + h - height, width, height), False, main)

@@ -74,7 +74,7 @@ def render(face: Face, language: str, shop: str) -> Shown:
     card = t(CARD, last4=face.last4) if face.last4 else ""
     s = face.state
     if s is State.IDLE:
-        return Shown(t(WELCOME), (), "", shop)
+        return Shown(shop, (), "", t(WELCOME))
     if s is State.ENTERING:
         return Shown(shop, tuple(row(AMOUNT, face.amount, main=True)), "", t(SHOW_CODE))
     if s is State.PREVIEWING:
