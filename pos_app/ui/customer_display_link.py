@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QScreen
-from PySide6.QtWidgets import QMainWindow, QPushButton
+from PySide6.QtWidgets import QApplication, QMainWindow, QPushButton
 
 from pos_app.core.customer.placement import opens_by_itself, place
 from pos_app.core.customer.screen import CustomerScreen
@@ -107,7 +107,8 @@ class CustomerDisplayLink(QObject):
             main = self.main_window.screen()
             placement = place([_rect(s) for s in screens], screens.index(main) if main in screens else 0)
             self.display.show_placed(placement, screens[placement.screen])
-            self.main_window.activateWindow()  # the keyboard stays at the counter
+            if QApplication.activeWindow() in (None, self.display):
+                self.main_window.activateWindow()  # the keyboard stays at the counter (not a dialog's)
         self._mark()
 
     def close(self) -> None:

@@ -176,3 +176,41 @@ def test_the_settings_refuse_an_unknown_mode_or_language():
     with pytest.raises(SettingsError) as e:
         Settings(customer_language="fr").validated()
     assert e.value.field == "customer_language"
+
+
+# -- the who-is-paying preview, as branch cash-tender's Payer carries it ------------------------
+
+def payer(amount, discount, balance, *, split=None):
+    from types import SimpleNamespace as NS
+    due = amount - discount
+    return NS(preview=NS(card_last4="4321", member_display="M**", balance=balance),
+              estimate=NS(amount=amount, discount=discount, paid=due, balance=balance, balance_after=balance - due,
+                          short=balance < due),
+              split=split)
+
+
+def test_a_preview_from_the_payer_shows_the_discount_and_the_balance_after():
+    from pos_app.core.customer.payer import show_payer
+
+    s = CustomerScreen()
+    s.entering("50")
+    face = show_payer(s, payer(D("50.00"), D("1.00"), D("725.07")))
+    assert (face.state, face.paid, face.balance_after, face.last4) == (State.PREVIEWING, D("49.00"), D("676.07"),
+                                                                        "4321")
+    assert show_payer(s, None).state is State.ENTERING  # the code was replaced or disarmed
+
+
+def test_a_short_balance_shows_the_split_offer_or_no_negative_balance():
+    from types import SimpleNamespace as NS
+
+    from pos_app.core.customer.payer import show_payer
+
+    s = CustomerScreen()
+    offer = NS(amount=D("120.00"), total_discount=D("2.40"), card_paid=D("100.00"), cash=D("17.60"))
+    face = show_payer(s, payer(D("120.00"), D("2.40"), D("100.00"), split=offer))
+    assert [(r.label, r.value) for r in render(face, "en", "S").rows] == [
+        ("Amount", "¥120.00"), ("Your discount", "−¥2.40"), ("By card", "¥100.00"), ("Rest in cash", "¥17.60"),
+        ("Balance after", "¥0.00")]
+    face = show_payer(s, payer(D("120.00"), D("0.00"), D("0.00")))  # nothing on the card: no split either
+    assert face.balance_after is None and "Balance after" not in render(face, "en", "S").all_text()
+    assert show_payer(s, NS(preview=NS(card_last4="4321"), estimate=None, split=None)) == face  # no amount yet

@@ -176,3 +176,28 @@ def test_a_screen_unplugged_and_plugged_back_is_followed_without_a_crash(qtbot, 
     qtbot.waitUntil(link.display.isVisible, timeout=WAIT)
     link.close()
     QApplication.processEvents()
+
+
+def test_a_split_sale_and_a_preview_reach_the_member_screen_as_branch_cash_tender_sends_them(qtbot, kit):
+    from decimal import Decimal
+    from types import SimpleNamespace as NS
+
+    screen = CustomerScreen("CNY")
+    shown = CustomerDisplay(screen, "en", SHOP.shop)
+    feed = CustomerDisplayFeed(kit.view, screen, kit.view)
+    qtbot.addWidget(shown)
+    kit.enter_amount("120")
+    offer = NS(amount=Decimal("120.00"), total_discount=Decimal("0.00"), card_paid=Decimal("100.00"),
+               cash=Decimal("20.00"))
+    feed.payer_known(NS(preview=NS(card_last4="4321"), split=offer,
+                        estimate=NS(amount=Decimal("120.00"), discount=Decimal("0.00"), balance=Decimal("100.00"),
+                                    balance_after=Decimal("-20.00"), short=True)))
+    assert "Rest in cash\n¥20.00" in words(shown)
+    c = kit.view.controller
+    c.sale_sent.emit("charge", Decimal("120.00"))
+    c.sale_finished.emit("split", {"card": {"paid_amount": "100.00", "balance_after": "0.00", "points_earned": 100,
+                                            "card_last4": "4321", "card_id": "c-uuid"},
+                                   "cash": Decimal("20.00"), "amount": Decimal("120.00")})
+    assert words(shown).split("\n") == [SHOP.shop, "Amount", "¥120.00", "By card", "¥100.00", "In cash", "¥20.00",
+                                        "Balance after", "¥0.00", "Points earned", "+100", "Card •••• 4321",
+                                        "Thank you! See you soon"]

@@ -110,11 +110,11 @@ class CustomerScreen:
             return self.face
         return self._new(State.ENTERING, amount=amount)
 
-    def previewing(self, amount: Decimal, discount: Decimal, balance_after: Decimal, card_last4: str | None = None,
-                   *, cash: Decimal | None = None) -> Face:
+    def previewing(self, amount: Decimal, discount: Decimal, balance_after: Decimal | None,
+                   card_last4: str | None = None, *, cash: Decimal | None = None) -> Face:
         """Who is paying is known before the charge (`merchant_preview_qr`): the amount, the
-        member's discount and the balance after. `cash` is the part the card cannot cover, when
-        the cashier offers "card for X, the rest in cash"."""
+        member's discount and the balance after (None: not shown). `cash` is the part the card
+        cannot cover, when the cashier offers "card for X, the rest in cash"."""
         if self.state is State.PAYING:
             return self.face
         return self._new(State.PREVIEWING, amount=amount, discount=discount, paid=amount - discount, cash=cash,
