@@ -48,6 +48,7 @@ class FakeApi:
         self.voided: set[str] = set()
         self.payments: dict[str, dict[str, Any]] = {}  # tx_id -> {"paid", "refunded", "card"}
         self.calls: list[tuple[str, str, str | None]] = []  # (fn, key, payment code)
+        self.movements: list[tuple[str, Decimal, str | None]] = []  # cash movements applied
         self._faults: list[Any] = []
 
     # -- set-up ----------------------------------------------------------------------------
@@ -68,17 +69,24 @@ class FakeApi:
 
     # -- SaleApi ---------------------------------------------------------------------------
 
-    def charge_by_qr(self, qr: str, amount: Decimal, key: str, tag: dict | None = None) -> dict[str, Any]:
+    def charge_by_qr(self, qr: str, amount: Decimal, key: str, tag: dict | None = None, *,
+                     shift_id: str | None = None) -> dict[str, Any]:
         self.calls.append(("charge", key, qr))
         return self._money(key, lambda: self._charge(qr, amount, key))
 
-    def recharge_by_qr(self, qr: str, amount: Decimal, key: str) -> dict[str, Any]:
+    def recharge_by_qr(self, qr: str, amount: Decimal, key: str, *, shift_id: str | None = None) -> dict[str, Any]:
         self.calls.append(("topup", key, qr))
         return self._money(key, lambda: self._topup(qr, amount, key))
 
-    def refund(self, tx_id: str, amount: Decimal, key: str, reason: str | None = None) -> dict[str, Any]:
+    def refund(self, tx_id: str, amount: Decimal, key: str, reason: str | None = None, *,
+               shift_id: str | None = None) -> dict[str, Any]:
         self.calls.append(("refund", key, None))
         return self._money(key, lambda: self._refund(tx_id, amount, key))
+
+    def cash_movement(self, shift_id: str, kind: str, amount: Decimal, key: str, reason: str | None = None,
+                      tag: dict | None = None, *, terminal_code: str | None = None) -> dict[str, Any]:
+        self.calls.append(("cash", key, None))
+        return self._money(key, lambda: self._cash(shift_id, kind, amount, key, reason))
 
     def resolve_attempt(self, key: str) -> dict[str, Any]:
         self.calls.append(("resolve", key, None))
@@ -169,6 +177,17 @@ class FakeApi:
         result = {"tx_id": str(uuid.uuid4()), "kind": "recharge", "card_last4": last4, "amount": amount,
                   "balance_after": self.balances[last4], "created_at": _now(), "replayed": False}
         self.registry[key] = (("recharge", last4, amount), result)
+        return result
+
+    def _cash(self, shift_id: str, kind: str, amount: Decimal, key: str, reason: str | None) -> dict[str, Any]:
+        replay = self._registered(key, ("cash_movement", shift_id, kind, amount))
+        if replay is not None:
+            return replay
+        self.movements.append((kind, amount, reason))
+        result = {"movement_id": str(uuid.uuid4()), "shift_id": shift_id, "kind": kind, "amount": amount,
+                  "reason": reason, "operator_user_id": None, "created_at": _now(), "terminal_code": "T1",
+                  "replayed": False}
+        self.registry[key] = (("cash_movement", shift_id, kind, amount), result)
         return result
 
     def _refund(self, tx_id: str, amount: Decimal, key: str) -> dict[str, Any]:
