@@ -80,6 +80,7 @@ _MIGRATIONS: list[tuple[str, ...]] = [
         movement_kind   text check (movement_kind in ('pay_in', 'pay_out', 'drop', 'cash_sale')),
         shift_id        text,            -- the shift a cash movement (or a sale) belongs to
         sale_group      text,            -- the parts of one split sale share it
+        sale_amount     text,            -- a split sale's whole amount before discount (its receipt)
         check ((kind = 'cash') = (movement_kind is not null))
     )""",
      """insert into attempt_v2 (key, kind, merchant_code, terminal, operator, amount, card_hint, original_tx_id,
@@ -121,6 +122,7 @@ class Attempt:
     movement_kind: str | None = None
     shift_id: str | None = None
     sale_group: str | None = None
+    sale_amount: Decimal | None = None
 
     @property
     def unfinished(self) -> bool:
@@ -191,12 +193,12 @@ class Journal:
     def begin(self, *, key: str, kind: str, merchant_code: str, terminal: str, operator: str,
               amount: Decimal, card_hint: str | None = None, original_tx_id: str | None = None,
               reason: str | None = None, movement_kind: str | None = None, shift_id: str | None = None,
-              sale_group: str | None = None) -> Attempt:
+              sale_group: str | None = None, sale_amount: Decimal | None = None) -> Attempt:
         """Record a new attempt in state `sending`, on disk before this returns."""
         return self.begin_many([dict(key=key, kind=kind, merchant_code=merchant_code, terminal=terminal,
                                      operator=operator, amount=amount, card_hint=card_hint,
                                      original_tx_id=original_tx_id, reason=reason, movement_kind=movement_kind,
-                                     shift_id=shift_id, sale_group=sale_group)])[0]
+                                     shift_id=shift_id, sale_group=sale_group, sale_amount=sale_amount)])[0]
 
     def begin_many(self, rows: list[dict[str, Any]]) -> list[Attempt]:
         """Record several attempts in one durable transaction (the parts of a split sale): all
@@ -211,7 +213,7 @@ class Journal:
                     self._db.execute(
                         "insert into attempt (key, kind, merchant_code, terminal, operator, amount, card_hint,"
                         " original_tx_id, reason, state, created_at, updated_at, movement_kind, shift_id,"
-                        " sale_group) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+                        " sale_group, sale_amount) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
                 self._db.execute("commit")
             except sqlite3.IntegrityError as e:
                 self._db.execute("rollback")
@@ -225,7 +227,8 @@ class Journal:
     def _row_values(now: str, *, key: str, kind: str, merchant_code: str, terminal: str, operator: str,
                     amount: Decimal, card_hint: str | None = None, original_tx_id: str | None = None,
                     reason: str | None = None, movement_kind: str | None = None, shift_id: str | None = None,
-                    sale_group: str | None = None, state: str = "sending") -> tuple:
+                    sale_group: str | None = None, sale_amount: Decimal | None = None,
+                    state: str = "sending") -> tuple:
         if kind not in KINDS:
             raise JournalError(f"unknown kind {kind!r}")
         if (kind == "cash") != (movement_kind is not None) or (movement_kind and movement_kind not in MOVEMENT_KINDS):
@@ -235,8 +238,11 @@ class Journal:
         if not isinstance(amount, Decimal) or not amount.is_finite():
             raise JournalError(f"amount must be a finite Decimal, not {amount!r}")
         _no_secret(key, merchant_code, terminal, operator, card_hint, original_tx_id, reason, shift_id, sale_group)
+        if sale_amount is not None and (not isinstance(sale_amount, Decimal) or not sale_amount.is_finite()):
+            raise JournalError(f"sale_amount must be a finite Decimal, not {sale_amount!r}")
         return (key, kind, merchant_code, terminal, operator, str(amount), card_hint, original_tx_id, reason,
-                state, now, now, movement_kind, shift_id, sale_group)
+                state, now, now, movement_kind, shift_id, sale_group,
+                None if sale_amount is None else str(sale_amount))
 
     def mark_sending(self, key: str) -> Attempt:
         """A waiting part is about to be sent (the part before it is done)."""
@@ -351,4 +357,5 @@ def _attempt(row: dict[str, Any]) -> Attempt:
         created_at=datetime.strptime(row["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
         updated_at=datetime.strptime(row["updated_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
         movement_kind=row.get("movement_kind"), shift_id=row.get("shift_id"), sale_group=row.get("sale_group"),
+        sale_amount=None if row.get("sale_amount") is None else Decimal(row["sale_amount"]),
     )

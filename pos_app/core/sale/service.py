@@ -276,17 +276,18 @@ class SaleService:
             blocker = self._unsettled_key()
             if blocker is not None:
                 raise SaleRefused("attempt_unsettled", blocker)
-            rows = self.journal.begin_many([self._row(card, group=prepared.group),
-                                            self._row(cash, group=prepared.group) | {"state": "waiting"}])
+            whole = prepared.split.amount
+            rows = self.journal.begin_many([self._row(card, prepared.group, whole),
+                                            self._row(cash, prepared.group, whole) | {"state": "waiting"}])
             self._in_flight.add(card.key)
             self._codes[card.key] = card.code
         return self._send(rows[0], card.code)
 
-    def _row(self, prepared: Prepared, group: str | None = None) -> dict[str, Any]:
+    def _row(self, prepared: Prepared, group: str | None = None, sale_amount: Decimal | None = None) -> dict[str, Any]:
         return dict(key=prepared.key, kind=prepared.kind, merchant_code=self.counter.merchant_code,
                     terminal=self.counter.terminal, operator=self.counter.operator, amount=prepared.amount,
                     original_tx_id=prepared.tx_id, reason=prepared.reason, movement_kind=prepared.movement_kind,
-                    shift_id=prepared.shift_id, sale_group=group)
+                    shift_id=prepared.shift_id, sale_group=group, sale_amount=sale_amount)
 
     def retry(self, key: str) -> Outcome:
         """Resend a pending attempt with its own key (and the payment code held in memory)."""
