@@ -262,8 +262,10 @@ class CashierView(QWidget):
         """The cash drawer: pay-in, pay-out or drop. Modal; shown, not run, so tests can drive it."""
         dialog = self.cash_dialog = CashDialog(self.controller, self)
         dialog.setModal(True)
-        dialog.finished.connect(lambda _r: self._focus_amount_soon(even_from_the_code=True))
+        dialog.finished.connect(self._cash_dialog_closed)
         dialog.show()
+        dialog.activateWindow()
+        dialog.amount.setFocus(Qt.FocusReason.OtherFocusReason)
         return dialog
 
     def clear(self) -> None:
@@ -326,6 +328,10 @@ class CashierView(QWidget):
             "QLabel { font-size: 15pt; padding: 6px; border-radius: 6px; "
             + ("background: #2e7d32; color: white; font-weight: bold; }" if ready
                else "background: #eeeeee; color: #555; }"))
+
+    def _cash_dialog_closed(self, _result: int) -> None:
+        self.window().activateWindow()  # the keyboard comes back to the counter, at the amount
+        self._focus_amount_soon(even_from_the_code=True)
 
     def _enable_start(self, can: bool) -> None:
         self.charge_button.setEnabled(can)
