@@ -68,7 +68,8 @@ def test_a_pay_out_is_journaled_before_it_is_sent_and_done_after(sales, api, jou
     prepared = sales.prepare_cash("pay_out", "12.30", "  window cleaner ")
     outcome = sales.run(prepared)
     (before,) = seen
-    assert (before.state, before.kind, before.movement_kind, before.shift_id) == ("sending", "cash", "pay_out", "shift-1")
+    assert (before.state, before.kind, before.movement_kind, before.shift_id) == ("sending", "cash", "pay_out",
+                                                                                  "shift-1")
     assert outcome.state == "done" and outcome.result["kind"] == "pay_out"
     assert api.movements == [("pay_out", Decimal("12.30"), "window cleaner")]
 

@@ -40,7 +40,7 @@ def test_the_member_and_the_balance_after_are_shown_before_charge(kit):
     kit.paste_code(code)
     shown(kit, "A**")
     label = kit.view.payer_label.text()
-    assert "Gold" in label and "5% off" in label and "•••• 0001" in label and "¥100.00" in label
+    assert "Gold" in label and "discount 5%" in label and "•••• 0001" in label and "¥100.00" in label
     assert code.split(".")[2] not in label and not kit.view.split_button.isVisible()
     kit.enter_amount("50")
     shown(kit, "balance after ¥52.50")  # 50 less 5 % is 47.50, as the server takes it

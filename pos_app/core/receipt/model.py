@@ -1,6 +1,7 @@
 """A receipt: what the server answered for a charge, a refund, a counter top-up or a cash
 movement (a slip for a pay-in, pay-out or drop), plus where and by whom it was rung up. A split
-sale's receipt is a payment receipt with both tenders. Built once from the RPC's JSON (docs/supabase_rpc.md), then rendered for
+sale's receipt is a payment receipt with both tenders.
+Built once from the RPC's JSON (docs/supabase_rpc.md), then rendered for
 the screen (`receipt.text`) or a thermal printer (`receipt.escpos`); a reprint is the same receipt
 marked as a copy.
 """

@@ -108,9 +108,9 @@ class CashierController(QObject):
         self.payer_watch.forget()
         self.armed.emit("")
 
-    def amount_typed(self, text: str) -> None:
+    def amount_typed(self, typed: str) -> None:
         """The amount field changed: the balance after and the split offer follow it."""
-        self.payer_watch.amount_typed(text)
+        self.payer_watch.amount_typed(typed)
 
     def _preview_failed(self, error: BaseException) -> None:
         # Said like a charge's refusal (expired, not active...), unless a sale is under way:
