@@ -81,7 +81,7 @@ def test_a_short_balance_offers_card_plus_cash_and_one_receipt_shows_both(kit):
     kit.paste_code(kit.api.card("30.00"))
     kit.enter_amount("50")
     kit.qtbot.waitUntil(kit.view.split_button.isVisible, timeout=WAIT)
-    assert kit.view.split_button.text() == "Card ¥30.00 + rest ¥20.00 in cash  (F7)"
+    assert kit.view.split_button.text() == "Card ¥30.00 + rest ¥20.00 in cash\n(F7)"
     assert "short of this sale ¥50.00 by ¥20.00" in kit.view.payer_label.text()
     kit.view.amount_field.setFocus()
     kit.qtbot.keyClick(kit.view.amount_field, Qt.Key.Key_F7)

@@ -39,7 +39,7 @@ def test_preview_split_sale_and_pay_out_against_the_stand_in(qtbot, tmp_path, ga
         qtbot.waitUntil(view.split_button.isVisible, timeout=WAIT)
         label = view.payer_label.text()
         assert "Gold" in label and "discount 5%" in label and "short of this sale ¥142.50 by ¥42.50" in label
-        assert view.split_button.text() == "Card ¥100.00 + rest ¥42.50 in cash  (F7)"
+        assert view.split_button.text() == "Card ¥100.00 + rest ¥42.50 in cash\n(F7)"
         view.charge_split()
         qtbot.waitUntil(lambda: view.receipt_panel.receipt is not None, timeout=WAIT)
         receipt = view.receipt_panel.receipt

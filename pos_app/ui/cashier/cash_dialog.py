@@ -33,6 +33,7 @@ class CashDialog(QDialog):
         self.controller = controller
         t = controller.language.t
         self.setWindowTitle(t("cash.title"))
+        self.setMinimumWidth(560)
         self.kind = QComboBox()
         for kind in KINDS:
             self.kind.addItem(t(f"cash.kind.{kind}"), kind)
@@ -88,6 +89,7 @@ class CashDialog(QDialog):
     def _say(self, words: str) -> None:
         self.problem.setText(words)
         self.problem.setVisible(bool(words))
+        self.adjustSize()  # room for the words, so the fields are not squeezed
 
     def accept(self) -> None:
         got = self.controller.prepare_cash(self.kind.currentData(), self.amount.text(), self.reason.text())

@@ -68,7 +68,7 @@ register(
     N_("cashier.payer_balance", "Balance {balance}"),
     N_("cashier.payer_after", "Balance {balance} − this sale {due} → balance after {after}"),
     N_("cashier.payer_short", "Balance {balance} is short of this sale {due} by {short}"),
-    N_("cashier.split", "Card {card} + rest {cash} in cash  (F7)"),
+    N_("cashier.split", "Card {card} + rest {cash} in cash\n(F7)"),
     N_("cashier.done_split", "Paid {card} by card and {cash} in cash."),
     N_("cashier.split_cash_missing", "The card part is paid; the cash part {cash} is not recorded yet: {reason}"),
     N_("cashier.cash_drawer", "Cash &drawer  (F6)"),

@@ -86,8 +86,10 @@ class CashierView(QWidget):
             "QPushButton { font-size: 20pt; font-weight: bold; background: #2e7d32; color: white; border-radius: 8px; }"
             "QPushButton:disabled { background: #9e9e9e; color: #eeeeee; }")
         self.split_button = QPushButton()  # "card ¥X + cash ¥Y", shown when the balance is short
-        self.split_button.setMinimumHeight(56)
-        self.split_button.setStyleSheet("QPushButton { font-size: 14pt; font-weight: bold; background: #1565c0;"
+        self.split_button.setMinimumHeight(60)
+        # Its words come and go with the amount: it takes the column's width, never widens it.
+        self.split_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.split_button.setStyleSheet("QPushButton { font-size: 12pt; font-weight: bold; background: #1565c0;"
                                         " color: white; border-radius: 8px; }")
         self.split_button.setVisible(False)
         self.topup_button = QPushButton()
