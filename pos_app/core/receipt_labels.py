@@ -24,6 +24,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "paid_cash": N_("receipt", "  in cash"),
     "cash_amount": N_("receipt", "Cash"),
     "slip_id": N_("receipt", "Slip no."),
+    "slip_reason": N_("receipt", "What for"),
     "refund_amount": N_("receipt", "Refunded"),
     "topup_amount": N_("receipt", "Topped up"),
     "refundable": N_("receipt", "Still refundable"),

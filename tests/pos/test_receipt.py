@@ -260,7 +260,7 @@ def test_a_pay_out_slip_names_its_kind_amount_and_reason_and_no_card():
     assert (slip.kind, slip.movement_kind, slip.amount, slip.balance_after) == (ReceiptKind.CASH, "pay_out",
                                                                               Decimal("12.30"), None)
     text = "\n".join(render_text(slip, width=42, language="en"))
-    assert "PAY-OUT SLIP" in text and "window cleaner" in text and "12.30" in text
+    assert "PAY-OUT SLIP" in text and "What for" in text and "window cleaner" in text and "12.30" in text
     assert "Card balance" not in text and "Scan this code" not in text and MOVEMENT["movement_id"] in text
     assert "CASH DROP SLIP" in "\n".join(render_text(dataclasses.replace(slip, movement_kind="drop"), width=42))
 

@@ -70,7 +70,7 @@ def rows(receipt: Receipt, language: str = "en", card_dot: str = "•") -> list[
     if r.original_tx_id:
         out.append(Row("pair", r.original_tx_id, w["original_tx_id"]))
     if r.reason:
-        out.append(Row("pair", r.reason, w["reason"]))
+        out.append(Row("pair", r.reason, w["slip_reason" if r.kind is ReceiptKind.CASH else "reason"]))
     if r.qr_payload:
         out += [Row("qr", r.qr_payload), Row("center", w["scan_hint"])]
     out.append(Row("center", w["thanks"]))
