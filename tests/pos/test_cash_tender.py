@@ -192,3 +192,14 @@ def test_a_counter_killed_between_the_two_parts_is_completed_or_voided_by_recove
             assert server.balances["0001"] == Decimal("0")
             assert server.movements == [("cash_sale", Decimal("20.00"), None)]
             assert cash.result["amount"] == Decimal("20.00")
+
+
+def test_the_real_client_takes_the_cash_movement_the_sale_path_sends():
+    import inspect
+
+    from pos_app.core.api import MpsClient
+    from pos_app.core.sale.service import SaleApi
+
+    wanted = inspect.signature(SaleApi.cash_movement).parameters
+    real = inspect.signature(MpsClient.cash_movement).parameters
+    assert [(n, p.kind) for n, p in wanted.items()] == [(n, p.kind) for n, p in real.items()]

@@ -95,6 +95,23 @@ def test_a_short_balance_offers_card_plus_cash_and_one_receipt_shows_both(kit):
     assert not kit.view.split_button.isVisible() and kit.view.amount_field.text() == ""
 
 
+def test_a_cash_part_left_unknown_waits_in_the_pending_panel_and_retry_completes_the_sale(kit):
+    kit.paste_code(kit.api.card("30.00"))
+    kit.enter_amount("50")
+    kit.qtbot.waitUntil(kit.view.split_button.isVisible, timeout=WAIT)
+    kit.api.fail_next(None, "unreachable")  # the card part goes through, the cash part finds no line
+    kit.view.charge_split()
+    kit.qtbot.waitUntil(lambda: not kit.view.pending_panel.isHidden(), timeout=WAIT)
+    assert "the cash part ¥20.00 is not recorded yet" in kit.view.notice.text()
+    assert kit.api.movements == [] and not kit.view.charge_button.isEnabled()  # the counter waits for it
+    kit.view.controller.retry()
+    kit.qtbot.waitUntil(lambda: kit.view.receipt_panel.receipt.cash_paid is not None, timeout=WAIT)
+    assert kit.view.receipt_panel.receipt.card_paid == Decimal("30.00")
+    assert kit.api.movements == [("cash_sale", Decimal("20.00"), None)] and kit.charges() == 1
+    kit.qtbot.waitUntil(kit.view.pending_panel.isHidden, timeout=WAIT)
+    assert kit.view.charge_button.isEnabled() and kit.journal.unfinished() == []
+
+
 def test_the_offer_follows_the_amount_and_goes_when_the_balance_covers_it(kit):
     kit.paste_code(kit.api.card("30.00"))
     kit.enter_amount("40")
