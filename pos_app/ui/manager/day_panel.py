@@ -16,13 +16,13 @@ from pos_app.core.day.report import DayReport, problems
 from pos_app.core.money import format_amount
 
 from ..common.printing import print_lines_with_dialog, write_pdf
+from ..common.save_dialog import ask_save_path
 from ..i18n import Language
 from .day_controller import DayController
 from .day_edit import DayEdit, qdate
 from .failures import Say, file_failure
 from .hour_chart import HourChart
 from .models import CashiersModel
-from .save_dialog import ask_save_path
 from .tables import make_table
 
 # The legend under a net: smaller and quieter than the figures, still easy to read.
