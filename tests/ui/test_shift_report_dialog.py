@@ -95,8 +95,8 @@ def test_an_open_shift_shows_its_x_read_out_and_the_words_follow_the_language(qt
     qtbot.addWidget(dialog)
     assert "X read-out, not a close" in [r.value for r in dialog.view.slip.rows]
     language.set("zh_TW")
-    assert "X 讀數，並非交班" in [r.value for r in dialog.view.slip.rows]
-    assert dialog.view.print_button.text() == "列印(&P)…" and "交班" in dialog.windowTitle()
+    assert "X 讀數，並非結班" in [r.value for r in dialog.view.slip.rows]
+    assert dialog.view.print_button.text() == "列印(&P)…" and "結班" in dialog.windowTitle()
 
 
 @pytest.mark.parametrize("where", ["missing/folder/z.pdf", "missing/folder/z.txt"])
