@@ -37,6 +37,9 @@ class Api:
     def list_settlements(self, **kw):
         return []
 
+    def list_shifts(self, **kw):
+        return []
+
 
 def documents_folder() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
