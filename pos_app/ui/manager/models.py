@@ -128,8 +128,9 @@ def made_by(s: Mapping[str, Any], language: Language) -> str:
 
 class ShiftsModel(RowsModel):
     """Shifts as `merchant_list_shifts` gives them (`api.shifts.Shift`), newest opening first:
-    open and closed, per terminal, who opened and closed them and who worked in them, the
-    drawer's expected and counted cash and the difference said over or short."""
+    open and closed, per terminal, the drawer's expected and counted cash and the difference
+    said over or short (first, so they show without scrolling), then who opened and closed them
+    and who worked in them."""
 
     def __init__(self, language: Language, tz: str, parent=None):
         def money(s: Shift, value, lang: str) -> str:
@@ -149,13 +150,13 @@ class ShiftsModel(RowsModel):
             Column("status", "mgr.col.status", status),
             Column("terminal", "mgr.col.terminal", lambda s, _: f"{s.terminal_name} ({s.terminal_code})"),
             Column("opened", "mgr.col.opened", lambda s, _: when(s.opened_at)),
+            Column("expected", "mgr.col.expected", lambda s, lang: money(s, s.expected_cash, lang), numeric=True,
+                   tip="mgr.col.expected_tip"),
+            Column("counted", "mgr.col.counted", lambda s, lang: money(s, s.counted_cash, lang), numeric=True),
+            Column("difference", "mgr.col.difference", difference, numeric=True),
             Column("opened_by", "mgr.col.opened_by", lambda s, _: who_opened(s, language.t("mgr.platform"))),
             Column("closed", "mgr.col.closed", lambda s, _: when(s.closed_at)),
             Column("closed_by", "mgr.col.closed_by", lambda s, _: who_closed(s, language.t("mgr.platform"))),
             Column("cashiers", "mgr.col.cashiers",
                    lambda s, _: ", ".join(o.email or language.t("mgr.platform") for o in s.by_operator)),
-            Column("expected", "mgr.col.expected", lambda s, lang: money(s, s.expected_cash, lang), numeric=True,
-                   tip="mgr.col.expected_tip"),
-            Column("counted", "mgr.col.counted", lambda s, lang: money(s, s.counted_cash, lang), numeric=True),
-            Column("difference", "mgr.col.difference", difference, numeric=True),
         ], language, parent)
