@@ -181,6 +181,9 @@ def test_the_days_cash_equals_the_database_for_the_shifts_opened_that_day(qtbot,
     assert day.cash_sum.text() == ("Float ¥120.00 + top-ups ¥50.00 + cash sales ¥0.00 + pay-ins ¥5.00"
                                    " − pay-outs ¥12.50 − drops ¥0.00 = expected ¥162.50")
     assert day.cash_counted.text() == "Closed shifts: expected ¥137.50, counted ¥137.00, difference -¥0.50 short"
+    paper = day.read_out_lines()  # the day read-out prints the same cash
+    assert any(line.startswith("= Expected cash") and line.endswith("¥162.50") for line in paper)
+    assert any(line.startswith("Difference") and line.endswith("-¥0.50 short") for line in paper)
     view.language.set("zh_TW")
     assert day.cash_shifts.text() == "2 個班次，1 個進行中"
     assert "短款 -CN¥0.50" in day.cash_counted.text()  # CLDR's zh_TW names the yuan CN¥

@@ -166,7 +166,7 @@ class DayPanel(QWidget):
     def read_out_lines(self) -> list[str]:
         if self.report is None:
             return []
-        return read_out.render_text(self.report, self._now(), READ_OUT_WIDTH, self.language.code)
+        return read_out.render_text(self.report, self._now(), READ_OUT_WIDTH, self.language.code, self.cash)
 
     def save_read_out_pdf(self, path: str | Path) -> Path | None:
         """The day read-out of the shown day as a PDF at `path`."""
