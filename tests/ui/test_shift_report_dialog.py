@@ -107,6 +107,8 @@ def test_a_file_that_cannot_be_written_is_said_so_and_not_called_saved(qtbot, tm
     save = dialog.view.save_pdf if where.endswith(".pdf") else dialog.view.save_text
     assert save(path) is None and not Path(path).exists()
     assert "does not exist" in dialog.message.text() and "Saved" not in dialog.message.text()
+    dialog.language.set("zh_CN")  # what was said is said again in the other language
+    assert "不存在" in dialog.message.text()
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN", "zh_TW"])

@@ -90,6 +90,13 @@ class ShiftDocument:
     duplicate: bool = False
     printed_at: datetime | None = None
 
+    @classmethod
+    def for_operator(cls, shift: Shift, operator, *, duplicate: bool = False,
+                     printed_at: datetime | None = None) -> ShiftDocument:
+        """The document as the signed-in operator's shop prints it (`session.signin.Operator`,
+        or anything with `merchant_name` and `timezone`)."""
+        return cls(shift, operator.merchant_name, operator.timezone, duplicate, printed_at)
+
     @property
     def is_close(self) -> bool:
         """A Z report: the shift is closed and numbered. An open shift gives an X read-out."""
