@@ -8,7 +8,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from pos_app.core.day.shift_cash import DayCash, day_cash, fetch_day_shifts, opened_in
+import pytest
+
+from pos_app.core.day.shift_cash import DayCash, TooManyShifts, day_cash, fetch_day_shifts, opened_in
 
 from .test_shift_report import closed, open_shift
 
@@ -59,3 +61,12 @@ def test_the_days_shifts_are_asked_for_that_local_day_and_the_ones_opened_before
     assert [s.shift_id for s in fetch_day_shifts(Api(), DAY, TZ)] == ["today"]
     assert [(kw["since"].isoformat(), kw["until"].isoformat()) for kw in asked] == [
         ("2030-01-30T16:00:00+00:00", "2030-01-31T16:00:00+00:00")]
+
+
+def test_a_day_with_more_shifts_than_one_answer_holds_is_refused_rather_than_summed_short():
+    class Api:
+        def list_shifts(self, **kw):
+            return [at("2030-01-31T01:00:00+00:00", shift_id=str(i)) for i in range(kw["limit"])]
+
+    with pytest.raises(TooManyShifts):
+        fetch_day_shifts(Api(), DAY, TZ)

@@ -284,3 +284,18 @@ def test_a_day_without_shifts_says_no_cash_was_counted(qtbot):
     view = loaded_view(qtbot)
     assert view.day.cash_shifts.text() == "No shift was opened this day: no cash was counted."
     assert view.day.cash_sum.isHidden() and view.day.cash_counted.isHidden()
+
+
+def test_a_day_of_more_shifts_than_one_answer_shows_no_short_cash_total(qtbot):
+    from tests.pos.test_shift_report import closed
+
+    class ManyShifts(Api):
+        def list_shifts(self, **kw):
+            return [closed(opened_at="2030-01-31T01:00:00+00:00", shift_id=str(i)) for i in range(kw["limit"])]
+
+    view = ManagerView(ManyShifts(), None, Language("en"), INFO, ReceiptHeader("星巴克 Corner", "Asia/Shanghai", "CNY"),
+                       now=lambda: NOW)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.day.controller.cash_failed, timeout=WAIT):
+        view.day.load()
+    assert "more shifts than can be read at once" in view.day.cash_shifts.text() and view.day.cash_sum.isHidden()

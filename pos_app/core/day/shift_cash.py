@@ -29,6 +29,10 @@ ZERO = Decimal("0.00")
 LIMIT = 500  # the most shifts merchant_list_shifts gives in one answer
 
 
+class TooManyShifts(Exception):
+    """The day has more shifts than one answer holds: its cash would be short of some."""
+
+
 class ListsShifts(Protocol):
     def list_shifts(self, *, since=None, until=None, terminal_code: str | None = None,
                     limit: int = 100) -> list[Shift]: ...
@@ -89,4 +93,7 @@ def fetch_day_shifts(api: ListsShifts, day: date, tz: str) -> list[Shift]:
     """Every shift opened in `day` (newest first). The server lists the shifts open at some
     moment of the period; those opened the day before and still running are left out here."""
     start, end = business_day.period(day, day, tz)
-    return opened_in(api.list_shifts(since=start, until=end, limit=LIMIT), day, tz)
+    listed = api.list_shifts(since=start, until=end, limit=LIMIT)
+    if len(listed) >= LIMIT:
+        raise TooManyShifts(f"{len(listed)} shifts or more on {day}")
+    return opened_in(listed, day, tz)

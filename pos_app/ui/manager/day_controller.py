@@ -15,7 +15,7 @@ from PySide6.QtCore import Signal
 from pos_app.core.day import business_day
 from pos_app.core.day.csv_export import csv_bytes
 from pos_app.core.day.report import DayReport, from_summary
-from pos_app.core.day.shift_cash import DayCash, day_cash, fetch_day_shifts
+from pos_app.core.day.shift_cash import DayCash, TooManyShifts, day_cash, fetch_day_shifts
 from pos_app.core.day.transactions import fetch_all
 
 from ..common.background import BackgroundController
@@ -63,6 +63,8 @@ class DayController(BackgroundController):
         self.loaded.emit(report)
         if isinstance(cash, DayCash):
             self.cash_loaded.emit(cash)
+        elif isinstance(cash, TooManyShifts):
+            self.cash_failed.emit(lambda lang: self.language.t("mgr.day_cash_too_many"))
         else:
             self.cash_failed.emit(lambda lang: read_failure(cash, lang))
 

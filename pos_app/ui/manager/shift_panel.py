@@ -24,7 +24,7 @@ from .day_edit import DayEdit, qdate
 from .day_panel import shown
 from .failures import Say
 from .models import ShiftsModel
-from .shift_controller import ShiftController
+from .shift_controller import LIMIT, ShiftController
 from .tables import make_table
 
 
@@ -127,6 +127,8 @@ class ShiftPanel(QWidget):
             self._show_document(None)
             self._message(lambda: self.language.t("mgr.no_shifts"))
             return
+        if len(shifts) >= LIMIT:
+            self._message(lambda: self.language.t("mgr.shifts_too_many", count=LIMIT))
         # The newest shift is chosen at once: its document shows, and the arrows move from it.
         self.table.selectRow(0)
         self.table.setCurrentIndex(self.model.index(0, 0))

@@ -85,6 +85,7 @@ register(
     N_("mgr.terminal", "&Terminal"),
     N_("mgr.all_terminals", "All terminals"),
     N_("mgr.no_shifts", "No shift ran in these days."),
+    N_("mgr.shifts_too_many", "Only the newest {count} shifts are listed: choose fewer days to see the others."),
     N_("mgr.shift_bad_period", "The last day is before the first: choose the days again."),
     N_("mgr.shift_open", "open"),
     N_("mgr.shift_closed", "closed"),
@@ -109,6 +110,8 @@ register(
     N_("mgr.day_cash_in", "Float {float} + top-ups {topups} + cash sales {cash_sales} + pay-ins {pay_ins}"
                           " − pay-outs {pay_outs} − drops {drops} = expected {expected}"),
     N_("mgr.day_cash_counted", "Closed shifts: expected {expected}, counted {counted}, difference {difference}"),
+    N_("mgr.day_cash_too_many", "This day has more shifts than can be read at once: its cash is not shown, "
+                                "so that no one reads a short total."),
     N_("mgr.day_cash_failed", "The day's cash could not be read: {reason}"),
     # settlements
     N_("mgr.from", "From"),
