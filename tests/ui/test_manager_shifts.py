@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from pos_app.core.day import business_day
+from pos_app.core.receipt.escpos import ENCODING
 from pos_app.ui.i18n import Language
 from pos_app.ui.manager.shift_panel import ShiftPanel
 from tests.pos.api_shop import signed_in
@@ -187,3 +188,27 @@ def test_the_days_cash_equals_the_database_for_the_shifts_opened_that_day(qtbot,
     view.language.set("zh_TW")
     assert day.cash_shifts.text() == "2 個班次，1 個進行中"
     assert "短款 -CN¥0.50" in day.cash_counted.text()  # CLDR's zh_TW names the yuan CN¥
+
+
+def test_a_reprint_goes_to_the_thermal_printer_marked_duplicate_and_tab_walks_the_screen(qtbot, shop, shifts,
+                                                                                         tmp_path):
+    device = tmp_path / "lp0"
+    panel = ShiftPanel(signed_in(shop, shop.manager), Language("zh_CN"), "Demo 茶馆", "Asia/Shanghai",
+                       escpos_device=str(device))
+    qtbot.addWidget(panel)
+    panel.show()
+    with qtbot.waitSignal(panel.controller.listed, timeout=WAIT):
+        panel.load(terminal_code="T1")
+    assert panel.model.rowCount() == 1 and panel.model.cell(0, "number") == "Z 000001"
+    panel.show_button.setFocus()
+    qtbot.keyClick(panel.show_button, Qt.Key.Key_Tab)
+    assert panel.focusWidget() is panel.table
+    qtbot.keyClick(panel.table, Qt.Key.Key_Tab)
+    assert panel.focusWidget() is panel.report_button
+    qtbot.keyClick(panel.report_button, Qt.Key.Key_Space)
+    dialog = panel.report_dialog
+    with qtbot.waitSignal(dialog.view.status, timeout=WAIT):
+        dialog.view.thermal_button.click()
+    job = device.read_bytes()
+    assert job.count("*** 重印副本 ***".encode(ENCODING)) == 2 and "Z 000001".encode(ENCODING) in job
+    dialog.accept()

@@ -57,6 +57,7 @@ class ShiftPanel(QWidget):
         self.message.hide()
         self.model = ShiftsModel(language, timezone, self)
         self.table = make_table(self.model)
+        self.table.setTabKeyNavigation(False)  # arrows move between shifts; Tab goes on to the reprint
         self.slip = SlipWidget()
         scroll = QScrollArea()
         scroll.setWidget(self.slip)
