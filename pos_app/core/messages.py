@@ -81,6 +81,10 @@ CATALOG: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         N_("close_offline", "Check the network, then close again.")),
     "note_too_long": (N_("note_too_long", "The note is too long (500 characters at most)."),
         N_("note_too_long", "Shorten the note.")),
+    "cash_negative": (N_("cash_negative", "Cash in the drawer cannot be negative."),
+        N_("cash_negative", "Type what is in the drawer: 0 if it is empty.")),
+    "cash_empty": (N_("cash_empty", "Type the cash in the drawer."),
+        N_("cash_empty", "Type 0 if the drawer is empty.")),
     "pieces_not_a_number": (N_("pieces_not_a_number", "A count of notes or coins is a whole number."),
         N_("pieces_not_a_number", "Type how many pieces, e.g. 12.")),
     # The connection and the session.

@@ -111,11 +111,13 @@ class ShiftDesk:
 
     @staticmethod
     def prepare_cash(text: str) -> Decimal:
-        """A typed float or count, or ShiftRefused (`amount_…`): letters, negative, a third decimal."""
+        """A typed float or count, or ShiftRefused (`amount_…`, `cash_negative`, `cash_empty`):
+        letters, negative, a third decimal, nothing typed."""
         try:
             return parse_cash(text)
         except AmountError as e:
-            raise ShiftRefused(f"amount_{e.reason}") from e
+            own = {"negative": "cash_negative", "empty": "cash_empty"}
+            raise ShiftRefused(own.get(e.reason, f"amount_{e.reason}")) from e
 
     @staticmethod
     def prepare_note(text: str | None) -> str | None:

@@ -14,6 +14,7 @@ rang up (`operator`); a manager's covers everyone's at this counter."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,8 +43,10 @@ class Settling:
     cause: str | None = None
 
 
-def settle_unsettled(sales: SaleService) -> Settling:
-    """Settle each unsettled attempt of this merchant by its key, oldest first."""
+def settle_unsettled(sales: SaleService, *, wait: float = 5.0, sleep: Callable[[float], None] = time.sleep) -> Settling:
+    """Settle each unsettled attempt of this merchant by its key, oldest first. An attempt
+    whose call is running right now (a Retry, the start-up recovery) is waited for, up to `wait`
+    seconds, and listed with what that call came to."""
     settled: list[Outcome] = []
     stuck: list[Attempt] = []
     cause: str | None = None
@@ -51,13 +54,10 @@ def settle_unsettled(sales: SaleService) -> Settling:
         if cause in _NO_LINE:
             stuck.append(row)
             continue
-        try:
-            outcome = sales.check(row.key)
-        except SaleRefused:
-            refreshed = sales.journal.get(row.key)
-            if refreshed is not None and refreshed.unfinished:
-                stuck.append(refreshed)  # a call of it is running right now
-                cause = cause or "attempt_unsettled"
+        outcome = _check_or_wait(sales, row, wait, sleep)
+        if outcome is None:
+            stuck.append(sales.journal.get(row.key) or row)
+            cause = cause or "attempt_unsettled"
             continue
         if outcome.state == "pending":
             stuck.append(outcome.attempt)
@@ -65,6 +65,21 @@ def settle_unsettled(sales: SaleService) -> Settling:
         else:
             settled.append(outcome)
     return Settling(settled, stuck, cause)
+
+
+def _check_or_wait(sales: SaleService, row: Attempt, wait: float, sleep: Callable[[float], None]) -> Outcome | None:
+    waited = 0.0
+    while True:
+        try:
+            return sales.check(row.key)
+        except SaleRefused:
+            now = sales.journal.get(row.key)
+            if now is not None and not now.unfinished:
+                return Outcome(now, now.error_name)  # settled by the call that was running
+            if waited >= wait:
+                return None
+            sleep(0.1)
+            waited += 0.1
 
 
 @dataclass(frozen=True)
