@@ -4,12 +4,11 @@ services: the cashier view always, the manager view for managers and owners
 
 from __future__ import annotations
 
+from pos_app.core.connectivity import Link
 from pos_app.core.receipt.model import ReceiptHeader
 from pos_app.core.scanning.camera import OpenCVCamera
 from pos_app.core.services import Services
 from pos_app.core.session.signin import Operator
-
-from pos_app.core.connectivity import Link
 from pos_app.core.shift.lifecycle import ShiftDesk
 
 from .cashier import CashierView, cashier_view_for
