@@ -190,7 +190,7 @@ def test_the_settlement_editors_step_across_month_ends_too(qtbot):
         assert day_of(edit) == date(2030, 1, 1)
 
 
-def test_the_csv_and_z_report_are_offered_in_documents_with_named_files(qtbot, monkeypatch, tmp_path):
+def test_the_csv_and_day_read_out_are_offered_in_documents_with_named_files(qtbot, monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path))  # a fresh account: no Documents folder yet
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     view = loaded_view(qtbot, "zh_CN")
@@ -198,11 +198,11 @@ def test_the_csv_and_z_report_are_offered_in_documents_with_named_files(qtbot, m
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda parent, title, start, filt: asked.append((title, start)) or ("", ""))
     view.day.csv_button.click()
-    view.day.z_pdf_button.click()
+    view.day.read_out_pdf_button.click()
     documents = tmp_path / "Documents"
     assert documents_folder() == documents and documents.is_dir()  # made, or Qt opens the app's folder
     assert asked == [("导出 CSV…", str(documents / "Day-SHOP001-2030-01-31.csv")),
-                     ("日结报表 PDF…", str(documents / "Z-SHOP001-2030-01-31.pdf"))]
+                     ("营业日读数 PDF…", str(documents / "Day-read-out-SHOP001-2030-01-31.pdf"))]
 
 
 def test_a_settlement_made_by_hand_names_the_manager_not_their_user_id(qtbot, shop, journal):

@@ -1,6 +1,7 @@
 """The day screen: pick a business day (today on the merchant's clock by default), see its
 payments, discounts, refunds, top-ups and net, per cashier and per hour; export the CSV and
-print or save the closing (Z) report."""
+print or save the day read-out (it closes nothing: each shift closes with its own Z, on the
+Shifts tab)."""
 
 from __future__ import annotations
 
@@ -10,24 +11,23 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.core import z_report
-from pos_app.core.day import business_day
+from pos_app.core.day import business_day, read_out
 from pos_app.core.day.report import DayReport, problems
 from pos_app.core.money import format_amount
 
 from ..common.printing import print_lines_with_dialog, write_pdf
+from ..common.save_dialog import ask_save_path
 from ..i18n import Language
 from .day_controller import DayController
 from .day_edit import DayEdit, qdate
 from .failures import Say, file_failure
 from .hour_chart import HourChart
 from .models import CashiersModel
-from .save_dialog import ask_save_path
 from .tables import make_table
 
 # The legend under a net: smaller and quieter than the figures, still easy to read.
 LEGEND_STYLE = "color: #444; font-size: 13px;"
-Z_WIDTH = 40  # columns of the Z report on a page (a roll takes 32, but a page has room)
+READ_OUT_WIDTH = 40  # columns of the day read-out on a page (a roll takes 32, but a page has room)
 
 
 def shown(label: QLabel, text: str) -> None:
@@ -82,15 +82,15 @@ class DayPanel(QWidget):
         self.hour_label = QLabel()
         self.chart = HourChart()
         self.csv_button = QPushButton()
-        self.print_z_button = QPushButton()
-        self.z_pdf_button = QPushButton()
+        self.print_read_out_button = QPushButton()
+        self.read_out_pdf_button = QPushButton()
 
         top = QHBoxLayout()
         top.addWidget(self.day_label)
         top.addWidget(self.day)
         top.addWidget(self.show_button)
         top.addStretch(1)
-        for b in (self.csv_button, self.print_z_button, self.z_pdf_button):
+        for b in (self.csv_button, self.print_read_out_button, self.read_out_pdf_button):
             top.addWidget(b)
         counts = QVBoxLayout()
         for label in (self.payments, self.refunds, self.topups):
@@ -119,8 +119,8 @@ class DayPanel(QWidget):
 
         self.show_button.clicked.connect(lambda: self.load(self.chosen_day()))
         self.csv_button.clicked.connect(self._ask_csv)
-        self.print_z_button.clicked.connect(self.print_z)
-        self.z_pdf_button.clicked.connect(self._ask_z_pdf)
+        self.print_read_out_button.clicked.connect(self.print_read_out)
+        self.read_out_pdf_button.clicked.connect(self._ask_read_out_pdf)
         self.controller.loaded.connect(self._show)
         self.controller.load_failed.connect(self._load_failed)
         self.controller.failed.connect(self._say_failure)
@@ -146,17 +146,17 @@ class DayPanel(QWidget):
         self._message(lambda: self.language.t("mgr.exporting"))
         self.controller.export_csv(path)
 
-    def z_lines(self) -> list[str]:
+    def read_out_lines(self) -> list[str]:
         if self.report is None:
             return []
-        return z_report.render_text(self.report, self._now(), Z_WIDTH, self.language.code)
+        return read_out.render_text(self.report, self._now(), READ_OUT_WIDTH, self.language.code)
 
-    def save_z_pdf(self, path: str | Path) -> Path | None:
-        """The closing report of the shown day as a PDF at `path`."""
+    def save_read_out_pdf(self, path: str | Path) -> Path | None:
+        """The day read-out of the shown day as a PDF at `path`."""
         if self.report is None:
             return None
         try:
-            saved = write_pdf(self.z_lines(), path, f"Z {self.report.merchant_code} {self.report.day}")
+            saved = write_pdf(self.read_out_lines(), path, self.read_out_title())
         except OSError as e:
             error = e  # `e` is gone after the except block; the words are said again on a switch
             self._say_failure(lambda lang: file_failure(error, lang, str(path)))
@@ -164,10 +164,10 @@ class DayPanel(QWidget):
         self._message(lambda: self.language.t("mgr.saved", path=str(saved)))
         return saved
 
-    def print_z(self) -> bool:
+    def print_read_out(self) -> bool:
         if self.report is None:
             return False
-        return print_lines_with_dialog(self.z_lines(), f"Z {self.report.merchant_code} {self.report.day}", self)
+        return print_lines_with_dialog(self.read_out_lines(), self.read_out_title(), self)
 
     def _ask_csv(self) -> None:
         if self.report is None:
@@ -176,18 +176,21 @@ class DayPanel(QWidget):
         if path:
             self.export_csv(path)
 
-    def _ask_z_pdf(self) -> None:
+    def _ask_read_out_pdf(self) -> None:
         if self.report is None:
             return
-        path = ask_save_path(self, self.language.t("mgr.z_pdf"), self.z_pdf_name(), "PDF (*.pdf)")
+        path = ask_save_path(self, self.language.t("mgr.read_out_pdf"), self.read_out_pdf_name(), "PDF (*.pdf)")
         if path:
-            self.save_z_pdf(path)
+            self.save_read_out_pdf(path)
 
     def csv_name(self) -> str:
         return f"Day-{self.report.merchant_code}-{self.report.day}.csv" if self.report else ""
 
-    def z_pdf_name(self) -> str:
-        return f"Z-{self.report.merchant_code}-{self.report.day}.pdf" if self.report else ""
+    def read_out_pdf_name(self) -> str:
+        return f"Day-read-out-{self.report.merchant_code}-{self.report.day}.pdf" if self.report else ""
+
+    def read_out_title(self) -> str:
+        return f"Day read-out {self.report.merchant_code} {self.report.day}" if self.report else ""
 
     def _say_failure(self, say: Say) -> None:
         self._message(lambda: say(self.language.code))
@@ -242,7 +245,7 @@ class DayPanel(QWidget):
 
     def _busy(self, busy: bool) -> None:
         self.show_button.setEnabled(not busy)
-        for b in (self.csv_button, self.print_z_button, self.z_pdf_button):
+        for b in (self.csv_button, self.print_read_out_button, self.read_out_pdf_button):
             b.setEnabled(not busy and self.report is not None)
 
     def retranslate(self) -> None:
@@ -251,8 +254,8 @@ class DayPanel(QWidget):
         self.show_button.setText(t("mgr.show"))
         self.hour_label.setText(t("mgr.per_hour"))
         self.csv_button.setText(t("mgr.export_csv"))
-        self.print_z_button.setText(t("mgr.print_z"))
-        self.z_pdf_button.setText(t("mgr.z_pdf"))
+        self.print_read_out_button.setText(t("mgr.print_read_out"))
+        self.read_out_pdf_button.setText(t("mgr.read_out_pdf"))
         shown(self.message, self._say())
         self._render_figures()
         self._render_chart()

@@ -76,8 +76,8 @@ register(
     N_("mgr.day_inconsistent", "These figures do not add up; tell support: {problems}"),
     N_("mgr.per_hour", "Paid per hour"),
     N_("mgr.export_csv", "E&xport CSV…"),
-    N_("mgr.print_z", "Print &Z report…"),
-    N_("mgr.z_pdf", "Z report as PD&F…"),
+    N_("mgr.print_read_out", "&Print day read-out…"),
+    N_("mgr.read_out_pdf", "Day read-out as PD&F…"),
     N_("mgr.exporting", "Fetching the day's transactions…"),
     NP_("mgr.exported", "Exported {count} transaction to {path}", "Exported {count} transactions to {path}"),
     # settlements

@@ -1,6 +1,7 @@
-"""The closing (Z) report of a business day: what the day took, gave back and netted, in total
-and per cashier. Laid out as the same rows a receipt uses (`receipt_layout.Row`), so it renders
-as monospaced text for the screen, a PDF or a system printer (`render_text`) and as ESC/POS bytes
+"""The day read-out: what a business day took, gave back and netted, in total and per cashier.
+It closes nothing (a shift closes with its own numbered Z, `shift.report`), so it never calls
+itself a Z. Laid out as the same rows a receipt uses (`receipt.layout.Row`), so it renders as
+monospaced text for the screen, a PDF or a system printer (`render_text`) and as ESC/POS bytes
 for the thermal printer (`render_escpos`) with the receipt's own renderers."""
 
 from __future__ import annotations
@@ -8,31 +9,32 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .day.report import DayReport, Figures
-from .money import format_amount
-from .receipt.escpos import rows_escpos
-from .receipt.layout import Row
-from .receipt.text import row_lines
-from .translations import N_, text
+from ..money import format_amount
+from ..receipt.escpos import rows_escpos
+from ..receipt.layout import Row
+from ..receipt.text import row_lines
+from ..translations import N_, text
+from .report import DayReport, Figures
 
 LABELS: dict[str, tuple[str, str]] = {
-    "title": N_("z_report", "CLOSING REPORT (Z)"),
-    "own": N_("z_report", "Own shift only"),
-    "day": N_("z_report", "Business day"),
-    "zone": N_("z_report", "Time zone"),
-    "printed": N_("z_report", "Printed"),
-    "payments": N_("z_report", "Payments"),
-    "raw": N_("z_report", "Amount"),
-    "discount": N_("z_report", "Discount"),
-    "paid": N_("z_report", "Paid"),
-    "refunds": N_("z_report", "Refunds"),
-    "refunded": N_("z_report", "Refunded"),
-    "topups": N_("z_report", "Top-ups"),
-    "topped_up": N_("z_report", "Topped up"),
-    "net": N_("z_report", "NET"),
-    "by_cashier": N_("z_report", "By cashier"),
-    "platform": N_("z_report", "(platform)"),
-    "end": N_("z_report", "End of report"),
+    "title": N_("day_read_out", "DAY READ-OUT"),
+    "not_a_close": N_("day_read_out", "Not a close: each shift closes with its own Z"),
+    "own": N_("day_read_out", "Own transactions only"),
+    "day": N_("day_read_out", "Business day"),
+    "zone": N_("day_read_out", "Time zone"),
+    "printed": N_("day_read_out", "Printed"),
+    "payments": N_("day_read_out", "Payments"),
+    "raw": N_("day_read_out", "Amount"),
+    "discount": N_("day_read_out", "Discount"),
+    "paid": N_("day_read_out", "Paid"),
+    "refunds": N_("day_read_out", "Refunds"),
+    "refunded": N_("day_read_out", "Refunded"),
+    "topups": N_("day_read_out", "Top-ups"),
+    "topped_up": N_("day_read_out", "Topped up"),
+    "net": N_("day_read_out", "NET"),
+    "by_cashier": N_("day_read_out", "By cashier"),
+    "platform": N_("day_read_out", "(platform)"),
+    "end": N_("day_read_out", "End of report"),
 }
 
 
@@ -57,7 +59,7 @@ def rows(report: DayReport, printed_at: datetime, language: str = "en") -> list[
         return format_amount(amount, report.currency, language)
 
     local = printed_at.astimezone(ZoneInfo(report.timezone)).strftime("%Y-%m-%d %H:%M:%S")
-    out = [Row("title", report.merchant_name), Row("center", w["title"])]
+    out = [Row("title", report.merchant_name), Row("center", w["title"]), Row("center", w["not_a_close"])]
     if report.scope == "own":
         out.append(Row("center", w["own"]))
     out += [Row("rule"), Row("pair", report.day.isoformat(), w["day"]), Row("pair", report.timezone, w["zone"]),
