@@ -40,4 +40,5 @@ def counter_page(services: Services, operator: Operator, language: Language, sal
                      can_manage=operator.can_manage)
     controller = ShiftController(desk, services.sale_for(operator), services.client.list_transactions,
                                  is_online=lambda: services.monitor.status.link is Link.ONLINE)
-    return CounterPage(sale_view, controller, language, timezone=operator.timezone, currency=operator.currency)
+    return CounterPage(sale_view, controller, language, shop=operator.merchant_name, timezone=operator.timezone,
+                       currency=operator.currency, escpos_device=services.settings.escpos_device or None)

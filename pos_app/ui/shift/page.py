@@ -14,22 +14,27 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, 
 from pos_app.core.messages import message_for
 from pos_app.core.money import format_amount
 from pos_app.core.shift.lifecycle import Standing
+from pos_app.core.shift.report import ShiftDocument
+from pos_app.ui.common.shift_report_dialog import ShiftReportDialog
 from pos_app.ui.i18n import Language
 
 from . import text  # noqa: F401 - registers the labels
 from .close_dialog import CloseShiftDialog
 from .controller import ShiftController
 from .open_panel import OpenShiftPanel
-from .report_dialog import ShiftReportDialog
 
 
 class CounterPage(QWidget):
-    """`sale_view` is the cashier's sale screen; `controller` runs the shift; `timezone` and
-    `currency` are the merchant's, for times and amounts."""
+    """`sale_view` is the cashier's sale screen; `controller` runs the shift; `shop`, `timezone`
+    and `currency` are the merchant's, for the X and Z documents, times and amounts;
+    `escpos_device` the thermal printer's, if any."""
 
     def __init__(self, sale_view: QWidget, controller: ShiftController, language: Language, *,
-                 timezone: str, currency: str, parent: QWidget | None = None):
+                 shop: str, timezone: str, currency: str, escpos_device: str | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
+        self.shop = shop
+        self.escpos_device = escpos_device
         self.sale_view = sale_view
         self.controller = controller
         self.language = language
@@ -164,9 +169,10 @@ class CounterPage(QWidget):
             self.controller.x_readout()
 
     def _show_report(self, shift) -> None:
-        self.report = ShiftReportDialog(shift, self.timezone, self.language, self)
+        # The X read-out or the close's Z (numbered, not a duplicate: this is the close itself).
+        self.report = ShiftReportDialog(ShiftDocument(shift, self.shop, self.timezone), self.language,
+                                        escpos_device=self.escpos_device, parent=self)
         self.report.show()
-        self.report.done_button.setFocus()
 
     def _read_failed(self, reason: str) -> None:
         if self.selling:
