@@ -234,7 +234,8 @@ class CloseShiftDialog(QDialog):
         else:
             status = t("shift.agrees", count=comparison.matched if comparison else 0)
             if not found.settling.settled:
-                status = f'{t("shift.all_settled")} {status}'
+                first = t("shift.all_settled")
+                status = f"{first} {status}" if first.isascii() else f"{first}{status}"  # no space in CJK
         self.reconcile_status.setText(status)
         self.reconcile_status.setStyleSheet("QLabel { color: #8e1b1b; font-weight: bold; }"
                                             if found.settling.stuck or (comparison and not comparison.agrees) else "")

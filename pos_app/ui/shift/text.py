@@ -30,7 +30,7 @@ register(
     N_("shift.counted", "Counted cash (or type the total)"),
     N_("shift.expected", "Expected in the drawer"),
     N_("shift.difference", "Difference (counted − expected)"),
-    N_("shift.note", "Note (why the difference, anything to report)"),
+    N_("shift.note", "&Note (why the difference, anything to report)"),
     N_("shift.close_button", "&Close shift  (Ctrl+Enter)"),
     N_("shift.cancel", "Cancel  (Esc)"),
     N_("shift.closing", "Closing the shift…"),
