@@ -160,3 +160,20 @@ def test_the_close_counts_the_drawer_settles_the_journal_shows_a_difference_and_
     z = signed_in(shop, shop.manager).get_shift(shift_id)
     assert (z.counted_cash, z.difference, z.z_number) == (Decimal("99.50"), Decimal("-0.50"), 1)
     page.report.accept()
+
+
+def test_an_open_without_an_answer_is_retried_as_the_same_open(qtbot, make_shell, shop, transport):
+    shell, window, page = _counter(qtbot, make_shell, shop, shop.cashier)
+    panel = page.open_panel
+    qtbot.keyClicks(panel.float_field, "30")
+    transport.down = True
+    qtbot.keyClick(panel.float_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Retry" in panel.open_button.text(), timeout=WAIT)
+    assert not panel.float_field.isEnabled() and "¥30.00" in panel.explain.text()
+    assert "No connection" in panel.problem.text() and not window.cashier.isVisible()
+    transport.down = False
+    panel.float_field.setText("99")  # frozen: the retry sends what was sent
+    panel.submit()
+    qtbot.waitUntil(window.cashier.isVisible, timeout=WAIT)
+    [opened] = _open_shifts(shop)
+    assert opened.opening_float == Decimal("30.00")

@@ -42,6 +42,7 @@ class CounterPage(QWidget):
         self.currency = currency
         self.standing: Standing | None = None  # None until the server told where the counter stands
         self._selling_anyway = True  # in a shop without shifts, after "Back to selling"
+        self._bar_problem: str | None = None
 
         self.bar_label = QLabel()
         self.bar_label.setStyleSheet("font-size: 12pt;")
@@ -49,8 +50,13 @@ class CounterPage(QWidget):
         self.close_button = QPushButton(minimumHeight=40)
         for b in (self.x_button, self.close_button):
             b.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the keyboard where it was
+        self.bar_problem = QLabel(wordWrap=True)  # why the X read-out could not be shown
+        self.bar_problem.setStyleSheet("QLabel { color: #8e1b1b; font-size: 12pt; }")
+        self.bar_problem.hide()
         bar = QHBoxLayout()
-        bar.addWidget(self.bar_label, 1)
+        bar.setContentsMargins(8, 4, 8, 0)
+        bar.addWidget(self.bar_label)
+        bar.addWidget(self.bar_problem, 1)
         bar.addWidget(self.x_button)
         bar.addWidget(self.close_button)
         self.open_panel = OpenShiftPanel(language)
@@ -165,6 +171,8 @@ class CounterPage(QWidget):
     # -- X and close -----------------------------------------------------------------------
 
     def x_readout(self) -> None:
+        self._bar_problem = None
+        self.bar_problem.hide()
         if self.standing is not None and self.standing.mode == "open":
             self.controller.x_readout()
 
@@ -175,15 +183,9 @@ class CounterPage(QWidget):
         self.report.show()
 
     def _read_failed(self, reason: str) -> None:
-        if self.selling:
-            self._tell_sale_view(reason)
-        else:
-            self.open_panel.show_problem(reason)
-
-    def _tell_sale_view(self, reason: str) -> None:
-        notice = getattr(self.sale_view, "_set_notice", None)
-        if callable(notice):
-            notice("error", self._words(reason))
+        self._bar_problem = reason
+        self.bar_problem.setText(self._words(reason))
+        self.bar_problem.show()
 
     def close_or_start(self) -> None:
         standing = self.standing
@@ -214,6 +216,8 @@ class CounterPage(QWidget):
             self.bar_label.setText(t("shift.bar_free"))
         else:
             self.bar_label.setText(t("shift.bar_closed"))
+        if self._bar_problem:
+            self.bar_problem.setText(self._words(self._bar_problem))
         self.x_button.setText(t("shift.x"))
         self.x_button.setVisible(s is not None and s.mode == "open")
         opening = s is not None and s.mode == "free" and s.can_open
