@@ -94,7 +94,7 @@ def test_x_read_out_shows_the_running_figures(qtbot, make_shell, shop):
     signed_in(shop, shop.cashier).open_shift(LANE, Decimal("80"), str(uuid.uuid4()))
     page.look()
     qtbot.waitUntil(window.cashier.isVisible, timeout=WAIT)
-    page.shortcuts["x"].activated.emit()  # F6
+    page.shortcuts["x"].activated.emit()  # F11
     qtbot.waitUntil(lambda: page.report is not None and page.report.isVisible(), timeout=WAIT)
     body = "\n".join(page.report.view.lines())
     assert "X READ-OUT" in body and "¥80.00" in body and not page.report.document.duplicate

@@ -85,7 +85,8 @@ class CounterPage(QWidget):
         c.read_failed.connect(self._read_failed)
         # F-keys are not characters: the scanner filter lets them through (as the view's F2-F10).
         self.shortcuts = {}
-        for name, key, slot in (("x", Qt.Key.Key_F6, self.x_readout), ("close", Qt.Key.Key_F8, self.close_or_start)):
+        # F6 and F7 belong to the cash drawer and the split sale (cash-tender), F12 to the language.
+        for name, key, slot in (("x", Qt.Key.Key_F11, self.x_readout), ("close", Qt.Key.Key_F8, self.close_or_start)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)

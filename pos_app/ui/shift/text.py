@@ -20,7 +20,7 @@ register(
     N_("shift.bar_open", "Shift open since {since} · float {amount} · terminal {code}"),
     N_("shift.bar_closed", "No shift open at this counter"),
     N_("shift.bar_free", "This shop does not run shifts yet"),
-    N_("shift.x", "&X read-out  (F6)"),
+    N_("shift.x", "&X read-out  (F11)"),
     N_("shift.close", "Close shift…  (F8)"),
     N_("shift.start", "Open a shift…  (F8)"),
     N_("shift.close_title", "Close the shift"),
