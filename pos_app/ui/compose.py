@@ -9,10 +9,13 @@ from pos_app.core.receipt.model import ReceiptHeader
 from pos_app.core.scanning.camera import OpenCVCamera
 from pos_app.core.services import Services
 from pos_app.core.session.signin import Operator
+from pos_app.core.settings import Settings
 from pos_app.core.shift.lifecycle import ShiftDesk
 
 from .cashier import CashierView, cashier_view_for
+from .customer_display_link import CustomerDisplayLink
 from .i18n import Language
+from .main_window import MainWindow
 from .manager import ManagerView
 from .shift import CounterPage
 from .shift.controller import ShiftController
@@ -42,3 +45,12 @@ def counter_page(services: Services, operator: Operator, language: Language, sal
                                  is_online=lambda: services.monitor.status.link is Link.ONLINE)
     return CounterPage(sale_view, controller, language, shop=operator.merchant_name, timezone=operator.timezone,
                        currency=operator.currency, escpos_device=services.settings.escpos_device or None)
+
+
+def customer_display_for(window: MainWindow, operator: Operator, language: Language, settings: Settings,
+                         shop_language: str) -> CustomerDisplayLink:
+    """The member's display for `window`'s cashier view, speaking the `customer_language`
+    setting, or the shop's language (`shop_language`) when that is empty."""
+    return CustomerDisplayLink(window, window.cashier, language, shop=operator.merchant_name,
+                               currency=operator.currency, member_language=settings.customer_language or shop_language,
+                               mode=settings.customer_display)

@@ -69,6 +69,8 @@ class Shell(QObject):
         self.window: MainWindow | None = None
         self.recovery: Recovery | None = None
         self.operator: signin.Operator | None = None
+        self.customer_display = None  # a CustomerDisplayLink while a window is open
+        self._shop_language = settings.language  # the member's, unless set: not the F12 toggle's
         self._email = email
         self._keyring_told = False
 
@@ -96,6 +98,7 @@ class Shell(QObject):
             self.settings_dialog.show()
             return
         self.settings = values
+        self._shop_language = values.language
         self.language.set(values.language)
         self._close_services()  # a new URL, key or shop: a new client and journal binding
         self._connect()
@@ -151,7 +154,7 @@ class Shell(QObject):
         # Imported here, not at the top: the views (and the camera's OpenCV, numpy, the decoders)
         # are most of the app's import time, which the sign-in window need not wait for;
         # app.main warms this import up in the background while the cashier types.
-        from .compose import cashier_view, counter_page, manager_view
+        from .compose import cashier_view, counter_page, customer_display_for, manager_view
 
         self.operator = operator
         svc = self.services
@@ -179,6 +182,8 @@ class Shell(QObject):
         self.watch.came_back.connect(recovery.run)  # settle what the outage left open
         self.watch.came_back.connect(page.look_if_unknown)  # the shift could not be looked up
         window.show_fitted()
+        self.customer_display = customer_display_for(window, operator, self.language, self.settings,
+                                                     self._shop_language)
         window.raise_()
         window.activateWindow()  # the sign-in dialog had the keyboard: hand it to the counter
         recovery.run()
@@ -210,6 +215,9 @@ class Shell(QObject):
                           on_failed=lambda _: self.signed_out.emit())
 
     def _close_window(self) -> None:
+        if self.customer_display is not None:
+            self.customer_display.close()
+            self.customer_display = None
         if self.window is not None:
             if self.recovery is not None:
                 self.watch.came_back.disconnect(self.recovery.run)

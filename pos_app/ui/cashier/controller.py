@@ -48,6 +48,11 @@ class CashierController(QObject):
     receipt = Signal(object)  # a core.receipt.Receipt to show
     sale_done = Signal()  # a charge or top-up went through: clear the amount
     today_rows = Signal(list)
+    # The sale as the member follows it on the customer display (ui/customer_display_feed.py):
+    # only the sale sent from this screen, never a reprint or a sale recovered after a restart.
+    sale_sent = Signal(str, object)  # kind (charge, topup), the amount (Decimal) on its way
+    sale_finished = Signal(str, object)  # kind, the server's answer for it (a dict)
+    sale_refused = Signal()  # it did not go through (refused, voided, failed)
 
     def __init__(self, sales: SaleService, language: Language, counter: receipts.ReceiptHeader,
                  list_transactions: ListTransactions | None = None, get_tx: GetTx | None = None):
@@ -115,6 +120,7 @@ class CashierController(QObject):
             self._refused(e)
             return
         self._set_busy(True)
+        self.sale_sent.emit(kind, prepared.amount)
         self._say("info", lambda: self.language.t("cashier.sending"))
         self._work(lambda: self._with_retry(self.sales.run(prepared)), self._outcome)
 
@@ -156,6 +162,8 @@ class CashierController(QObject):
         if was_pending == outcome.key:
             self.settled.emit()
         self.armed.emit("")
+        if outcome.state != "done":
+            self.sale_refused.emit()
         if outcome.state == "done":
             self._done(outcome)
         elif outcome.state == "voided":
@@ -176,6 +184,7 @@ class CashierController(QObject):
         key = "cashier.done_topup" if kind == "topup" else "cashier.done_charge"
         self._say("ok", lambda: self.language.t(key, amount=self._money(from_api(amount))))
         self.sale_done.emit()
+        self.sale_finished.emit(kind, dict(outcome.result))
         self.refresh_today()
 
     def _refused(self, error: SaleRefused) -> None:
@@ -196,6 +205,7 @@ class CashierController(QObject):
 
     def _failed(self, error: BaseException) -> None:
         self._set_busy(False)
+        self.sale_refused.emit()
         if isinstance(error, SaleRefused):
             self._refused(error)
         else:

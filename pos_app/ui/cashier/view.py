@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
@@ -48,6 +48,8 @@ class CashierView(QWidget):
     client's, for today's list and reprints; `escpos_device` is a thermal printer's device
     file. `scanner_clock` / `scanner_timing` tune (and let tests drive) the USB scanner's timing.
     """
+
+    cleared = Signal()  # the cashier started afresh (Clear, Esc, New sale): the customer display idles
 
     def __init__(self, sales: SaleService, language: Language, counter: receipts.ReceiptHeader, *,
                  camera: Callable[[], FrameSource] | None = None,
@@ -230,6 +232,7 @@ class CashierView(QWidget):
         self.controller.disarm()
         self.controller.clear_notice()
         self.amount_field.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.cleared.emit()
 
     def recover(self) -> None:
         """Settle, in the background, what an earlier run left unsettled, and show it. The shell

@@ -52,8 +52,8 @@ class ShiftController(QObject):
         self._list = list_transactions
         self.is_online = is_online
         self._holder_changed.connect(self._on_holder)
+        # Until detach(): the shell detaches it when the window closes, before this object goes.
         self._unsubscribe = desk.holder.subscribe(self._holder_changed.emit)
-        self.destroyed.connect(lambda *_: self._unsubscribe())
 
     def detach(self) -> None:
         """Stop following the terminal's shift (the view is going away)."""
