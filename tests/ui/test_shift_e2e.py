@@ -177,3 +177,16 @@ def test_an_open_without_an_answer_is_retried_as_the_same_open(qtbot, make_shell
     qtbot.waitUntil(window.cashier.isVisible, timeout=WAIT)
     [opened] = _open_shifts(shop)
     assert opened.opening_float == Decimal("30.00")
+
+
+def test_before_the_shift_is_open_no_sale_key_reaches_the_sale_screen(qtbot, make_shell, shop):
+    shell, window, page = _counter(qtbot, make_shell, shop, shop.cashier)
+    window.cashier.controller.scan(shop.qr())  # a scanner burst arms the (hidden) sale
+    window.cashier.amount_field.setText("5.00")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.open_panel.float_field, timeout=WAIT)
+    for key in (Qt.Key.Key_F4, Qt.Key.Key_F9, Qt.Key.Key_F10):  # top-up, retry, check
+        qtbot.keyClick(QApplication.focusWidget(), key)
+    qtbot.keyClick(page.open_panel.float_field, Qt.Key.Key_Return)  # Enter opens (here: refused, empty)
+    qtbot.wait(300)
+    assert shell.services.journal.unfinished() == []  # nothing was even begun
+    assert shop.balance() == Decimal("100.00") and "drawer" in page.open_panel.problem.text()
