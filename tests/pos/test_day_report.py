@@ -94,3 +94,19 @@ def test_the_day_read_out_prints_in_chinese_on_a_thermal_printer():
     job = read_out.render_escpos(from_summary(summary()), PRINTED, width=32, language="zh_CN")
     assert job.startswith(INIT + CHINESE_ON) and job.endswith(FEED_AND_CUT) and BOLD_ON in job
     assert "营业日读数".encode(ENCODING) in job and "￥72.50".encode(ENCODING) in job
+
+
+def test_the_day_read_out_prints_the_days_cash_from_its_shifts_when_known():
+    from pos_app.core.day.shift_cash import day_cash
+
+    from .test_shift_report import closed, open_shift
+
+    cash = day_cash([closed(), open_shift()])
+    lines = read_out.render_text(from_summary(summary()), PRINTED, width=40, language="en", cash=cash)
+    assert any("Cash (shifts opened this day)" in line for line in lines)
+    for label, value in (("Shifts", "2"), ("Still open", "1"), ("= Expected cash", "¥306.00"),
+                         ("Counted, closed shifts", "¥152.00"), ("Difference", "-¥1.00 short")):
+        assert any(line.startswith(label) and line.endswith(value) for line in lines), (label, value)
+    assert not any("Cash (" in line for line in read_out.render_text(from_summary(summary()), PRINTED))
+    chinese = read_out.render_text(from_summary(summary()), PRINTED, width=32, language="zh_TW", cash=cash)
+    assert any("短款" in line for line in chinese)

@@ -157,3 +157,11 @@ def test_an_operator_without_email_is_named_by_id_and_the_platform_as_such():
          "cash_in": "0", "cash_out": "0"}])
     lines = render_text(doc(shift), width=40)
     assert any(line.startswith("Opened by") and line.endswith("(platform)") for line in lines)
+
+
+def test_the_document_of_a_signed_in_operator_takes_the_shop_and_its_clock():
+    from pos_app.core.session.signin import Operator
+
+    op = Operator("u", "c@shop.test", "cashier", "M001", "Tea House", "CNY", "Asia/Shanghai")
+    d = ShiftDocument.for_operator(closed(), op, duplicate=True)
+    assert (d.shop, d.timezone, d.duplicate) == ("Tea House", "Asia/Shanghai", True)

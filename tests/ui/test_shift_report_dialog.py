@@ -4,6 +4,7 @@ on a reprint, both languages, and a file that cannot be written said so, not cal
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,14 @@ def test_a_file_that_cannot_be_written_is_said_so_and_not_called_saved(qtbot, tm
     save = dialog.view.save_pdf if where.endswith(".pdf") else dialog.view.save_text
     assert save(path) is None and not Path(path).exists()
     assert "does not exist" in dialog.message.text() and "Saved" not in dialog.message.text()
+    dialog.language.set("zh_CN")  # what was said is said again in the other language
+    assert "不存在" in dialog.message.text()
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN", "zh_TW"])
+def test_each_button_has_its_own_alt_letter_in_every_language(qtbot, language):
+    dialog = make(qtbot, language=language, escpos_device="/dev/null")
+    texts = [b.text() for b in (dialog.view.print_button, dialog.view.thermal_button, dialog.view.pdf_button,
+                                dialog.view.text_button, dialog.close_button)]
+    letters = [re.search(r"&(\w)", t).group(1).lower() for t in texts]
+    assert len(set(letters)) == 5, texts

@@ -13,8 +13,10 @@ from ..money import format_amount
 from ..receipt.escpos import rows_escpos
 from ..receipt.layout import Row
 from ..receipt.text import row_lines
+from ..shift.report import difference_text
 from ..translations import N_, text
 from .report import DayReport, Figures
+from .shift_cash import DayCash
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": N_("day_read_out", "DAY READ-OUT"),
@@ -35,6 +37,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "by_cashier": N_("day_read_out", "By cashier"),
     "platform": N_("day_read_out", "(platform)"),
     "end": N_("day_read_out", "End of report"),
+    "cash": N_("day_read_out", "Cash (shifts opened this day)"),
+    "shifts": N_("day_read_out", "Shifts"),
+    "still_open": N_("day_read_out", "Still open"),
+    "float": N_("day_read_out", "Opening floats"),
+    "cash_topups": N_("day_read_out", "+ Top-ups"),
+    "cash_sales": N_("day_read_out", "+ Cash sales"),
+    "pay_ins": N_("day_read_out", "+ Pay-ins"),
+    "pay_outs": N_("day_read_out", "- Pay-outs"),
+    "drops": N_("day_read_out", "- Drops"),
+    "expected": N_("day_read_out", "= Expected cash"),
+    "closed_expected": N_("day_read_out", "Expected, closed shifts"),
+    "counted": N_("day_read_out", "Counted, closed shifts"),
+    "difference": N_("day_read_out", "Difference"),
 }
 
 
@@ -50,9 +65,24 @@ def _figure_rows(f: Figures, w: dict[str, str], money) -> list[Row]:
             Row("pair", money(f.net_amount), w["net"])]
 
 
-def rows(report: DayReport, printed_at: datetime, language: str = "en") -> list[Row]:
+def _cash_rows(c: DayCash, w: dict[str, str], money, currency: str, language: str) -> list[Row]:
+    out = [Row("rule"), Row("center", w["cash"]), Row("pair", str(c.shifts), w["shifts"]),
+           Row("pair", str(c.open_shifts), w["still_open"]),
+           Row("pair", money(c.opening_float), w["float"]), Row("pair", money(c.topups), w["cash_topups"]),
+           Row("pair", money(c.cash_sales), w["cash_sales"]), Row("pair", money(c.pay_ins), w["pay_ins"]),
+           Row("pair", money(-c.pay_outs), w["pay_outs"]), Row("pair", money(-c.drops), w["drops"]),
+           Row("pair", money(c.expected), w["expected"])]
+    if c.closed_shifts:
+        out += [Row("pair", money(c.expected_closed), w["closed_expected"]),
+                Row("pair", money(c.counted), w["counted"]),
+                Row("pair", difference_text(c.difference, currency, language), w["difference"])]
+    return out
+
+
+def rows(report: DayReport, printed_at: datetime, language: str = "en", cash: DayCash | None = None) -> list[Row]:
     """The report's rows in `language`; `printed_at` (aware) is shown on the merchant's clock.
-    Refunds and top-ups are shown negative: they are taken off the net."""
+    Refunds and top-ups are shown negative: they are taken off the net. `cash`: the day's cash
+    from its shifts (`shift_cash`), printed after the totals when known."""
     w = {key: text(marked, language) for key, marked in LABELS.items()}
 
     def money(amount):
@@ -65,6 +95,8 @@ def rows(report: DayReport, printed_at: datetime, language: str = "en") -> list[
     out += [Row("rule"), Row("pair", report.day.isoformat(), w["day"]), Row("pair", report.timezone, w["zone"]),
             Row("pair", local, w["printed"]), Row("rule")]
     out += _figure_rows(report.totals, w, money)
+    if cash is not None:
+        out += _cash_rows(cash, w, money, report.currency, language)
     if report.by_cashier:
         out += [Row("rule"), Row("center", w["by_cashier"])]
         for c in report.by_cashier:
@@ -74,11 +106,13 @@ def rows(report: DayReport, printed_at: datetime, language: str = "en") -> list[
     return out
 
 
-def render_text(report: DayReport, printed_at: datetime, width: int = 32, language: str = "en") -> list[str]:
+def render_text(report: DayReport, printed_at: datetime, width: int = 32, language: str = "en",
+                cash: DayCash | None = None) -> list[str]:
     """The report as lines of at most `width` columns (CJK characters count two)."""
-    return [line for row in rows(report, printed_at, language) for line in row_lines(row, width)]
+    return [line for row in rows(report, printed_at, language, cash) for line in row_lines(row, width)]
 
 
-def render_escpos(report: DayReport, printed_at: datetime, width: int = 32, language: str = "zh_CN") -> bytes:
+def render_escpos(report: DayReport, printed_at: datetime, width: int = 32, language: str = "zh_CN",
+                  cash: DayCash | None = None) -> bytes:
     """The report as an ESC/POS print job (GB18030 text, bold title, feed and cut)."""
-    return rows_escpos(rows(report, printed_at, language), width)
+    return rows_escpos(rows(report, printed_at, language, cash), width)

@@ -90,6 +90,13 @@ class ShiftDocument:
     duplicate: bool = False
     printed_at: datetime | None = None
 
+    @classmethod
+    def for_operator(cls, shift: Shift, operator, *, duplicate: bool = False,
+                     printed_at: datetime | None = None) -> ShiftDocument:
+        """The document as the signed-in operator's shop prints it (`session.signin.Operator`,
+        or anything with `merchant_name` and `timezone`)."""
+        return cls(shift, operator.merchant_name, operator.timezone, duplicate, printed_at)
+
     @property
     def is_close(self) -> bool:
         """A Z report: the shift is closed and numbered. An open shift gives an X read-out."""
@@ -137,6 +144,24 @@ def difference_words(difference: Decimal, money, w: dict[str, str]) -> str:
     return w["even"].format(amount=money(Decimal("0.00")))
 
 
+def difference_text(difference: Decimal, currency: str, language: str = "en") -> str:
+    """`difference_words` in `language` for a list or a screen: "-¥2.00 short"."""
+    w = {key: text(LABELS[key], language) for key in ("over", "short", "even")}
+    return difference_words(difference, lambda a: format_amount(a, currency, language), w)
+
+
+def who_opened(shift: Shift, platform: str = "") -> str:
+    """The email of who opened the shift (the id if the server named no email)."""
+    return person((shift.raw or {}).get("opened_by_email"), shift.opened_by, platform)
+
+
+def who_closed(shift: Shift, platform: str = "") -> str:
+    """The email of who closed it; "" while it is open."""
+    if shift.is_open:
+        return ""
+    return person((shift.raw or {}).get("closed_by_email"), shift.closed_by, platform)
+
+
 def _operator_rows(o: OperatorFigures, w: dict[str, str], money) -> list[Row]:
     return [Row("text", person(o.email, o.operator_user_id, w["platform"])),
             Row("pair", money(o.payments_paid), w["op_payments"].format(count=o.payments_count)),
@@ -152,7 +177,6 @@ def rows(doc: ShiftDocument, language: str = "en") -> list[Row]:
     positive, so the drawer's lines add up to the expected cash as printed."""
     w = {key: text(marked, language) for key, marked in LABELS.items()}
     s = doc.shift
-    raw = s.raw or {}
 
     def money(amount: Decimal) -> str:
         return format_amount(amount, s.currency, language)
@@ -166,10 +190,10 @@ def rows(doc: ShiftDocument, language: str = "en") -> list[Row]:
         out += [Row("center", w["title_x"]), Row("center", w["not_a_close"])]
     out += [Row("rule"), Row("pair", f"{s.terminal_name} ({s.terminal_code})", w["terminal"]),
             Row("pair", doc.local(s.opened_at), w["opened"]),
-            Row("pair", person(raw.get("opened_by_email"), s.opened_by, w["platform"]), w["opened_by"])]
+            Row("pair", who_opened(s, w["platform"]), w["opened_by"])]
     if doc.is_close:
         out += [Row("pair", doc.local(s.closed_at), w["closed"]),
-                Row("pair", person(raw.get("closed_by_email"), s.closed_by, w["platform"]), w["closed_by"])]
+                Row("pair", who_closed(s, w["platform"]), w["closed_by"])]
     elif s.generated_at is not None:
         out.append(Row("pair", doc.local(s.generated_at), w["read_at"]))
     if doc.duplicate and doc.printed_at is not None:

@@ -2,13 +2,14 @@
 thermal printer (ESC/POS), a PDF and a text file. The counter shows a close's Z right after the
 close (`duplicate=False`); the manager's reprint marks it DUPLICATE (`duplicate=True`).
 
-    dialog = ShiftReportDialog(ShiftDocument(z, operator.merchant_name, operator.timezone),
-                               language, escpos_device=settings.escpos_device or None)
+    dialog = ShiftReportDialog(ShiftDocument.for_operator(z, operator), language,
+                               escpos_device=settings.escpos_device or None, parent=window)
     dialog.exec()
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -37,7 +38,8 @@ TEXT_WIDTH = 40  # columns of a saved text file: room on a page, still a slip's 
 
 class ShiftReportView(QWidget):
     """The document on a slip and its buttons. `status(severity, words)` says what became of a
-    print or a save (ok, warn, error), in the current language."""
+    print or a save (ok, warn, error), in the current language, and again in the other one
+    after a switch."""
 
     status = Signal(str, str)
 
@@ -48,6 +50,7 @@ class ShiftReportView(QWidget):
         self._device = escpos_device
         self._width = escpos_width
         self._document: ShiftDocument | None = None
+        self._said: tuple[str, Callable[[str], str]] | None = None  # the last status, said again on a switch
         self.slip = SlipWidget()
         scroll = QScrollArea()
         scroll.setWidget(self.slip)
@@ -99,7 +102,7 @@ class ShiftReportView(QWidget):
         if doc is None:
             return False
         if print_rows_with_dialog(rows(doc, self.language.code), doc.title(self.language.code), self):
-            self.status.emit("ok", self.language.t("shift_doc.printed"))
+            self._say("ok", lambda _lang: self.language.t("shift_doc.printed"))
             return True
         return False
 
@@ -108,13 +111,14 @@ class ShiftReportView(QWidget):
         the Job, so a caller can wait for it."""
         doc, device = self._document, self._device
         if doc is None or not device:
-            self.status.emit("warn", self.language.t("shift_doc.thermal_none"))
+            self._say("warn", lambda _lang: self.language.t("shift_doc.thermal_none"))
             return None
         job = render_escpos(doc, self._width, self.language.code)
         return run_in_background(
             lambda: write_job(job, device),
-            on_done=lambda _n: self.status.emit("ok", self.language.t("shift_doc.printed")),
-            on_failed=lambda e: self.status.emit("error", self.language.t("shift_doc.print_failed", reason=str(e))))
+            on_done=lambda _n: self._say("ok", lambda _lang: self.language.t("shift_doc.printed")),
+            on_failed=lambda e: self._say("error", lambda _lang: self.language.t("shift_doc.print_failed",
+                                                                               reason=str(e))))
 
     def save_pdf(self, path: str | Path) -> Path | None:
         """Write it at `path` as a PDF shaped like the till roll; None (and says why) if it
@@ -138,10 +142,15 @@ class ShiftReportView(QWidget):
             target = check_writable(path)
             write(target)
         except OSError as e:
-            self.status.emit("error", file_failure(e, self.language.code, str(path)))
+            error = e  # `e` is gone after the except block; the words are said again on a switch
+            self._say("error", lambda lang: file_failure(error, lang, str(path)))
             return None
-        self.status.emit("ok", self.language.t("shift_doc.saved", path=str(target)))
+        self._say("ok", lambda _lang: self.language.t("shift_doc.saved", path=str(target)))
         return target
+
+    def _say(self, severity: str, say: Callable[[str], str]) -> None:
+        self._said = (severity, say)
+        self.status.emit(severity, say(self.language.code))
 
     def _ask_pdf(self) -> None:
         if self._document is not None:
@@ -164,6 +173,8 @@ class ShiftReportView(QWidget):
         self.pdf_button.setText(t("shift_doc.pdf"))
         self.text_button.setText(t("shift_doc.text"))
         self._redraw()
+        if self._said is not None:
+            self.status.emit(self._said[0], self._said[1](self.language.code))
 
 
 class ShiftReportDialog(QDialog):

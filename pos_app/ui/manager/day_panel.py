@@ -1,5 +1,6 @@
 """The day screen: pick a business day (today on the merchant's clock by default), see its
-payments, discounts, refunds, top-ups and net, per cashier and per hour; export the CSV and
+payments, discounts, refunds, top-ups and net, per cashier and per hour, and the cash in the
+drawers of the shifts opened that day (`core.day.shift_cash` says why those); export the CSV and
 print or save the day read-out (it closes nothing: each shift closes with its own Z, on the
 Shifts tab)."""
 
@@ -13,7 +14,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from pos_app.core.day import business_day, read_out
 from pos_app.core.day.report import DayReport, problems
+from pos_app.core.day.shift_cash import DayCash
 from pos_app.core.money import format_amount
+from pos_app.core.shift.report import difference_text
 
 from ..common.printing import print_lines_with_dialog, write_pdf
 from ..common.save_dialog import ask_save_path
@@ -75,6 +78,16 @@ class DayPanel(QWidget):
         self.net_legend.setWordWrap(True)
         self.net_legend.setStyleSheet(LEGEND_STYLE)
         self.scope_note = QLabel()
+        # The day's cash, from its shifts: a title, how many shifts, the drawer's sum, the count.
+        self.cash: DayCash | None = None
+        self._cash_say = None  # why the cash is missing (a Say), said again on a switch
+        self.cash_title = QLabel()
+        self.cash_title.setStyleSheet("font-weight: bold;")
+        self.cash_shifts = QLabel()
+        self.cash_sum = QLabel()
+        self.cash_sum.setWordWrap(True)
+        self.cash_counted = QLabel()
+        self.cash_counted.setWordWrap(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.cashiers = CashiersModel(language, currency, self)
@@ -107,6 +120,8 @@ class DayPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(figures)
+        for label in (self.cash_title, self.cash_shifts, self.cash_sum, self.cash_counted):
+            layout.addWidget(label)
         layout.addWidget(self.scope_note)
         layout.addWidget(self.message)
         body = QHBoxLayout()
@@ -123,6 +138,8 @@ class DayPanel(QWidget):
         self.read_out_pdf_button.clicked.connect(self._ask_read_out_pdf)
         self.controller.loaded.connect(self._show)
         self.controller.load_failed.connect(self._load_failed)
+        self.controller.cash_loaded.connect(self._cash_loaded)
+        self.controller.cash_failed.connect(self._cash_failed)
         self.controller.failed.connect(self._say_failure)
         self.controller.exported.connect(
             lambda path, n: self._message(lambda: self.language.tn("mgr.exported", n, path=path)))
@@ -149,7 +166,7 @@ class DayPanel(QWidget):
     def read_out_lines(self) -> list[str]:
         if self.report is None:
             return []
-        return read_out.render_text(self.report, self._now(), READ_OUT_WIDTH, self.language.code)
+        return read_out.render_text(self.report, self._now(), READ_OUT_WIDTH, self.language.code, self.cash)
 
     def save_read_out_pdf(self, path: str | Path) -> Path | None:
         """The day read-out of the shown day as a PDF at `path`."""
@@ -198,6 +215,7 @@ class DayPanel(QWidget):
     def _load_failed(self, say: Say) -> None:
         # The figures on screen are of another day than the one chosen: they go.
         self.report = None
+        self.cash, self._cash_say = None, None
         self.cashiers.set_rows([])
         self.chart.set_values([0] * 24)
         self._render_figures()
@@ -217,7 +235,47 @@ class DayPanel(QWidget):
         self._render_figures()
         self._busy(False)
 
+    def _cash_loaded(self, cash: DayCash) -> None:
+        self.cash, self._cash_say = cash, None
+        self._render_cash()
+
+    def _cash_failed(self, say: Say) -> None:
+        self.cash, self._cash_say = None, say
+        self._render_cash()
+
+    def _render_cash(self) -> None:
+        t = self.language.t
+        r, c = self.report, self.cash
+        labels = (self.cash_title, self.cash_shifts, self.cash_sum, self.cash_counted)
+        if r is None or (c is None and self._cash_say is None):
+            for label in labels:
+                shown(label, "")
+            return
+        shown(self.cash_title, t("mgr.day_cash_title"))
+        if c is None:
+            shown(self.cash_shifts, t("mgr.day_cash_failed", reason=self._cash_say(self.language.code)))
+            shown(self.cash_sum, "")
+            shown(self.cash_counted, "")
+            return
+        if c.shifts == 0:
+            shown(self.cash_shifts, t("mgr.day_cash_none"))
+            shown(self.cash_sum, "")
+            shown(self.cash_counted, "")
+            return
+
+        def money(v):
+            return format_amount(v, r.currency, self.language.code)
+        shown(self.cash_shifts, self.language.tn("mgr.day_cash_shifts", c.shifts, open=c.open_shifts))
+        shown(self.cash_sum, t("mgr.day_cash_in", float=money(c.opening_float), topups=money(c.topups),
+                               cash_sales=money(c.cash_sales), pay_ins=money(c.pay_ins), pay_outs=money(c.pay_outs),
+                               drops=money(c.drops), expected=money(c.expected)))
+        shown(self.cash_counted, t("mgr.day_cash_counted", expected=money(c.expected_closed),
+                                   counted=money(c.counted),
+                                   difference=difference_text(c.difference, r.currency, self.language.code))
+              if c.closed_shifts else "")
+
     def _render_figures(self) -> None:
+        self._render_cash()
         t = self.language.t
         r = self.report
         if r is None:
