@@ -85,8 +85,15 @@ class OpenShiftPanel(QWidget):
     # -- what it shows ---------------------------------------------------------------------
 
     def set_explain(self, key: str, **fields: object) -> None:
+        """The words under the title; a field may be a callable of the language code (words from
+        the core's catalog), so a language switch re-words it too."""
         self._explain_key = (key, fields)
-        self.explain.setText(self.language.t(key, **fields))
+        self.explain.setText(self._explained())
+
+    def _explained(self) -> str:
+        key, fields = self._explain_key
+        code = self.language.code
+        return self.language.t(key, **{k: v(code) if callable(v) else v for k, v in fields.items()})
 
     def set_can_open(self, can: bool) -> None:
         self.float_field.setEnabled(can and self._pending_amount is None)
@@ -115,8 +122,7 @@ class OpenShiftPanel(QWidget):
     def retranslate(self, _code: str | None = None) -> None:
         t = self.language.t
         self.title.setText(t("shift.open_title"))
-        key, fields = self._explain_key
-        self.explain.setText(t(key, **fields))
+        self.explain.setText(self._explained())
         self.float_label.setText(t("shift.float"))
         self.open_button.setText(t("shift.open_retry" if self._pending_amount else "shift.open"))
         self.look_button.setText(t("shift.look_again"))

@@ -155,7 +155,7 @@ class CounterPage(QWidget):
         self._show(self.sale_view)
 
     def _look_failed(self, reason: str) -> None:
-        self.open_panel.set_explain("shift.look_failed", reason=self._words(reason))
+        self.open_panel.set_explain("shift.look_failed", reason=lambda code: str(message_for(reason, code)))
         self.open_panel.look_button.show()
         self.open_panel.set_can_open(False)
         self._show(self.open_panel)
