@@ -390,6 +390,7 @@ def test_a_cashier_finds_the_open_shift_another_cashier_opened_at_the_terminal_a
 
     found = list_shifts(db, shop, op=b, p_terminal_code="T1")
     assert [s["shift_id"] for s in found] == [a_shift]
+    assert list_shifts(db, shop, op=b) == []  # without the terminal: only B's own shifts
     seen = found[0]
     assert seen["scope"] == "own" and seen["status"] == "open"
     assert (seen["terminal_code"], seen["opened_by"], money(seen["opening_float"])) == (
@@ -401,6 +402,7 @@ def test_a_cashier_finds_the_open_shift_another_cashier_opened_at_the_terminal_a
 
     pay = charge(db, shop, world.qr(alice.card_id), "12.00", shift_id=a_shift, op=b)
     assert pay["shift_id"] == a_shift
+    assert [s["shift_id"] for s in list_shifts(db, shop, op=b)] == [a_shift]  # now B worked in it
     x = get_shift(db, shop, a_shift, op=b)
     assert x["scope"] == "own" and x["expected_cash"] is None
     assert (x["payments_count"], money(x["payments_paid"]), x["pay_ins_count"]) == (1, Decimal("12.00"), 0)

@@ -305,13 +305,13 @@ end
 $$;
 select app.deploy_rpc_grant('public.merchant_get_shift(text, uuid)', 'authenticated', 'service_role');
 select app.deploy_comment('function', 'public.merchant_get_shift(text, uuid)',
-  'One shift: its running figures while open (X read-out), its Z report once closed. Cashier or above; a cashier who did not open it sees its identity and their own part.');
+  'One shift: running figures while open (X), the Z once closed. Cashier (another''s shift: identity and own part) or above.');
 
 -- The merchant's shifts that were open at some moment of [p_from, p_to) (either end optional),
 -- newest opening first, optionally of one terminal. Managers, owners and the platform get every
--- one, whole. A cashier gets the shifts they opened (whole), and the open shifts and those they
--- worked in as their own part (app.shift_view): so a cashier signing in at a counter finds the
--- open shift a colleague opened there. p_limit 1 to 500.
+-- one, whole. A cashier gets the shifts they opened (whole) and those they worked in (their own
+-- part, app.shift_view); with p_terminal_code also that terminal's open shift (their own part):
+-- so a cashier signing in at a counter finds the shift a colleague opened there. p_limit 1 to 500.
 create or replace function public.merchant_list_shifts(
   p_merchant_code text,
   p_from timestamptz default null,
@@ -349,10 +349,14 @@ begin
        and (p_to is null or s.opened_at < p_to)
        and (p_from is null or s.closed_at is null or s.closed_at >= p_from)
        and app.shift_readable(v_ctx.merchant_role, v_ctx.user_id, s)
+       -- A cashier's list keeps to their own shifts (opened, worked in); naming the terminal
+       -- also finds its open shift, whoever opened it (the counter's look-up at sign-in).
+       and (v_terminal is not null or v_ctx.merchant_role <> 'cashier' or s.opened_by = v_ctx.user_id
+            or app.shift_worked_in(v_ctx.user_id, s.id))
      order by s.opened_at desc, s.id desc
      limit v_limit;
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_list_shifts(text, timestamptz, timestamptz, text, integer)', 'authenticated', 'service_role');
 select app.deploy_comment('function', 'public.merchant_list_shifts(text, timestamptz, timestamptz, text, integer)',
-  'The merchant''s shifts open at some moment of a range, newest first, optionally of one terminal. Cashier (own shifts whole; open ones and those worked in: identity and own part) or above.');
+  'Shifts open at some moment of a range, newest first, optionally of one terminal. Cashier (own; with the terminal its open shift, as own part) or above.');

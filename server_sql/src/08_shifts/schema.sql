@@ -352,16 +352,22 @@ $$;
 --   finds its shift and sells into it) or a shift they rang anything up in: its identity and
 --   their own part, never another operator's figures nor the drawer's;
 -- null: nothing (a closed shift of someone else they never worked in).
+-- Did this operator ring anything up in the shift (a money call or a cash movement)?
+create or replace function app.shift_worked_in(p_user uuid, p_shift_id uuid) returns boolean
+language sql stable
+set search_path = ''
+as $$
+  select exists (select 1 from app.transactions t where t.shift_id = p_shift_id and t.operator_user_id = p_user)
+      or exists (select 1 from app.cash_movements c where c.shift_id = p_shift_id and c.operator_user_id = p_user)
+$$;
+
 create or replace function app.shift_view(p_ctx_role text, p_user uuid, p_shift app.shifts) returns text
 language sql stable
 set search_path = ''
 as $$
   select case
     when p_ctx_role <> 'cashier' or p_shift.opened_by = p_user then 'whole'
-    when p_shift.status = 'open'
-      or exists (select 1 from app.transactions t where t.shift_id = p_shift.id and t.operator_user_id = p_user)
-      or exists (select 1 from app.cash_movements c where c.shift_id = p_shift.id and c.operator_user_id = p_user)
-      then 'operator'
+    when p_shift.status = 'open' or app.shift_worked_in(p_user, p_shift.id) then 'operator'
   end
 $$;
 
