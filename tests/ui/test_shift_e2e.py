@@ -222,9 +222,9 @@ def test_a_cashier_signing_in_after_a_colleague_opened_the_shift_sells_into_it_a
 
     page.shortcuts["close"].activated.emit()  # F8: B may not close A's shift
     assert page.close_dialog is None and page.bar_problem.isVisible()
-    assert "opened by another cashier" in page.bar_problem.text() and "PIN" in page.bar_problem.text()
+    assert "opened by another operator" in page.bar_problem.text() and "PIN" in page.bar_problem.text()
     shell.language.set("zh_CN")  # F12: the same refusal in the other language
-    assert "其他收银员" in page.bar_problem.text(), page.bar_problem.text()
+    assert "其他操作员" in page.bar_problem.text(), page.bar_problem.text()
     shell.language.set("en")
     assert signed_in(shop, shop.manager).get_shift(opened.shift_id).is_open
 
