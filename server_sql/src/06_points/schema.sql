@@ -17,12 +17,14 @@ select app.deploy_index('app.point_ledger_tx_id_idx', $$create index if not exis
 
 -- Point and level helpers ---------------------------------------------------------------------
 create or replace function app.level_for_points(p_points bigint) returns text
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
-  select l.level_code from app.membership_levels l
-   where l.min_points <= greatest(p_points, 0)
-   order by l.min_points desc limit 1
+begin
+  return (select l.level_code from app.membership_levels l
+           where l.min_points <= greatest(p_points, 0)
+           order by l.min_points desc limit 1);
+end
 $$;
 
 -- Add (or take back) points for a member and move the level to follow them. Returns the level.
