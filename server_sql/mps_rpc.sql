@@ -715,6 +715,7 @@ declare
   v_fp jsonb;
   v_replay jsonb;
   v_shift app.shifts;
+  v_state app.card_qr_state;
   v_card app.cards;
   v_owner uuid;
   v_level_code text;
@@ -747,7 +748,9 @@ begin
   end if;
 
   perform app.lock_card(v_card_id);
-  perform app.qr_consume(p_qr_plain, v_card_id);
+  -- Judged here as app.qr_consume judges it (qr_not_active, then qr_expired); spent below, with
+  -- the other rows, as qr_consume spends it.
+  v_state := app.qr_live(p_qr_plain, v_card_id);
   v_card := app.card_for_use(v_card_id);
   select b.member_id, l.level_code, l.discount_rate, l.points_per_unit
     into v_owner, v_level_code, v_rate, v_per_unit
@@ -768,14 +771,23 @@ begin
   end if;
   v_points := floor(v_paid * v_per_unit)::bigint;
 
-  -- Every row of the charge in one statement: the card, the transaction, the points (as
-  -- app.apply_points does them: a ledger row when points move, the member's level following
-  -- the points), the registry row carrying the answer, the audit event. Foreign keys are
-  -- checked at its end, when every row is in.
+  -- Every row of the charge in one statement: the card, the code's use (as app.qr_consume
+  -- records it), the transaction, the points (as app.apply_points does them: a ledger row when
+  -- points move, the member's level following the points), the registry row carrying the
+  -- answer, the audit event (the columns app.audit fills). Foreign keys are checked at its end,
+  -- when every row is in. Keep it in step with those helpers.
   with card as (
     update app.cards c set balance = c.balance - v_paid, updated_at = v_now
      where c.id = v_card_id
     returning c.balance, c.card_no, c.card_type
+  ), code_used as (
+    update app.card_qr_history h
+       set use_count = h.use_count + 1, last_used_at = v_now,
+           ended_at = case when v_state.single_use then v_now end,
+           end_reason = case when v_state.single_use then 'used' end
+     where h.lookup_id = v_state.lookup_id
+  ), code_spent as (
+    delete from app.card_qr_state s where s.card_id = v_card_id and v_state.single_use
   ), tx as (
     insert into app.transactions (id, kind, card_id, member_id, merchant_id, operator_user_id,
                                   raw_amount, discount_amount, amount, balance_after, points_delta,
@@ -786,8 +798,8 @@ begin
       from card
     returning id
   ), ledger as (
-    insert into app.point_ledger (member_id, card_id, tx_id, delta, reason)
-    select v_owner, v_card_id, tx.id, v_points, 'payment' from tx where v_points <> 0
+    insert into app.point_ledger (member_id, card_id, tx_id, delta, reason, created_at)
+    select v_owner, v_card_id, tx.id, v_points, 'payment', v_now from tx where v_points <> 0
   ), member as (
     update app.member_profiles m
        set points = greatest(m.points + v_points, 0),
@@ -806,13 +818,14 @@ begin
       'created_at', v_now, 'replayed', false) as result
       from card, member
   ), registry as (
-    insert into app.idempotency_registry (scope, scope_id, idempotency_key, operation, fingerprint, result, tx_id)
-    select 'merchant', v_ctx.merchant_id, p_idempotency_key, 'charge', v_fp, answer.result, tx.id
+    insert into app.idempotency_registry (scope, scope_id, idempotency_key, operation, fingerprint, result,
+                                          tx_id, created_at)
+    select 'merchant', v_ctx.merchant_id, p_idempotency_key, 'charge', v_fp, answer.result, tx.id, v_now
       from answer, tx
   ), audit as (
-    insert into audit.event_log (actor_user_id, actor_role, merchant_role, action, entity_type,
+    insert into audit.event_log (occurred_at, actor_user_id, actor_role, merchant_role, action, entity_type,
                                  entity_id, merchant_id, card_id, amount, details)
-    select auth.uid(), app.caller_role(), v_ctx.merchant_role, 'tx.payment', 'transaction',
+    select v_now, auth.uid(), app.caller_role(), v_ctx.merchant_role, 'tx.payment', 'transaction',
            v_tx::text, v_ctx.merchant_id, v_card_id, v_paid,
            jsonb_build_object('raw_amount', v_amount, 'discount_amount', v_discount,
                               'balance_after', answer.balance, 'points', v_points,

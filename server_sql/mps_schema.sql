@@ -1012,6 +1012,8 @@ $$;
 
 -- Spend a token for a payment or top-up. The caller holds the card lock and has resolved the
 -- token (secret checked); here: is it the live unused token, then has it expired.
+-- merchant_charge_by_qr makes the same two writes inside its one write statement (the hot path):
+-- keep them alike.
 create or replace function app.qr_consume(p_plain text, p_card_id uuid) returns void
 language plpgsql volatile
 set search_path = ''
@@ -1485,6 +1487,7 @@ end
 $$;
 
 -- Add (or take back) points for a member and move the level to follow them. Returns the level.
+-- merchant_charge_by_qr does the same inside its one write statement (the hot path): keep them alike.
 create or replace function app.apply_points(p_member_id uuid, p_card_id uuid, p_tx_id uuid,
                                             p_delta bigint, p_reason text) returns text
 language plpgsql volatile

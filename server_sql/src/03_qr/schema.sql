@@ -93,6 +93,8 @@ $$;
 
 -- Spend a token for a payment or top-up. The caller holds the card lock and has resolved the
 -- token (secret checked); here: is it the live unused token, then has it expired.
+-- merchant_charge_by_qr makes the same two writes inside its one write statement (the hot path):
+-- keep them alike.
 create or replace function app.qr_consume(p_plain text, p_card_id uuid) returns void
 language plpgsql volatile
 set search_path = ''

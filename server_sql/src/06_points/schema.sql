@@ -28,6 +28,7 @@ end
 $$;
 
 -- Add (or take back) points for a member and move the level to follow them. Returns the level.
+-- merchant_charge_by_qr does the same inside its one write statement (the hot path): keep them alike.
 create or replace function app.apply_points(p_member_id uuid, p_card_id uuid, p_tx_id uuid,
                                             p_delta bigint, p_reason text) returns text
 language plpgsql volatile
