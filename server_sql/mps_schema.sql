@@ -421,10 +421,15 @@ select app.deploy_grant('schema', 'audit', 'usage', array['service_role'], array
 -- Every business timestamp comes from app.now(), so that tests can pin the clock inside their
 -- own transaction (create or replace, rolled back) instead of sleeping. In production it is
 -- exactly now(): the transaction's start time, from the database server's clock.
+--
+-- Why plpgsql for one-line helpers like this one: a `language sql` function that pins its
+-- search_path is never inlined, and PostgreSQL 15 parses and plans its body again at every call
+-- from a new statement; plpgsql keeps its plans for the session. A charge calls a dozen such
+-- helpers, and their planning was a tenth of its time (docs/Architecture.md, "Scaling").
 create or replace function app.now() returns timestamptz
-language sql stable
+language plpgsql stable
 set search_path = ''
-as $$ select pg_catalog.now() $$;
+as $$ begin return pg_catalog.now(); end $$;
 
 -- Settings ----------------------------------------------------------------------------------
 create table if not exists app.settings (
@@ -528,22 +533,24 @@ as $$
 $$;
 
 create or replace function app.setting_numeric(p_key text) returns numeric
-language sql stable
+language plpgsql stable
 set search_path = ''
-as $$ select (s.value #>> '{}')::numeric from app.settings s where s.key = p_key $$;
+as $$ begin return (select (s.value #>> '{}')::numeric from app.settings s where s.key = p_key); end $$;
 
 -- Who is calling. The transaction-local `role` that PostgREST sets is authoritative (claims
 -- alone could be forged by a direct session); a direct database session with no API role
 -- (psql as postgres, Supabase's SQL editor, pg_cron) acts as the platform.
 create or replace function app.caller_role() returns text
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
-  select case
+begin
+  return case
     when current_setting('role') in ('anon', 'authenticated', 'service_role') then current_setting('role')
     when session_user::text = 'authenticator' then 'anon'
     else 'service_role'
-  end
+  end;
+end
 $$;
 
 create or replace function app.require_service() returns void
@@ -624,10 +631,12 @@ $$;
 -- so that locks of different kinds cannot collide by construction. Transaction-scoped: released
 -- at commit or rollback, never leaked by a client that goes away.
 create or replace function app.advisory_xact_lock(p_key text) returns void
-language sql volatile
+language plpgsql volatile
 set search_path = ''
 as $$
-  select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.' || p_key, 0))
+begin
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.' || p_key, 0));
+end
 $$;
 
 -- The audit helper -----------------------------------------------------------------------------
@@ -636,13 +645,15 @@ create or replace function app.audit(
   p_merchant_id uuid default null, p_merchant_role text default null,
   p_card_id uuid default null, p_amount numeric default null, p_details jsonb default '{}'::jsonb
 ) returns void
-language sql volatile
+language plpgsql volatile
 set search_path = ''
 as $$
+begin
   insert into audit.event_log (actor_user_id, actor_role, merchant_role, action, entity_type,
                                entity_id, merchant_id, card_id, amount, details)
   values (auth.uid(), app.caller_role(), p_merchant_role, p_action, p_entity_type,
-          p_entity_id, p_merchant_id, p_card_id, p_amount, coalesce(p_details, '{}'::jsonb))
+          p_entity_id, p_merchant_id, p_card_id, p_amount, coalesce(p_details, '{}'::jsonb));
+end
 $$;
 
 select app.deploy_private_functions();
@@ -757,17 +768,23 @@ select app.deploy_index('app.card_bindings_member_id_idx', $$create index if not
 
 -- Per-card serialisation of every balance change.
 create or replace function app.lock_card(p_card_id uuid) returns void
-language sql volatile
+language plpgsql volatile
 set search_path = ''
 as $$
-  select app.advisory_xact_lock('card:' || p_card_id::text)
+begin
+  perform app.advisory_xact_lock('card:' || p_card_id::text);
+end
 $$;
 
 -- Card helpers ------------------------------------------------------------------------------
 create or replace function app.card_owner(p_card_id uuid) returns uuid
-language sql stable
+language plpgsql stable
 set search_path = ''
-as $$ select b.member_id from app.card_bindings b where b.card_id = p_card_id and b.role = 'owner' $$;
+as $$
+begin
+  return (select b.member_id from app.card_bindings b where b.card_id = p_card_id and b.role = 'owner');
+end
+$$;
 
 create or replace function app.card_summary(p_card_id uuid) returns jsonb
 language sql stable
@@ -941,15 +958,15 @@ create or replace function app.qr_parse(p_plain text, out lookup_id text, out se
 language plpgsql immutable
 set search_path = ''
 as $$
-declare
-  v_parts text[];
 begin
-  v_parts := regexp_match(coalesce(p_plain, ''), '^MPSQR1\.([0-9a-f]{24})\.([A-Za-z0-9_-]{32})$');
-  if v_parts is null then
+  -- A match without capture groups, then the fixed positions: PostgreSQL's regex engine
+  -- backtracks through counted groups when it must capture (~100 us a call), not when it only
+  -- matches (~2 us).
+  if coalesce(p_plain, '') !~ '^MPSQR1\.[0-9a-f]{24}\.[A-Za-z0-9_-]{32}$' then
     perform app.fail('qr_invalid', 'this is not a member payment code; ask the member to show the payment QR');
   end if;
-  lookup_id := v_parts[1];
-  secret := v_parts[2];
+  lookup_id := substr(p_plain, 8, 24);
+  secret := substr(p_plain, 33, 32);
 end
 $$;
 
@@ -995,6 +1012,8 @@ $$;
 
 -- Spend a token for a payment or top-up. The caller holds the card lock and has resolved the
 -- token (secret checked); here: is it the live unused token, then has it expired.
+-- merchant_charge_by_qr makes the same two writes inside its one write statement (the hot path):
+-- keep them alike.
 create or replace function app.qr_consume(p_plain text, p_card_id uuid) returns void
 language plpgsql volatile
 set search_path = ''
@@ -1149,22 +1168,31 @@ set search_path = ''
 as $$
 declare
   v_caller text := app.caller_role();
+  v_uid uuid;
   v_merchant app.merchants;
   v_role app.merchant_role;
 begin
   if v_caller = 'anon' then
     perform app.fail('forbidden', 'sign in as a merchant operator first');
   end if;
-  select m.* into v_merchant from app.merchants m where m.code = p_merchant_code;
+  if v_caller <> 'service_role' then
+    v_uid := auth.uid();
+  end if;
+  -- The merchant and the caller's role there in one read (every merchant RPC starts here).
+  select m.id, m.code, m.name, m.status, m.settlement_mode, m.timezone, m.currency, m.created_at,
+         m.updated_at, mu.role
+    into v_merchant.id, v_merchant.code, v_merchant.name, v_merchant.status, v_merchant.settlement_mode,
+         v_merchant.timezone, v_merchant.currency, v_merchant.created_at, v_merchant.updated_at, v_role
+    from app.merchants m
+    left join app.merchant_users mu on mu.merchant_id = m.id and mu.user_id = v_uid
+   where m.code = p_merchant_code;
   if not found then
     perform app.fail('merchant_inactive', format('no merchant has the code %s', coalesce(left(p_merchant_code, 40), 'null')));
   end if;
   if v_caller = 'service_role' then
     merchant_role := 'platform';
   else
-    user_id := auth.uid();
-    select mu.role into v_role from app.merchant_users mu
-      where mu.merchant_id = v_merchant.id and mu.user_id = auth.uid();
+    user_id := v_uid;
     if v_role is null then
       perform app.fail('forbidden', 'you are not an operator of this merchant');
     end if;
@@ -1263,10 +1291,12 @@ select app.deploy_index('app.idempotency_registry_tx_id_idx', $$create index if 
 -- Same scope and key at the same moment: the second caller waits here until the first commits,
 -- then finds its result in the registry.
 create or replace function app.idempotency_lock(p_scope text, p_scope_id uuid, p_key text) returns void
-language sql volatile
+language plpgsql volatile
 set search_path = ''
 as $$
-  select app.advisory_xact_lock('idem:' || p_scope || ':' || p_scope_id::text || ':' || p_key)
+begin
+  perform app.advisory_xact_lock('idem:' || p_scope || ':' || p_scope_id::text || ':' || p_key);
+end
 $$;
 
 -- The original result (with replayed: true) when this key was used for the same request;
@@ -1302,11 +1332,13 @@ create or replace function app.idempotency_store(
   p_scope text, p_scope_id uuid, p_key text, p_operation text, p_fingerprint jsonb,
   p_result jsonb, p_tx_id uuid
 ) returns void
-language sql volatile
+language plpgsql volatile
 set search_path = ''
 as $$
+begin
   insert into app.idempotency_registry (scope, scope_id, idempotency_key, operation, fingerprint, result, tx_id)
-  values (p_scope, p_scope_id, p_key, p_operation, p_fingerprint, p_result, p_tx_id)
+  values (p_scope, p_scope_id, p_key, p_operation, p_fingerprint, p_result, p_tx_id);
+end
 $$;
 
 -- A cashier reads only the rows they rang up; managers and owners read the whole merchant.
@@ -1444,15 +1476,18 @@ select app.deploy_index('app.point_ledger_tx_id_idx', $$create index if not exis
 
 -- Point and level helpers ---------------------------------------------------------------------
 create or replace function app.level_for_points(p_points bigint) returns text
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
-  select l.level_code from app.membership_levels l
-   where l.min_points <= greatest(p_points, 0)
-   order by l.min_points desc limit 1
+begin
+  return (select l.level_code from app.membership_levels l
+           where l.min_points <= greatest(p_points, 0)
+           order by l.min_points desc limit 1);
+end
 $$;
 
 -- Add (or take back) points for a member and move the level to follow them. Returns the level.
+-- merchant_charge_by_qr does the same inside its one write statement (the hot path): keep them alike.
 create or replace function app.apply_points(p_member_id uuid, p_card_id uuid, p_tx_id uuid,
                                             p_delta bigint, p_reason text) returns text
 language plpgsql volatile

@@ -414,10 +414,15 @@ select app.deploy_grant('schema', 'audit', 'usage', array['service_role'], array
 -- Every business timestamp comes from app.now(), so that tests can pin the clock inside their
 -- own transaction (create or replace, rolled back) instead of sleeping. In production it is
 -- exactly now(): the transaction's start time, from the database server's clock.
+--
+-- Why plpgsql for one-line helpers like this one: a `language sql` function that pins its
+-- search_path is never inlined, and PostgreSQL 15 parses and plans its body again at every call
+-- from a new statement; plpgsql keeps its plans for the session. A charge calls a dozen such
+-- helpers, and their planning was a tenth of its time (docs/Architecture.md, "Scaling").
 create or replace function app.now() returns timestamptz
-language sql stable
+language plpgsql stable
 set search_path = ''
-as $$ select pg_catalog.now() $$;
+as $$ begin return pg_catalog.now(); end $$;
 
 -- Settings ----------------------------------------------------------------------------------
 create table if not exists app.settings (
@@ -521,22 +526,24 @@ as $$
 $$;
 
 create or replace function app.setting_numeric(p_key text) returns numeric
-language sql stable
+language plpgsql stable
 set search_path = ''
-as $$ select (s.value #>> '{}')::numeric from app.settings s where s.key = p_key $$;
+as $$ begin return (select (s.value #>> '{}')::numeric from app.settings s where s.key = p_key); end $$;
 
 -- Who is calling. The transaction-local `role` that PostgREST sets is authoritative (claims
 -- alone could be forged by a direct session); a direct database session with no API role
 -- (psql as postgres, Supabase's SQL editor, pg_cron) acts as the platform.
 create or replace function app.caller_role() returns text
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
-  select case
+begin
+  return case
     when current_setting('role') in ('anon', 'authenticated', 'service_role') then current_setting('role')
     when session_user::text = 'authenticator' then 'anon'
     else 'service_role'
-  end
+  end;
+end
 $$;
 
 create or replace function app.require_service() returns void
@@ -617,10 +624,12 @@ $$;
 -- so that locks of different kinds cannot collide by construction. Transaction-scoped: released
 -- at commit or rollback, never leaked by a client that goes away.
 create or replace function app.advisory_xact_lock(p_key text) returns void
-language sql volatile
+language plpgsql volatile
 set search_path = ''
 as $$
-  select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.' || p_key, 0))
+begin
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.' || p_key, 0));
+end
 $$;
 
 -- The audit helper -----------------------------------------------------------------------------
@@ -629,13 +638,15 @@ create or replace function app.audit(
   p_merchant_id uuid default null, p_merchant_role text default null,
   p_card_id uuid default null, p_amount numeric default null, p_details jsonb default '{}'::jsonb
 ) returns void
-language sql volatile
+language plpgsql volatile
 set search_path = ''
 as $$
+begin
   insert into audit.event_log (actor_user_id, actor_role, merchant_role, action, entity_type,
                                entity_id, merchant_id, card_id, amount, details)
   values (auth.uid(), app.caller_role(), p_merchant_role, p_action, p_entity_type,
-          p_entity_id, p_merchant_id, p_card_id, p_amount, coalesce(p_details, '{}'::jsonb))
+          p_entity_id, p_merchant_id, p_card_id, p_amount, coalesce(p_details, '{}'::jsonb));
+end
 $$;
 
 select app.deploy_private_functions();

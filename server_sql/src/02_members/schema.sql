@@ -105,17 +105,23 @@ select app.deploy_index('app.card_bindings_member_id_idx', $$create index if not
 
 -- Per-card serialisation of every balance change.
 create or replace function app.lock_card(p_card_id uuid) returns void
-language sql volatile
+language plpgsql volatile
 set search_path = ''
 as $$
-  select app.advisory_xact_lock('card:' || p_card_id::text)
+begin
+  perform app.advisory_xact_lock('card:' || p_card_id::text);
+end
 $$;
 
 -- Card helpers ------------------------------------------------------------------------------
 create or replace function app.card_owner(p_card_id uuid) returns uuid
-language sql stable
+language plpgsql stable
 set search_path = ''
-as $$ select b.member_id from app.card_bindings b where b.card_id = p_card_id and b.role = 'owner' $$;
+as $$
+begin
+  return (select b.member_id from app.card_bindings b where b.card_id = p_card_id and b.role = 'owner');
+end
+$$;
 
 create or replace function app.card_summary(p_card_id uuid) returns jsonb
 language sql stable

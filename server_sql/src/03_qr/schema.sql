@@ -39,15 +39,15 @@ create or replace function app.qr_parse(p_plain text, out lookup_id text, out se
 language plpgsql immutable
 set search_path = ''
 as $$
-declare
-  v_parts text[];
 begin
-  v_parts := regexp_match(coalesce(p_plain, ''), '^MPSQR1\.([0-9a-f]{24})\.([A-Za-z0-9_-]{32})$');
-  if v_parts is null then
+  -- A match without capture groups, then the fixed positions: PostgreSQL's regex engine
+  -- backtracks through counted groups when it must capture (~100 us a call), not when it only
+  -- matches (~2 us).
+  if coalesce(p_plain, '') !~ '^MPSQR1\.[0-9a-f]{24}\.[A-Za-z0-9_-]{32}$' then
     perform app.fail('qr_invalid', 'this is not a member payment code; ask the member to show the payment QR');
   end if;
-  lookup_id := v_parts[1];
-  secret := v_parts[2];
+  lookup_id := substr(p_plain, 8, 24);
+  secret := substr(p_plain, 33, 32);
 end
 $$;
 
@@ -93,6 +93,8 @@ $$;
 
 -- Spend a token for a payment or top-up. The caller holds the card lock and has resolved the
 -- token (secret checked); here: is it the live unused token, then has it expired.
+-- merchant_charge_by_qr makes the same two writes inside its one write statement (the hot path):
+-- keep them alike.
 create or replace function app.qr_consume(p_plain text, p_card_id uuid) returns void
 language plpgsql volatile
 set search_path = ''

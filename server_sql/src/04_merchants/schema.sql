@@ -86,22 +86,31 @@ set search_path = ''
 as $$
 declare
   v_caller text := app.caller_role();
+  v_uid uuid;
   v_merchant app.merchants;
   v_role app.merchant_role;
 begin
   if v_caller = 'anon' then
     perform app.fail('forbidden', 'sign in as a merchant operator first');
   end if;
-  select m.* into v_merchant from app.merchants m where m.code = p_merchant_code;
+  if v_caller <> 'service_role' then
+    v_uid := auth.uid();
+  end if;
+  -- The merchant and the caller's role there in one read (every merchant RPC starts here).
+  select m.id, m.code, m.name, m.status, m.settlement_mode, m.timezone, m.currency, m.created_at,
+         m.updated_at, mu.role
+    into v_merchant.id, v_merchant.code, v_merchant.name, v_merchant.status, v_merchant.settlement_mode,
+         v_merchant.timezone, v_merchant.currency, v_merchant.created_at, v_merchant.updated_at, v_role
+    from app.merchants m
+    left join app.merchant_users mu on mu.merchant_id = m.id and mu.user_id = v_uid
+   where m.code = p_merchant_code;
   if not found then
     perform app.fail('merchant_inactive', format('no merchant has the code %s', coalesce(left(p_merchant_code, 40), 'null')));
   end if;
   if v_caller = 'service_role' then
     merchant_role := 'platform';
   else
-    user_id := auth.uid();
-    select mu.role into v_role from app.merchant_users mu
-      where mu.merchant_id = v_merchant.id and mu.user_id = auth.uid();
+    user_id := v_uid;
     if v_role is null then
       perform app.fail('forbidden', 'you are not an operator of this merchant');
     end if;

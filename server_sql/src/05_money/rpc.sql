@@ -18,24 +18,31 @@ as $$
 declare
   v_ctx record;
   v_amount numeric;
+  v_key text;
   v_tag jsonb;
   v_card_id uuid;
   v_fp jsonb;
   v_replay jsonb;
+  v_shift app.shifts;
+  v_state app.card_qr_state;
   v_card app.cards;
   v_owner uuid;
-  v_level app.membership_levels;
+  v_level_code text;
+  v_rate numeric;
+  v_per_unit numeric;
   v_discount numeric;
   v_paid numeric;
   v_points bigint;
   v_tx uuid := gen_random_uuid();
   v_now timestamptz := app.now();
-  v_new_level text;
   v_result jsonb;
 begin
-  select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
+  -- The hot path of the whole system: checks are assignments where they can be (plpgsql
+  -- evaluates a plain expression without starting an executor), and the writes are one statement
+  -- (docs/Architecture.md, "Scaling"). The checks and their order are the contract's.
+  v_ctx := app.merchant_context(p_merchant_code, 'cashier');
   v_amount := app.check_amount(p_raw_amount);
-  perform app.check_idempotency_key(p_idempotency_key);
+  v_key := app.check_idempotency_key(p_idempotency_key);
   v_tag := app.check_tag(p_tag);
   v_card_id := app.qr_resolve(p_qr_plain);
 
@@ -46,19 +53,23 @@ begin
     return v_replay;
   end if;
   if p_shift_id is not null then
-    perform app.shift_for_call(v_ctx.merchant_id, p_shift_id);
+    v_shift := app.shift_for_call(v_ctx.merchant_id, p_shift_id);
   end if;
 
   perform app.lock_card(v_card_id);
-  perform app.qr_consume(p_qr_plain, v_card_id);
+  -- Judged here as app.qr_consume judges it (qr_not_active, then qr_expired); spent below, with
+  -- the other rows, as qr_consume spends it.
+  v_state := app.qr_live(p_qr_plain, v_card_id);
   v_card := app.card_for_use(v_card_id);
-  v_owner := app.card_owner(v_card_id);
-  select l.* into v_level from app.membership_levels l
-    join app.member_profiles m on m.level_code = l.level_code
-   where m.id = v_owner;
+  select b.member_id, l.level_code, l.discount_rate, l.points_per_unit
+    into v_owner, v_level_code, v_rate, v_per_unit
+    from app.card_bindings b
+    join app.member_profiles m on m.id = b.member_id
+    join app.membership_levels l on l.level_code = m.level_code
+   where b.card_id = v_card_id and b.role = 'owner';
 
   -- Half-up to the cent (numeric round is half away from zero; amounts are positive).
-  v_discount := round(v_amount * v_level.discount_rate, 2);
+  v_discount := round(v_amount * v_rate, 2);
   v_paid := v_amount - v_discount;
   if v_card.balance < v_paid then
     -- app.fail's MP002 with the figures as JSON in DETAIL too: the counter tells the member what
@@ -67,32 +78,70 @@ begin
       message = format('insufficient_balance: the card balance %s is less than %s', v_card.balance, v_paid),
       detail = jsonb_build_object('balance', v_card.balance, 'amount_due', v_paid)::text;
   end if;
-  v_points := floor(v_paid * v_level.points_per_unit)::bigint;
+  v_points := floor(v_paid * v_per_unit)::bigint;
 
-  update app.cards c set balance = c.balance - v_paid, updated_at = v_now
-   where c.id = v_card_id returning * into v_card;
-  insert into app.transactions (id, kind, card_id, member_id, merchant_id, operator_user_id,
-                                raw_amount, discount_amount, amount, balance_after, points_delta,
-                                level_code, tag, idempotency_key, created_at, shift_id)
-  values (v_tx, 'payment', v_card_id, v_owner, v_ctx.merchant_id, v_ctx.user_id,
-          v_amount, v_discount, v_paid, v_card.balance, v_points,
-          v_level.level_code, v_tag, p_idempotency_key, v_now, p_shift_id);
-  v_new_level := app.apply_points(v_owner, v_card_id, v_tx, v_points, 'payment');
-
-  v_result := jsonb_build_object(
-    'tx_id', v_tx, 'kind', 'payment', 'merchant_code', v_ctx.merchant_code,
-    'currency', v_ctx.currency, 'card_id', v_card_id, 'card_last4', right(v_card.card_no, 4),
-    'card_type', v_card.card_type, 'member_id', v_owner, 'operator_user_id', v_ctx.user_id,
-    'raw_amount', v_amount, 'discount_rate', v_level.discount_rate,
-    'discount_amount', v_discount, 'paid_amount', v_paid, 'balance_after', v_card.balance,
-    'points_earned', v_points, 'level_code', v_new_level, 'shift_id', p_shift_id,
-    'created_at', v_now, 'replayed', false);
-  perform app.idempotency_store('merchant', v_ctx.merchant_id, p_idempotency_key, 'charge', v_fp, v_result, v_tx);
-  perform app.audit('tx.payment', 'transaction', v_tx::text, v_ctx.merchant_id, v_ctx.merchant_role,
-                    v_card_id, v_paid,
-                    jsonb_build_object('raw_amount', v_amount, 'discount_amount', v_discount,
-                                       'balance_after', v_card.balance, 'points', v_points,
-                                       'idempotency_key', p_idempotency_key));
+  -- Every row of the charge in one statement: the card, the code's use (as app.qr_consume
+  -- records it), the transaction, the points (as app.apply_points does them: a ledger row when
+  -- points move, the member's level following the points), the registry row carrying the
+  -- answer, the audit event (the columns app.audit fills). Foreign keys are checked at its end,
+  -- when every row is in. Keep it in step with those helpers.
+  with card as (
+    update app.cards c set balance = c.balance - v_paid, updated_at = v_now
+     where c.id = v_card_id
+    returning c.balance, c.card_no, c.card_type
+  ), code_used as (
+    update app.card_qr_history h
+       set use_count = h.use_count + 1, last_used_at = v_now,
+           ended_at = case when v_state.single_use then v_now end,
+           end_reason = case when v_state.single_use then 'used' end
+     where h.lookup_id = v_state.lookup_id
+  ), code_spent as (
+    delete from app.card_qr_state s where s.card_id = v_card_id and v_state.single_use
+  ), tx as (
+    insert into app.transactions (id, kind, card_id, member_id, merchant_id, operator_user_id,
+                                  raw_amount, discount_amount, amount, balance_after, points_delta,
+                                  level_code, tag, idempotency_key, created_at, shift_id)
+    select v_tx, 'payment', v_card_id, v_owner, v_ctx.merchant_id, v_ctx.user_id,
+           v_amount, v_discount, v_paid, card.balance, v_points,
+           v_level_code, v_tag, p_idempotency_key, v_now, p_shift_id
+      from card
+    returning id
+  ), ledger as (
+    insert into app.point_ledger (member_id, card_id, tx_id, delta, reason, created_at)
+    select v_owner, v_card_id, tx.id, v_points, 'payment', v_now from tx where v_points <> 0
+  ), member as (
+    update app.member_profiles m
+       set points = greatest(m.points + v_points, 0),
+           level_code = coalesce(app.level_for_points(greatest(m.points + v_points, 0)), m.level_code),
+           updated_at = v_now
+     where m.id = v_owner
+    returning m.level_code
+  ), answer as (
+    select card.balance, jsonb_build_object(
+      'tx_id', v_tx, 'kind', 'payment', 'merchant_code', v_ctx.merchant_code,
+      'currency', v_ctx.currency, 'card_id', v_card_id, 'card_last4', right(card.card_no, 4),
+      'card_type', card.card_type, 'member_id', v_owner, 'operator_user_id', v_ctx.user_id,
+      'raw_amount', v_amount, 'discount_rate', v_rate,
+      'discount_amount', v_discount, 'paid_amount', v_paid, 'balance_after', card.balance,
+      'points_earned', v_points, 'level_code', member.level_code, 'shift_id', p_shift_id,
+      'created_at', v_now, 'replayed', false) as result
+      from card, member
+  ), registry as (
+    insert into app.idempotency_registry (scope, scope_id, idempotency_key, operation, fingerprint, result,
+                                          tx_id, created_at)
+    select 'merchant', v_ctx.merchant_id, p_idempotency_key, 'charge', v_fp, answer.result, tx.id, v_now
+      from answer, tx
+  ), audit as (
+    insert into audit.event_log (occurred_at, actor_user_id, actor_role, merchant_role, action, entity_type,
+                                 entity_id, merchant_id, card_id, amount, details)
+    select v_now, auth.uid(), app.caller_role(), v_ctx.merchant_role, 'tx.payment', 'transaction',
+           v_tx::text, v_ctx.merchant_id, v_card_id, v_paid,
+           jsonb_build_object('raw_amount', v_amount, 'discount_amount', v_discount,
+                              'balance_after', answer.balance, 'points', v_points,
+                              'idempotency_key', p_idempotency_key)
+      from answer
+  )
+  select answer.result into v_result from answer;
   return v_result;
 end
 $$;

@@ -71,10 +71,12 @@ select app.deploy_index('app.idempotency_registry_tx_id_idx', $$create index if 
 -- Same scope and key at the same moment: the second caller waits here until the first commits,
 -- then finds its result in the registry.
 create or replace function app.idempotency_lock(p_scope text, p_scope_id uuid, p_key text) returns void
-language sql volatile
+language plpgsql volatile
 set search_path = ''
 as $$
-  select app.advisory_xact_lock('idem:' || p_scope || ':' || p_scope_id::text || ':' || p_key)
+begin
+  perform app.advisory_xact_lock('idem:' || p_scope || ':' || p_scope_id::text || ':' || p_key);
+end
 $$;
 
 -- The original result (with replayed: true) when this key was used for the same request;
@@ -110,11 +112,13 @@ create or replace function app.idempotency_store(
   p_scope text, p_scope_id uuid, p_key text, p_operation text, p_fingerprint jsonb,
   p_result jsonb, p_tx_id uuid
 ) returns void
-language sql volatile
+language plpgsql volatile
 set search_path = ''
 as $$
+begin
   insert into app.idempotency_registry (scope, scope_id, idempotency_key, operation, fingerprint, result, tx_id)
-  values (p_scope, p_scope_id, p_key, p_operation, p_fingerprint, p_result, p_tx_id)
+  values (p_scope, p_scope_id, p_key, p_operation, p_fingerprint, p_result, p_tx_id);
+end
 $$;
 
 -- A cashier reads only the rows they rang up; managers and owners read the whole merchant.

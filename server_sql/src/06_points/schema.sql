@@ -17,15 +17,18 @@ select app.deploy_index('app.point_ledger_tx_id_idx', $$create index if not exis
 
 -- Point and level helpers ---------------------------------------------------------------------
 create or replace function app.level_for_points(p_points bigint) returns text
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
-  select l.level_code from app.membership_levels l
-   where l.min_points <= greatest(p_points, 0)
-   order by l.min_points desc limit 1
+begin
+  return (select l.level_code from app.membership_levels l
+           where l.min_points <= greatest(p_points, 0)
+           order by l.min_points desc limit 1);
+end
 $$;
 
 -- Add (or take back) points for a member and move the level to follow them. Returns the level.
+-- merchant_charge_by_qr does the same inside its one write statement (the hot path): keep them alike.
 create or replace function app.apply_points(p_member_id uuid, p_card_id uuid, p_tx_id uuid,
                                             p_delta bigint, p_reason text) returns text
 language plpgsql volatile
