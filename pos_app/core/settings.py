@@ -54,6 +54,9 @@ class Settings:
     printer_name: str = ""  # a system printer; empty: ask when printing
     escpos_device: str = ""  # e.g. /dev/usb/lp0 or a network printer's host:port; empty: none
     language: str = "en"
+    # Seconds without a key or mouse input before the counter locks (the next operator types
+    # their PIN); 0 never locks by itself.
+    lock_after_seconds: int = 300
 
     @property
     def is_configured(self) -> bool:
@@ -77,6 +80,8 @@ class Settings:
             raise SettingsError("terminal_name", "1-64 characters", source)
         if self.camera_index < 0:
             raise SettingsError("camera_index", "must be 0 or more", source)
+        if not 0 <= self.lock_after_seconds <= 86_400:
+            raise SettingsError("lock_after_seconds", "0 (never) to 86400 seconds", source)
         if self.language not in LANGUAGES:
             raise SettingsError("language", f"one of {', '.join(LANGUAGES)}", source)
         return self
@@ -97,6 +102,11 @@ class Paths:
     @property
     def journal_dir(self) -> Path:
         return self.data_dir / "journal"
+
+    @property
+    def operators_dir(self) -> Path:
+        """Where the operators known at this terminal and their PIN hashes are kept."""
+        return self.data_dir / "operators"
 
     @classmethod
     def default(cls, environ: dict[str, str] | None = None) -> Paths:

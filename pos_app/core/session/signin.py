@@ -13,7 +13,7 @@ from ..api.errors import ApiError, AuthError, NotSignedIn, OutcomeUnknown, Unrea
 MANAGING_ROLES = ("manager", "owner")
 # Every name `problem_name` can return (each has words in messages.CATALOG; a test checks).
 PROBLEMS = ("invalid_credentials", "sign_in_refused", "not_an_operator", "merchant_inactive",
-            "sign_in_offline", "sign_in_no_answer", "unexpected")
+            "sign_in_offline", "sign_in_no_answer", "unexpected", "switch_needs_password")
 
 
 @dataclass(frozen=True)
@@ -108,5 +108,30 @@ def resume(client: MpsClient) -> Operator | None:
         raise
     except NotSignedIn:
         return None
+    except Exception as e:
+        raise SignInFailed(problem_name(e)) from e
+
+
+def switch(client: MpsClient, user_id: str) -> Operator:
+    """Make `user_id` (whose PIN was just checked here) the operator every call is made under,
+    with their own kept session, and learn their role again (it may have changed). Raises
+    SignInFailed: `switch_needs_password` when the server ended their session or no longer
+    lets them work here (both forgotten: the password is needed), `sign_in_offline` /
+    `sign_in_no_answer` when it cannot be asked (the current operator's session stays)."""
+    try:
+        client.switch_to(user_id)
+    except NotSignedIn as e:
+        raise SignInFailed("switch_needs_password") from e
+    except Exception as e:
+        raise SignInFailed(problem_name(e)) from e
+    try:
+        return Operator.from_session_info(client.session_info())
+    except NotSignedIn as e:
+        raise SignInFailed("switch_needs_password") from e
+    except ApiError as e:
+        if e.is_forbidden or e.name == "merchant_inactive":
+            client.forget(user_id)
+            raise SignInFailed("switch_needs_password") from e
+        raise SignInFailed(problem_name(e)) from e
     except Exception as e:
         raise SignInFailed(problem_name(e)) from e
