@@ -81,8 +81,9 @@ class LockPanel(QWidget):
         self.list_label.setBuddy(self.list)
         self.pin_label.setBuddy(self.pin)
         self.problem = QLabel(wordWrap=True, objectName="problem")
-        self.unlock_button = QPushButton(objectName="unlock", minimumHeight=52, default=True)
-        self.password_button = QPushButton(objectName="password", minimumHeight=52)
+        # Enter in the PIN field unlocks; no default button takes the same Enter again.
+        self.unlock_button = QPushButton(objectName="unlock", minimumHeight=52, autoDefault=False)
+        self.password_button = QPushButton(objectName="password", minimumHeight=52, autoDefault=False)
         self.pin.returnPressed.connect(self._submit)
         self.pin.textEdited.connect(self._edited)
         self.unlock_button.clicked.connect(self._submit)

@@ -18,7 +18,7 @@ register(
     N_("lock.switching", "Switching to {name}…"),
     N_("lock.none", "No operator has a PIN on this terminal yet: sign in with the password."),
     # The main window's lock button
-    N_("main.lock", "&Lock"),
+    N_("main.lock", "Loc&k"),
     N_("main.lock_tip", "Lock the counter or switch cashier (Ctrl+L)"),
     # Setting a PIN
     N_("pin.title", "Set your PIN"),

@@ -33,8 +33,10 @@ class SetPinDialog(QDialog):
             field.textEdited.connect(self._edited)
         self.problem = QLabel(wordWrap=True, objectName="problem")
         self.problem.setStyleSheet("color: #b00020; font-weight: bold;")
-        self.save = QPushButton(default=True, minimumHeight=52)
-        self.later = QPushButton(minimumHeight=52)
+        # Enter belongs to the fields (first: on to the second; second: save), not to a default
+        # button, which would take the same Enter a second time.
+        self.save = QPushButton(minimumHeight=52, autoDefault=False)
+        self.later = QPushButton(minimumHeight=52, autoDefault=False)
         self.save.clicked.connect(self._submit)
         self.later.clicked.connect(self.reject)
         self.first.returnPressed.connect(self._first_done)

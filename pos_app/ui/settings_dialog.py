@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
 from pos_app.core.settings import Settings, SettingsError
 from pos_app.core.translations import LANGUAGES
 
-from . import shell_text  # noqa: F401 - registers the labels
+from . import lock_text, shell_text  # noqa: F401 - registers the labels
 from .i18n import Language, language_name
 
 # Fields the counter cannot work without, with their label keys.
 REQUIRED = (("supabase_url", "settings.url"), ("api_key", "settings.api_key"), ("merchant_code", "settings.merchant"))
 FIELD_LABELS = dict(REQUIRED, terminal_name="settings.terminal", camera_index="settings.camera",
-                    printer_name="settings.printer", escpos_device="settings.escpos", language="settings.language")
+                    printer_name="settings.printer", escpos_device="settings.escpos", language="settings.language",
+                    lock_after_seconds="settings.lock_after")
 
 
 class SettingsDialog(QDialog):
@@ -50,6 +51,9 @@ class SettingsDialog(QDialog):
         for code in LANGUAGES:
             self.language_box.addItem(language_name(code), code)
         self.language_box.setCurrentIndex(LANGUAGES.index(settings.language))
+        # Minutes here; the setting is in seconds (a test, a demo may want less than a minute).
+        self.lock_after = QSpinBox(minimum=0, maximum=240, value=round(settings.lock_after_seconds / 60),
+                                   objectName="lockAfter")
         self.problem = QLabel(wordWrap=True, objectName="problem")
         self.problem.setStyleSheet("color: #b00020; font-weight: bold;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
@@ -60,7 +64,8 @@ class SettingsDialog(QDialog):
         self._rows = [("settings.url", self.url), ("settings.api_key", self.api_key),
                       ("settings.merchant", self.merchant), ("settings.terminal", self.terminal),
                       ("settings.camera", self.camera), ("settings.printer", self.printer),
-                      ("settings.escpos", self.escpos), ("settings.language", self.language_box)]
+                      ("settings.escpos", self.escpos), ("settings.language", self.language_box),
+                      ("settings.lock_after", self.lock_after)]
         for _key, widget in self._rows:
             widget.setMinimumHeight(40)  # touch targets
             self.form.addRow(QLabel(), widget)
@@ -90,7 +95,13 @@ class SettingsDialog(QDialog):
                        merchant_code=self.merchant.text().strip(), terminal_name=self.terminal.text().strip(),
                        camera_index=self.camera.value(),
                        printer_name="" if printer == self.printer.itemText(0) else printer,
-                       escpos_device=self.escpos.text().strip(), language=self.language_box.currentData())
+                       escpos_device=self.escpos.text().strip(), language=self.language_box.currentData(),
+                       lock_after_seconds=self._lock_after_seconds())
+
+    def _lock_after_seconds(self) -> int:
+        minutes = self.lock_after.value()
+        unchanged = minutes == round(self._base.lock_after_seconds / 60)
+        return self._base.lock_after_seconds if unchanged else minutes * 60
 
     def validate(self) -> bool:
         """Whether the values can be saved; if not, the first problem is in `problem`."""

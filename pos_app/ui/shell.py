@@ -152,7 +152,8 @@ class Shell(QObject):
         dialog.submitted.connect(self._sign_in)
         dialog.settings_requested.connect(self.open_settings)
         # Cancelled from the lock panel: back to it; cancelled alone: the app quits.
-        dialog.rejected.connect(self._back_to_lock if from_lock else self.finished)
+        self._sign_in_cancelled = self._back_to_lock if from_lock else self.finished.emit
+        dialog.rejected.connect(self._sign_in_cancelled)
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()  # typing goes straight into it, no click first
@@ -287,7 +288,7 @@ class Shell(QObject):
 
     def _drop_sign_in(self) -> None:
         if self.sign_in_dialog is not None:
-            self.sign_in_dialog.rejected.disconnect(self.finished)
+            self.sign_in_dialog.rejected.disconnect(self._sign_in_cancelled)
             self.sign_in_dialog.hide()
             self.sign_in_dialog.deleteLater()
             self.sign_in_dialog = None

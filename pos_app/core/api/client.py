@@ -50,8 +50,8 @@ class MpsClient:
         self._observer = observer
         self.auth = AuthClient(http, base_url, api_key, retry=self._retry, clock=clock)
         self._session: Session | None = None
-        # Every operator's session this run has held, by user id: switching back to one whose
-        # access token is still fresh costs no round trip.
+        # Every operator's session this run has held, by user id (the newest refresh token of
+        # each, also when the keyring could not keep it).
         self._sessions: dict[str, Session] = {}
         self._session_lock = threading.RLock()  # one refresh at a time, whatever the thread
 
@@ -91,16 +91,13 @@ class MpsClient:
 
     def switch_to(self, user_id: str) -> Session:
         """Make `user_id`'s own session the one every call is made under (a PIN switch at the
-        counter): the one this run holds, refreshed when stale, or the refresh token kept for
-        them. NotSignedIn when none is kept or the server ended it (it is forgotten: the
-        password is needed); Unreachable/OutcomeUnknown when the server cannot be asked (the
-        current session stays)."""
+        counter), from the refresh token kept for them. It is always refreshed, even when this
+        run holds a fresh access token: a session ended elsewhere (revoked, the user blocked) is
+        known at the switch, not an hour later. NotSignedIn when none is kept or the server
+        ended it (it is forgotten: the password is needed); Unreachable/OutcomeUnknown when the
+        server cannot be asked (the current session stays)."""
         with self._session_lock:
-            held = self._sessions.get(user_id)
-            if held is not None and not held.expires_within(self._refresh_margin, self._clock()):
-                self._adopt(held)
-                return held
-            kept = held or self.session_store.load(user_id)
+            kept = self._sessions.get(user_id) or self.session_store.load(user_id)
             if kept is None:
                 raise NotSignedIn("no session is kept for this operator: sign in with the password")
             token = kept.refresh_token

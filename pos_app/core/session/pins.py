@@ -40,7 +40,7 @@ class PinCheck(enum.Enum):
 
 def pin_problem(pin: str) -> str | None:
     """Why `pin` cannot be a PIN (a `messages` name), or None."""
-    if not pin.isascii() or not pin.isdigit():
+    if pin and (not pin.isascii() or not pin.isdigit()):
         return "pin_digits"
     if not MIN_DIGITS <= len(pin) <= MAX_DIGITS:
         return "pin_length"
