@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 
 from pos_app.core import services as core_services
 from pos_app.core import settings as core_settings
+from pos_app.core.api.errors import NotSignedIn
 from pos_app.core.api.retry import RetryPolicy
 from pos_app.core.messages import message_for
 from pos_app.core.session import signin
@@ -186,8 +187,8 @@ class Shell(QObject):
         if self.window is not None and self.operator is not None:
             # A refused sign-in may have ended the session it was adopting: every call goes on
             # under the locked window's operator.
-            client, user_id = self.services.client, self.operator.user_id
-            run_in_background(lambda: client.switch_to(user_id), on_failed=lambda _e: None)
+            with contextlib.suppress(NotSignedIn):  # held this run: no round trip
+                self.services.client.switch_to(self.operator.user_id, refresh=False)
         if self.sign_in_dialog is not None:
             self.sign_in_dialog.show_problem(signin.problem_name(error))
 

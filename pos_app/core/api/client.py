@@ -89,15 +89,20 @@ class MpsClient:
         self._adopt(session)
         return session
 
-    def switch_to(self, user_id: str) -> Session:
+    def switch_to(self, user_id: str, *, refresh: bool = True) -> Session:
         """Make `user_id`'s own session the one every call is made under (a PIN switch at the
         counter), from the refresh token kept for them. It is always refreshed, even when this
         run holds a fresh access token: a session ended elsewhere (revoked, the user blocked) is
         known at the switch, not an hour later. NotSignedIn when none is kept or the server
         ended it (it is forgotten: the password is needed); Unreachable/OutcomeUnknown when the
-        server cannot be asked (the current session stays)."""
+        server cannot be asked (the current session stays). `refresh=False` goes back to a
+        session this run holds without a round trip (a switch that failed half-way)."""
         with self._session_lock:
-            kept = self._sessions.get(user_id) or self.session_store.load(user_id)
+            held = self._sessions.get(user_id)
+            if held is not None and not refresh:
+                self._adopt(held)
+                return held
+            kept = held or self.session_store.load(user_id)
             if kept is None:
                 raise NotSignedIn("no session is kept for this operator: sign in with the password")
             token = kept.refresh_token

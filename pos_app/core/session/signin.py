@@ -4,6 +4,7 @@ shows in the cashier's language."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,7 +118,9 @@ def switch(client: MpsClient, user_id: str) -> Operator:
     with their own kept session, and learn their role again (it may have changed). Raises
     SignInFailed: `switch_needs_password` when the server ended their session or no longer
     lets them work here (both forgotten: the password is needed), `sign_in_offline` /
-    `sign_in_no_answer` when it cannot be asked (the current operator's session stays)."""
+    `sign_in_no_answer` when it cannot be asked. On any failure the calls go on under the
+    operator before."""
+    before = client.session.user_id if client.session is not None else None
     try:
         client.switch_to(user_id)
     except NotSignedIn as e:
@@ -126,12 +129,21 @@ def switch(client: MpsClient, user_id: str) -> Operator:
         raise SignInFailed(problem_name(e)) from e
     try:
         return Operator.from_session_info(client.session_info())
-    except NotSignedIn as e:
-        raise SignInFailed("switch_needs_password") from e
-    except ApiError as e:
-        if e.is_forbidden or e.name == "merchant_inactive":
-            client.forget(user_id)
-            raise SignInFailed("switch_needs_password") from e
-        raise SignInFailed(problem_name(e)) from e
     except Exception as e:
-        raise SignInFailed(problem_name(e)) from e
+        failed = _switch_problem(client, user_id, e)
+    if before is not None and before != user_id:
+        with contextlib.suppress(NotSignedIn):  # that operator's window is still on screen
+            client.switch_to(before, refresh=False)
+    raise failed
+
+
+def _switch_problem(client: MpsClient, user_id: str, error: Exception) -> SignInFailed:
+    if isinstance(error, NotSignedIn):
+        failed = SignInFailed("switch_needs_password")
+    elif isinstance(error, ApiError) and (error.is_forbidden or error.name == "merchant_inactive"):
+        client.forget(user_id)
+        failed = SignInFailed("switch_needs_password")
+    else:
+        failed = SignInFailed(problem_name(error))
+    failed.__cause__ = error
+    return failed
