@@ -63,8 +63,9 @@ class LockPanel(QWidget):
         self._busy: tuple[str, dict] | None = None
         self._operators: list[KnownOperator] = []
         self.setObjectName("lockPanel")
-        self.setAutoFillBackground(True)
-        self.setStyleSheet("#lockPanel { background: #2b3440; } #lockCard { background: palette(window); "
+        # Over the window, a dark veil: the sale stays there, dimmed, and nothing of it is usable.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet("#lockPanel { background: rgba(30, 38, 48, 225); } #lockCard { background: palette(window); "
                            "border-radius: 10px; } #lockCard QLabel, #lockCard QPushButton, "
                            "#lockCard QLineEdit, #lockCard QListWidget { font-size: 14pt; }")
 

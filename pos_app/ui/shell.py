@@ -133,7 +133,7 @@ class Shell(QObject):
                                                 offline_interval=w.offline_interval)
             self.watch = ConnectionWatch(self.services.monitor, w.poll_ms, self)
             self.watch.start()
-        if self.wiring.ask_for_pin and self.pins.known():
+        if self.wiring.ask_for_pin and self._pin_can_unlock():
             self.lock()  # who is at the counter says so with a PIN: nobody is resumed silently
             return
         kept = self.wiring.store.load()
@@ -259,7 +259,7 @@ class Shell(QObject):
         if self.operator is not None:
             self.pins.forget(self.operator.user_id)
         self._close_window()
-        if self.wiring.ask_for_pin and self.pins.known():
+        if self.wiring.ask_for_pin and self._pin_can_unlock():
             self.lock()
         else:
             self._show_sign_in(email)
@@ -432,6 +432,12 @@ class Shell(QObject):
             panel.hide()
             panel.deleteLater()
         self.lock_panel = None
+
+    def _pin_can_unlock(self) -> bool:
+        """Whether an operator with a PIN here also has a kept session a PIN could resume (not
+        so after a restart without a keyring: then the password is asked, as at first)."""
+        with_pin = {op.user_id for op in self.pins.known() if op.has_pin}
+        return any(s.user_id in with_pin for s in self.wiring.store.known())
 
     def _sale_in_flight(self) -> bool:
         """Whether the window's sale is being sent (not idle; no switch until it is answered)."""
