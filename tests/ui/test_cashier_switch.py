@@ -262,3 +262,23 @@ def test_an_operator_whose_session_the_server_ended_needs_the_password(qtbot, ma
     assert shell.operator.user_id == shop.manager.user_id and window is not shell.window
     assert store.load(shop.cashier.user_id) is None and cashier_session is not None
     assert shell.services.client.session.user_id == shop.manager.user_id  # calls stay the manager's
+
+
+def test_a_sale_in_flight_is_not_idle(qtbot, make_shell, shop):
+    shell, window = _signed_in_with_pin(qtbot, make_shell, shop, shop.cashier, CASHIER_PIN, lock_after_seconds=1)
+    checkout = window.cashier.controller.checkout
+    checkout.busy = True  # as while a charge waits for the server's answer
+    qtbot.wait(2500)
+    assert not window.locked
+    with qtbot.waitSignal(shell.locked, timeout=WAIT):
+        checkout.busy = False  # answered: idle again, and nobody is there
+
+
+def test_signing_out_forgets_the_operator_here_and_the_password_is_needed_again(qtbot, make_shell, shop, store,
+                                                                                   paths):
+    shell, window = _signed_in_with_pin(qtbot, make_shell, shop, shop.cashier, CASHIER_PIN)
+    _has_the_keyboard(qtbot, window.cashier.amount_field)
+    with qtbot.waitSignal(shell.signed_out, timeout=WAIT):
+        _key(qtbot, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert shell.window is None and shell.lock_panel is None and shell.sign_in_dialog is not None
+    assert PinBook(paths.operators_dir).known() == [] and store.load(shop.cashier.user_id) is None
