@@ -440,10 +440,12 @@ class Shell(QObject):
         return any(s.user_id in with_pin for s in self.wiring.store.known())
 
     def _sale_in_flight(self) -> bool:
-        """Whether the window's sale is being sent (not idle; no switch until it is answered)."""
+        """Whether the window's sale is being sent, or any call is on its way (a refund, a
+        cash movement): not idle, and no switch of session until it is answered."""
         controller = getattr(self.window.cashier, "controller", None) if self.window else None
         checkout = getattr(controller, "checkout", None)
-        return bool(getattr(checkout, "busy", False))
+        calls = self.services.client.calls_in_flight if self.services is not None else 0
+        return bool(getattr(checkout, "busy", False)) or calls > 0
 
     def _when_quiet(self, fn: Callable[[], None]) -> None:
         """Run `fn` once no sale is in flight: a switch of session while a charge is being

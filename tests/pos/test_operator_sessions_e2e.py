@@ -8,10 +8,11 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+import httpx
 import psycopg
 import pytest
 
-from pos_app.core.api.errors import NotSignedIn
+from pos_app.core.api.errors import ApiError, NotSignedIn
 from pos_app.core.session import signin
 from pos_app.core.session.store import MemorySessionStore
 
@@ -86,3 +87,21 @@ def test_switching_to_an_operator_never_signed_in_here_is_refused_without_a_call
     client = client_for(shop, session_store=MemorySessionStore())
     with pytest.raises(NotSignedIn):
         client.switch_to(str(uuid.uuid4()))
+
+
+def test_a_call_on_its_way_is_counted_until_answered_so_no_switch_happens_under_it(shop):
+    seen: list[int] = []
+    inner = httpx.HTTPTransport()
+
+    class Watching(httpx.BaseTransport):
+        def handle_request(self, request):
+            if request.url.path.startswith("/rest/"):
+                seen.append(client.calls_in_flight)
+            return inner.handle_request(request)
+
+    client = client_for(shop, session_store=MemorySessionStore(), transport=Watching())
+    signin.sign_in(client, shop.cashier.email, shop.cashier.password)
+    assert seen == [1] and client.calls_in_flight == 0  # merchant_session_info, then answered
+    with pytest.raises(ApiError):  # refused: the count comes back all the same
+        client.rpc("merchant_get_tx", {"p_merchant_code": shop.code, "p_tx_id": str(uuid.uuid4())})
+    assert client.calls_in_flight == 0

@@ -54,10 +54,18 @@ class MpsClient:
         # each, also when the keyring could not keep it).
         self._sessions: dict[str, Session] = {}
         self._session_lock = threading.RLock()  # one refresh at a time, whatever the thread
+        self._in_flight = 0  # RPCs sent and not yet answered (with their retries), any thread
+        self._in_flight_lock = threading.Lock()
 
     @property
     def merchant_code(self) -> str:
         return self._merchant_code
+
+    @property
+    def calls_in_flight(self) -> int:
+        """How many RPCs are on their way (retries included). The counter switches operator
+        only at zero: a call must be answered under the session it was sent with."""
+        return self._in_flight
 
     @property
     def session(self) -> Session | None:
@@ -184,6 +192,15 @@ class MpsClient:
         retried after an unknown outcome. A token the server refuses (expired, bad) is refreshed
         and the call sent once more.
         """
+        with self._in_flight_lock:
+            self._in_flight += 1
+        try:
+            return self._rpc(fn, params, idempotent)
+        finally:
+            with self._in_flight_lock:
+                self._in_flight -= 1
+
+    def _rpc(self, fn: str, params: dict[str, Any] | None, idempotent: bool) -> Any:
         body = wire.encode(params or {})  # encoded once: every retry sends the same bytes
         sent_with: list[str] = []
 
