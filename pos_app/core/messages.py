@@ -105,8 +105,6 @@ CATALOG: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         N_("pin_mismatch", "Type the new PIN twice, the same both times.")),
     "switch_needs_password": (N_("switch_needs_password", "This operator must sign in with the password again."),
         N_("switch_needs_password", "Choose \"Sign in with password\"; ask your manager if it is refused.")),
-    "switch_waiting": (N_("switch_waiting", "A sale is still being sent."),
-        N_("switch_waiting", "The switch happens as soon as it has its answer.")),
     # The sale service.
     "attempt_unsettled": (N_("attempt_unsettled", "A sale is still waiting for its outcome."),
         N_("attempt_unsettled", "Press Retry or Check on that sale before starting another.")),

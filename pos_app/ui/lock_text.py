@@ -16,6 +16,7 @@ register(
     N_("lock.needs_password", "{name} — password needed"),
     N_("lock.checking", "Checking the PIN…"),
     N_("lock.switching", "Switching to {name}…"),
+    N_("lock.waiting", "A sale is still being sent: the switch happens as soon as it has its answer."),
     N_("lock.none", "No operator has a PIN on this terminal yet: sign in with the password."),
     # The main window's lock button
     N_("main.lock", "Loc&k"),

@@ -427,7 +427,7 @@ class Shell(QObject):
         """The standalone panel (at start), once a window is in; the window's overlay goes
         with its window."""
         panel = self.lock_panel
-        if panel is not None and self.window is None:
+        if panel is not None and panel.isWindow():
             panel.closed.disconnect(self.finished)
             panel.hide()
             panel.deleteLater()
@@ -450,9 +450,11 @@ class Shell(QObject):
     def _when_quiet(self, fn: Callable[[], None]) -> None:
         """Run `fn` once no sale is in flight: a switch of session while a charge is being
         sent would send its retries under the next operator. The sale finishes and shows."""
+        if self.services is None:
+            return  # the counter is closing
         if not self._sale_in_flight():
             fn()
             return
         if self.lock_panel is not None:
-            self.lock_panel.show_problem("switch_waiting")
+            self.lock_panel.set_busy("lock.waiting")
         QTimer.singleShot(_WAIT_MS, self, lambda: self._when_quiet(fn))

@@ -239,6 +239,8 @@ def test_a_terminal_with_pins_starts_at_the_lock_screen_not_a_silent_resume(qtbo
         panel.unlock_button.click()
     assert entered.args[0].status.operator.text() == f"{shop.cashier.email} (cashier)"
     assert second.pin_dialog is None  # her PIN is kept: not asked again
+    assert not panel.isVisible() and second.lock_panel is None
+    _has_the_keyboard(qtbot, entered.args[0].cashier.amount_field)
 
 
 def test_an_operator_whose_session_the_server_ended_needs_the_password(qtbot, make_shell, shop, store):
