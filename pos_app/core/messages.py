@@ -63,6 +63,18 @@ CATALOG: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         N_("shift_conflict", "Continue in the open shift, or close it first.")),
     "shift_closed": (N_("shift_closed", "This shift is closed: nothing more can be added to it."),
         N_("shift_closed", "Open a new shift, then do it again.")),
+    # The cash drawer and a split sale (pay-in, pay-out, drop; card + cash).
+    "cash_no_shift": (N_("cash_no_shift", "No shift is open at this terminal: no cash can be taken or paid out."),
+        N_("cash_no_shift", "Open the shift first (opening float), then do it again.")),
+    "cash_reason_needed": (N_("cash_reason_needed", "A pay-out or a drop needs a reason."),
+        N_("cash_reason_needed", "Type what the cash is for (e.g. \"milk for the staff room\", \"to the safe\").")),
+    "cash_reason_too_long": (N_("cash_reason_too_long", "The reason is too long (500 characters at most)."),
+        N_("cash_reason_too_long", "Shorten the reason.")),
+    "cash_kind_unknown": (N_("cash_kind_unknown", "Choose pay-in, pay-out or drop."),
+        N_("cash_kind_unknown", "Pick the kind of cash movement.")),
+    "card_part_not_charged": (N_("card_part_not_charged",
+        "The card part was not charged, so no cash was recorded either."),
+        N_("card_part_not_charged", "Ring the sale up again.")),
     # The connection and the session.
     # "offline" does not promise "nothing was charged": an earlier try of the same call may have
     # reached the server before the line dropped. Retry (same key) or Check settles it.

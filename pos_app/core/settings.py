@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 
 import platformdirs
 
+from .customer.placement import MODES as CUSTOMER_DISPLAY_MODES
 from .translations import LANGUAGES
 
 APP_NAME = "mps-pos"
@@ -54,6 +55,8 @@ class Settings:
     printer_name: str = ""  # a system printer; empty: ask when printing
     escpos_device: str = ""  # e.g. /dev/usb/lp0 or a network printer's host:port; empty: none
     language: str = "en"
+    customer_display: str = "auto"  # the member-facing window: auto (on a second screen), on, off
+    customer_language: str = ""  # the member-facing window's language; empty: the shop's (`language`)
     # Seconds without a key or mouse input before the counter locks (the next operator types
     # their PIN); 0 never locks by itself.
     lock_after_seconds: int = 300
@@ -84,6 +87,10 @@ class Settings:
             raise SettingsError("lock_after_seconds", "0 (never) to 86400 seconds", source)
         if self.language not in LANGUAGES:
             raise SettingsError("language", f"one of {', '.join(LANGUAGES)}", source)
+        if self.customer_display not in CUSTOMER_DISPLAY_MODES:
+            raise SettingsError("customer_display", f"one of {', '.join(CUSTOMER_DISPLAY_MODES)}", source)
+        if self.customer_language and self.customer_language not in LANGUAGES:
+            raise SettingsError("customer_language", f"empty or one of {', '.join(LANGUAGES)}", source)
         return self
 
 

@@ -8,9 +8,12 @@ from pos_app.core.receipt.model import ReceiptHeader
 from pos_app.core.scanning.camera import OpenCVCamera
 from pos_app.core.services import Services
 from pos_app.core.session.signin import Operator
+from pos_app.core.settings import Settings
 
 from .cashier import CashierView, cashier_view_for
+from .customer_display_link import CustomerDisplayLink
 from .i18n import Language
+from .main_window import MainWindow
 from .manager import ManagerView
 
 
@@ -28,3 +31,12 @@ def manager_view(services: Services, operator: Operator, language: Language) -> 
         return None
     return ManagerView(services.client, services.sale_for(operator), language, operator,
                        ReceiptHeader.for_operator(operator, services.settings.terminal_name))
+
+
+def customer_display_for(window: MainWindow, operator: Operator, language: Language, settings: Settings,
+                         shop_language: str) -> CustomerDisplayLink:
+    """The member's display for `window`'s cashier view, speaking the `customer_language`
+    setting, or the shop's language (`shop_language`) when that is empty."""
+    return CustomerDisplayLink(window, window.cashier, language, shop=operator.merchant_name,
+                               currency=operator.currency, member_language=settings.customer_language or shop_language,
+                               mode=settings.customer_display)

@@ -17,16 +17,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from pos_app.core.customer.placement import MODES as CUSTOMER_DISPLAY_MODES
 from pos_app.core.settings import Settings, SettingsError
 from pos_app.core.translations import LANGUAGES
 
-from . import lock_text, shell_text  # noqa: F401 - registers the labels
+from . import customer_display_text, lock_text, shell_text  # noqa: F401 - registers the labels
 from .i18n import Language, language_name
 
 # Fields the counter cannot work without, with their label keys.
 REQUIRED = (("supabase_url", "settings.url"), ("api_key", "settings.api_key"), ("merchant_code", "settings.merchant"))
 FIELD_LABELS = dict(REQUIRED, terminal_name="settings.terminal", camera_index="settings.camera",
                     printer_name="settings.printer", escpos_device="settings.escpos", language="settings.language",
+                    customer_display="settings.customer_display", customer_language="settings.customer_language",
                     lock_after_seconds="settings.lock_after")
 
 
@@ -51,6 +53,14 @@ class SettingsDialog(QDialog):
         for code in LANGUAGES:
             self.language_box.addItem(language_name(code), code)
         self.language_box.setCurrentIndex(LANGUAGES.index(settings.language))
+        self.customer_display = QComboBox()
+        for mode in CUSTOMER_DISPLAY_MODES:
+            self.customer_display.addItem("", mode)
+        self.customer_display.setCurrentIndex(max(0, self.customer_display.findData(settings.customer_display)))
+        self.customer_language = QComboBox()
+        for code in ("", *LANGUAGES):
+            self.customer_language.addItem(language_name(code) if code else "", code)
+        self.customer_language.setCurrentIndex(max(0, self.customer_language.findData(settings.customer_language)))
         # Minutes here; the setting is in seconds (a test, a demo may want less than a minute).
         self.lock_after = QSpinBox(minimum=0, maximum=240, value=round(settings.lock_after_seconds / 60),
                                    objectName="lockAfter")
@@ -65,6 +75,8 @@ class SettingsDialog(QDialog):
                       ("settings.merchant", self.merchant), ("settings.terminal", self.terminal),
                       ("settings.camera", self.camera), ("settings.printer", self.printer),
                       ("settings.escpos", self.escpos), ("settings.language", self.language_box),
+                      ("settings.customer_display", self.customer_display),
+                      ("settings.customer_language", self.customer_language),
                       ("settings.lock_after", self.lock_after)]
         for _key, widget in self._rows:
             widget.setMinimumHeight(40)  # touch targets
@@ -84,6 +96,9 @@ class SettingsDialog(QDialog):
         for row, (key, _widget) in enumerate(self._rows):
             self.form.itemAt(row, QFormLayout.LabelRole).widget().setText(t(key))
         self.printer.setItemText(0, t("settings.printer_ask"))
+        for index, mode in enumerate(CUSTOMER_DISPLAY_MODES):
+            self.customer_display.setItemText(index, t(f"settings.customer_display.{mode}"))
+        self.customer_language.setItemText(0, t("settings.customer_language.shop"))
         self.buttons.button(QDialogButtonBox.Save).setText(t("settings.save"))
         self.buttons.button(QDialogButtonBox.Cancel).setText(t("settings.cancel"))
 
@@ -96,6 +111,8 @@ class SettingsDialog(QDialog):
                        camera_index=self.camera.value(),
                        printer_name="" if printer == self.printer.itemText(0) else printer,
                        escpos_device=self.escpos.text().strip(), language=self.language_box.currentData(),
+                       customer_display=self.customer_display.currentData(),
+                       customer_language=self.customer_language.currentData(),
                        lock_after_seconds=self._lock_after_seconds())
 
     def _lock_after_seconds(self) -> int:

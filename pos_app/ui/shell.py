@@ -93,6 +93,8 @@ class Shell(QObject):
         self.lock_panel: LockPanel | None = None
         self.pin_dialog: SetPinDialog | None = None
         self.idle: IdleWatch | None = None
+        self.customer_display = None  # a CustomerDisplayLink while a window is open
+        self._shop_language = settings.language  # the member's, unless set: not the F12 toggle's
         self._email = email
         self._keyring_told = False
         self._from_lock = False  # the sign-in dialog was opened from the lock panel
@@ -121,6 +123,7 @@ class Shell(QObject):
             self.settings_dialog.show()
             return
         self.settings = values
+        self._shop_language = values.language
         self.language.set(values.language)
         self._close_services()  # a new URL, key or shop: a new client and journal binding
         self._connect()
@@ -198,7 +201,7 @@ class Shell(QObject):
         # Imported here, not at the top: the views (and the camera's OpenCV, numpy, the decoders)
         # are most of the app's import time, which the sign-in window need not wait for;
         # app.main warms this import up in the background while the cashier types.
-        from .compose import cashier_view, manager_view
+        from .compose import cashier_view, customer_display_for, manager_view
 
         self.operator = operator
         svc = self.services
@@ -228,6 +231,8 @@ class Shell(QObject):
             "main.recover_failed", words=lambda code: str(message_for(name, code))))
         self.watch.came_back.connect(recovery.run)  # settle what the outage left open
         window.show_fitted()
+        self.customer_display = customer_display_for(window, operator, self.language, self.settings,
+                                                     self._shop_language)
         window.raise_()
         window.activateWindow()  # the sign-in dialog had the keyboard: hand it to the counter
         recovery.run()
@@ -275,6 +280,9 @@ class Shell(QObject):
             self.pin_dialog.hide()
             self.pin_dialog.deleteLater()
             self.pin_dialog = None
+        if self.customer_display is not None:
+            self.customer_display.close()
+            self.customer_display = None
         if self.window is not None:
             if self.recovery is not None:
                 self.watch.came_back.disconnect(self.recovery.run)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pos_app.core.api.errors import ApiError, NotSignedIn, OutcomeUnknown, Unreachable
@@ -48,6 +48,8 @@ class FakeApi:
         self.voided: set[str] = set()
         self.payments: dict[str, dict[str, Any]] = {}  # tx_id -> {"paid", "refunded", "card"}
         self.calls: list[tuple[str, str, str | None]] = []  # (fn, key, payment code)
+        self.movements: list[tuple[str, Decimal, str | None]] = []  # cash movements applied
+        self.rates: dict[str, Decimal] = {}  # card last4 -> the member level's discount rate (0 if absent)
         self._faults: list[Any] = []
 
     # -- set-up ----------------------------------------------------------------------------
@@ -68,17 +70,42 @@ class FakeApi:
 
     # -- SaleApi ---------------------------------------------------------------------------
 
-    def charge_by_qr(self, qr: str, amount: Decimal, key: str, tag: dict | None = None) -> dict[str, Any]:
+    def charge_by_qr(self, qr: str, amount: Decimal, key: str, tag: dict | None = None, *,
+                     shift_id: str | None = None) -> dict[str, Any]:
         self.calls.append(("charge", key, qr))
         return self._money(key, lambda: self._charge(qr, amount, key))
 
-    def recharge_by_qr(self, qr: str, amount: Decimal, key: str) -> dict[str, Any]:
+    def recharge_by_qr(self, qr: str, amount: Decimal, key: str, *, shift_id: str | None = None) -> dict[str, Any]:
         self.calls.append(("topup", key, qr))
         return self._money(key, lambda: self._topup(qr, amount, key))
 
-    def refund(self, tx_id: str, amount: Decimal, key: str, reason: str | None = None) -> dict[str, Any]:
+    def refund(self, tx_id: str, amount: Decimal, key: str, reason: str | None = None, *,
+               shift_id: str | None = None) -> dict[str, Any]:
         self.calls.append(("refund", key, None))
         return self._money(key, lambda: self._refund(tx_id, amount, key))
+
+    def cash_movement(self, shift_id: str, kind: str, amount: Decimal, key: str, reason: str | None = None,
+                      tag: dict | None = None, *, terminal_code: str | None = None) -> dict[str, Any]:
+        self.calls.append(("cash", key, None))
+        return self._money(key, lambda: self._cash(shift_id, kind, amount, key, reason))
+
+    def preview_qr(self, qr: str):
+        """Who is paying (`merchant_preview_qr`): spends nothing; a used code is refused as a
+        charge would refuse it. Raises like a charge (`fail_next` applies)."""
+        from pos_app.core.api.shifts import Preview
+
+        self.calls.append(("preview", "", qr))
+        fault = self._faults.pop(0) if self._faults else None
+        self._before(fault, "preview", "")
+        last4 = self._card(qr)
+        if qr in self.spent:
+            raise business("qr_not_active")
+        rate = self.rates.get(last4, Decimal("0"))
+        return Preview.from_json({
+            "card_last4": last4, "card_type": "prepaid", "member_display": "A**",
+            "level_code": "gold" if rate else "base", "level_name": "Gold" if rate else "Base",
+            "discount_rate": rate, "balance": self.balances[last4], "points": 5000 if rate else 0,
+            "currency": "CNY", "qr_single_use": True, "qr_expires_at": "2030-01-31T08:05:00+00:00"})
 
     def resolve_attempt(self, key: str) -> dict[str, Any]:
         self.calls.append(("resolve", key, None))
@@ -144,15 +171,17 @@ class FakeApi:
             return replay
         if qr in self.spent:
             raise business("qr_not_active")
-        if self.balances[last4] < amount:
+        discount = (amount * self.rates.get(last4, Decimal("0"))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        due = amount - discount
+        if self.balances[last4] < due:
             raise business("insufficient_balance")
-        self.balances[last4] -= amount
+        self.balances[last4] -= due
         self.spent.add(qr)
         tx_id = str(uuid.uuid4())
-        self.payments[tx_id] = {"paid": amount, "refunded": Decimal("0"), "card": last4}
+        self.payments[tx_id] = {"paid": due, "refunded": Decimal("0"), "card": last4}
         result = {"tx_id": tx_id, "kind": "payment", "card_last4": last4, "raw_amount": amount,
-                  "discount_amount": Decimal("0.00"), "paid_amount": amount,
-                  "balance_after": self.balances[last4], "points_earned": int(amount), "created_at": _now(),
+                  "discount_amount": discount if discount else Decimal("0.00"), "paid_amount": due,
+                  "balance_after": self.balances[last4], "points_earned": int(due), "created_at": _now(),
                   "replayed": False}
         self.registry[key] = (("charge", last4, amount), result)
         return result
@@ -169,6 +198,17 @@ class FakeApi:
         result = {"tx_id": str(uuid.uuid4()), "kind": "recharge", "card_last4": last4, "amount": amount,
                   "balance_after": self.balances[last4], "created_at": _now(), "replayed": False}
         self.registry[key] = (("recharge", last4, amount), result)
+        return result
+
+    def _cash(self, shift_id: str, kind: str, amount: Decimal, key: str, reason: str | None) -> dict[str, Any]:
+        replay = self._registered(key, ("cash_movement", shift_id, kind, amount))
+        if replay is not None:
+            return replay
+        self.movements.append((kind, amount, reason))
+        result = {"movement_id": str(uuid.uuid4()), "shift_id": shift_id, "kind": kind, "amount": amount,
+                  "reason": reason, "operator_user_id": None, "created_at": _now(), "terminal_code": "T1",
+                  "replayed": False}
+        self.registry[key] = (("cash_movement", shift_id, kind, amount), result)
         return result
 
     def _refund(self, tx_id: str, amount: Decimal, key: str) -> dict[str, Any]:

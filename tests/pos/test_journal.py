@@ -48,7 +48,7 @@ def test_an_attempt_is_on_disk_in_state_sending_as_soon_as_begin_returns(journal
 def test_the_file_is_wal_with_full_sync_and_versioned(journal):
     assert journal._db.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert journal._db.execute("pragma synchronous").fetchone()[0] == 2  # FULL
-    assert journal._db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 1
+    assert journal._db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 2
 
 
 def test_done_keeps_the_servers_answer_and_the_card_hint(journal):
@@ -166,9 +166,9 @@ def test_migrations_run_from_an_empty_file_only_once(tmp_path, monkeypatch):
     path = tmp_path / "journal.sqlite3"
     Journal(path).close()
     monkeypatch.setattr(journal_module, "_MIGRATIONS", journal_module._MIGRATIONS + [("create table extra (x)",)])
-    monkeypatch.setattr(journal_module, "SCHEMA_VERSION", 2)
-    with Journal(path) as j:  # v1 is not run again (it would fail: table exists); v2 is
-        assert j._db.execute("pragma user_version").fetchone()[0] == 2
+    monkeypatch.setattr(journal_module, "SCHEMA_VERSION", 3)
+    with Journal(path) as j:  # v1 and v2 are not run again (they would fail: tables exist); v3 is
+        assert j._db.execute("pragma user_version").fetchone()[0] == 3
         assert j._db.execute("select count(*) from extra").fetchone()[0] == 0
 
 
@@ -213,3 +213,64 @@ def test_a_writer_killed_mid_stream_leaves_a_sound_file_with_every_committed_wri
             assert row.state == state or (state, row.state) == ("sending", "done")
         final = {line.split()[0]: line.split()[1] for line in lines}
         assert sum(1 for s in final.values() if s == "done") >= 99
+
+
+# -- cash movements and split sales (migration 2) --------------------------------------------
+
+
+def test_a_cash_movement_is_journaled_with_its_kind_shift_and_reason(journal):
+    a = begin(journal, kind="cash", movement_kind="pay_out", shift_id="s-1", reason="milk")
+    assert (a.kind, a.movement_kind, a.shift_id, a.reason, a.state) == ("cash", "pay_out", "s-1", "milk", "sending")
+    assert journal.unfinished() == [a]
+    with pytest.raises(JournalError, match="movement kind"):
+        begin(journal, kind="cash")
+    with pytest.raises(JournalError, match="movement kind"):
+        begin(journal, kind="cash", movement_kind="tip")
+    with pytest.raises(JournalError, match="movement kind"):
+        begin(journal, kind="charge", movement_kind="pay_in")
+
+
+def test_both_parts_of_a_split_sale_are_written_at_once_the_cash_part_waiting(journal):
+    card, cash = str(uuid.uuid4()), str(uuid.uuid4())
+    common = dict(merchant_code="SHOP001", terminal="lane-1", operator="ann@shop.test", sale_group="g-1",
+                  shift_id="s-1")
+    journal.begin_many([dict(key=card, kind="charge", amount=Decimal("40.00"), **common),
+                        dict(key=cash, kind="cash", movement_kind="cash_sale", amount=Decimal("12.00"),
+                             state="waiting", **common)])
+    assert [(a.key, a.state) for a in journal.group("g-1")] == [(card, "sending"), (cash, "waiting")]
+    assert [a.key for a in journal.unfinished()] == [card, cash]  # card first: it is settled first
+    with pytest.raises(JournalError, match="cannot go from waiting to pending"):
+        journal.mark_pending(cash, "offline")
+    assert journal.mark_sending(cash).state == "sending"
+
+
+def test_a_split_sale_is_all_or_nothing_on_disk(journal):
+    taken = begin(journal)
+    with pytest.raises(JournalError, match="already journaled"):
+        journal.begin_many([dict(key=str(uuid.uuid4()), kind="charge", merchant_code="SHOP001", terminal="t",
+                                 operator="o", amount=Decimal("1"), sale_group="g-2"),
+                            dict(key=taken.key, kind="cash", movement_kind="cash_sale", merchant_code="SHOP001",
+                                 terminal="t", operator="o", amount=Decimal("1"), sale_group="g-2")])
+    assert journal.group("g-2") == [] and journal.unfinished() == [taken]
+
+
+def test_a_version_1_file_is_carried_over_with_every_row(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    db = sqlite3.connect(path)
+    for statement in journal_module._MIGRATIONS[0]:
+        db.execute(statement)
+    stamp = "2030-01-31T08:00:00.000000Z"
+    db.execute("insert into attempt values ('k-pending', 'charge', 'SHOP001', 'lane-1', 'ann', '12.50', null, null,"
+               " null, 'pending', null, 'offline', ?, ?)", (stamp, stamp))
+    db.execute("insert into attempt values ('k-done', 'refund', 'SHOP001', 'lane-1', 'ann', '2.00', '0001', 't-1',"
+               " 'r', 'done', '{\"paid\": 2.00}', null, ?, ?)", (stamp, stamp))
+    db.execute("pragma user_version = 1")
+    db.commit()
+    db.close()
+    with Journal(path) as j:
+        assert j._db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
+        done = j.get("k-done")
+        assert (done.kind, done.amount, done.original_tx_id, done.result) == ("refund", Decimal("2.00"), "t-1",
+                                                                             {"paid": Decimal("2.00")})
+        assert [a.key for a in j.unfinished()] == ["k-pending"] and j.get("k-pending").error_name == "offline"
+        assert begin(j, kind="cash", movement_kind="drop", reason="safe").kind == "cash"

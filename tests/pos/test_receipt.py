@@ -244,3 +244,37 @@ def test_a_done_attempt_gets_the_receipt_of_its_kind():
     assert from_result("topup", topup, shop).kind is ReceiptKind.TOPUP
     with pytest.raises(ValueError):
         from_result("gift", topup, shop)
+
+
+# -- cash slips and the split sale's receipt -------------------------------------------------
+
+MOVEMENT = {"movement_id": "3c4d5e6f-0000-4000-8000-00000000000a", "shift_id": "4d5e6f70-0000-4000-8000-00000000000b",
+            "kind": "pay_out", "amount": Decimal("12.30"), "reason": "window cleaner", "operator_user_id": None,
+            "created_at": "2030-01-31T08:00:00+00:00", "terminal_code": "lane-1", "currency": "CNY", "replayed": False}
+
+
+def test_a_pay_out_slip_names_its_kind_amount_and_reason_and_no_card():
+    from pos_app.core.receipt.model import from_cash_movement
+
+    slip = from_cash_movement(MOVEMENT, SHANGHAI)
+    assert (slip.kind, slip.movement_kind, slip.amount, slip.balance_after) == (ReceiptKind.CASH, "pay_out",
+                                                                              Decimal("12.30"), None)
+    text = "\n".join(render_text(slip, width=42, language="en"))
+    assert "PAY-OUT SLIP" in text and "What for" in text and "window cleaner" in text and "12.30" in text
+    assert "Card balance" not in text and "Scan this code" not in text and MOVEMENT["movement_id"] in text
+    assert "CASH DROP SLIP" in "\n".join(render_text(dataclasses.replace(slip, movement_kind="drop"), width=42))
+
+
+def test_a_split_sale_has_one_receipt_with_both_tenders_adding_up_to_the_paid_total():
+    from pos_app.core.receipt.model import from_split
+
+    card = CHARGE | {"raw_amount": Decimal("105.26"), "discount_amount": Decimal("5.26"),
+                     "paid_amount": Decimal("100.00"), "balance_after": Decimal("0.00")}
+    cash = MOVEMENT | {"kind": "cash_sale", "amount": Decimal("42.50"), "reason": None}
+    receipt = from_split(card, cash, Decimal("150.00"), SHANGHAI)
+    assert receipt.card_paid + receipt.cash_paid == receipt.amount == Decimal("142.50")
+    assert (receipt.raw_amount, receipt.discount_amount) == (Decimal("150.00"), Decimal("7.50"))
+    lines = render_text(receipt, width=42, language="en")
+    assert any("by card" in ln and "100.00" in ln for ln in lines)
+    assert any("in cash" in ln and "42.50" in ln for ln in lines)
+    assert any("Paid" in ln and "142.50" in ln for ln in lines) and any("-¥7.50" in ln for ln in lines)

@@ -31,11 +31,16 @@ class HandClock:
 
 
 class Kit:
-    def __init__(self, qtbot, tmp_path, language: str = "en", **view_kwargs):
+    def __init__(self, qtbot, tmp_path, language: str = "en", *, shift=None, with_preview: bool = False,
+                 **view_kwargs):
+        """`shift`: the terminal's open shift (a `CurrentShift`-like holder; None: no shift);
+        `with_preview`: the view looks up who is paying through the fake's `preview_qr`."""
         self.qtbot = qtbot
         self.api = FakeApi()
         self.journal = Journal(tmp_path / "journal.sqlite3")
-        self.sales = SaleService(self.api, self.journal, Till("SHOP", "lane-1", "ann@shop.test"))
+        self.sales = SaleService(self.api, self.journal, Till("SHOP", "lane-1", "ann@shop.test"), shift=shift)
+        if with_preview:
+            view_kwargs["preview_qr"] = self.api.preview_qr
         self.language = Language(language)
         self.clock = HandClock()
         view_kwargs.setdefault("scanner_clock", self.clock)

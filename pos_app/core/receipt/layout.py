@@ -29,7 +29,8 @@ def rows(receipt: Receipt, language: str = "en", card_dot: str = "•") -> list[
     def money(amount):
         return format_amount(amount, r.currency, language)
 
-    out = [Row("title", r.counter.shop), Row("center", w[f"title_{r.kind.value}"])]
+    title = f"title_{r.movement_kind}" if r.kind is ReceiptKind.CASH else f"title_{r.kind.value}"
+    out = [Row("title", r.counter.shop), Row("center", w[title])]
     if r.copy:
         out.append(Row("title", w["copy"]))
     out += [Row("rule"), Row("pair", r.local_time.strftime("%Y-%m-%d %H:%M:%S"), w["time"])]
@@ -45,6 +46,9 @@ def rows(receipt: Receipt, language: str = "en", card_dot: str = "•") -> list[
         out += [Row("pair", money(r.raw_amount), w["raw_amount"]),
                 Row("pair", money(-r.discount_amount), w["discount"]),
                 Row("pair", money(r.amount), w["paid"])]
+        if r.cash_paid is not None:  # a split sale: the two tenders add up to the paid amount
+            out += [Row("pair", money(r.card_paid), w["paid_card"]),
+                    Row("pair", money(r.cash_paid), w["paid_cash"])]
         if r.points is not None:
             out.append(Row("pair", f"+{r.points}", w["points_earned"]))
     elif r.kind is ReceiptKind.REFUND:
@@ -53,17 +57,20 @@ def rows(receipt: Receipt, language: str = "en", card_dot: str = "•") -> list[
             out.append(Row("pair", money(r.refundable_remaining), w["refundable"]))
         if r.points:
             out.append(Row("pair", f"-{r.points}", w["points_reversed"]))
+    elif r.kind is ReceiptKind.CASH:
+        out.append(Row("pair", money(r.amount), w["cash_amount"]))
     else:
         out.append(Row("pair", money(r.amount), w["topup_amount"]))
     if r.level_code:
         out.append(Row("pair", level_name(r.level_code, language), w["level"]))
-    out.append(Row("pair", money(r.balance_after), w["balance_after"]))
+    if r.balance_after is not None:
+        out.append(Row("pair", money(r.balance_after), w["balance_after"]))
 
-    out += [Row("rule"), Row("pair", r.tx_id, w["tx_id"])]
+    out += [Row("rule"), Row("pair", r.tx_id, w["slip_id" if r.kind is ReceiptKind.CASH else "tx_id"])]
     if r.original_tx_id:
         out.append(Row("pair", r.original_tx_id, w["original_tx_id"]))
     if r.reason:
-        out.append(Row("pair", r.reason, w["reason"]))
+        out.append(Row("pair", r.reason, w["slip_reason" if r.kind is ReceiptKind.CASH else "reason"]))
     if r.qr_payload:
         out += [Row("qr", r.qr_payload), Row("center", w["scan_hint"])]
     out.append(Row("center", w["thanks"]))

@@ -1,5 +1,7 @@
-"""A receipt: what the server answered for a charge, a refund or a counter top-up, plus where and
-by whom it was rung up. Built once from the RPC's JSON (docs/supabase_rpc.md), then rendered for
+"""A receipt: what the server answered for a charge, a refund, a counter top-up or a cash
+movement (a slip for a pay-in, pay-out or drop), plus where and by whom it was rung up. A split
+sale's receipt is a payment receipt with both tenders.
+Built once from the RPC's JSON (docs/supabase_rpc.md), then rendered for
 the screen (`receipt.text`) or a thermal printer (`receipt.escpos`); a reprint is the same receipt
 marked as a copy.
 """
@@ -22,6 +24,7 @@ class ReceiptKind(StrEnum):
     PAYMENT = "payment"
     REFUND = "refund"
     TOPUP = "topup"
+    CASH = "cash"  # a pay-in, pay-out or drop slip (`movement_kind` says which)
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,12 @@ class ReceiptHeader:
 class Receipt:
     """One printed or shown receipt. Amounts are Decimals; `created_at` is an aware datetime.
 
-    `amount` is the headline: what was paid, refunded or topped up. Payment-only fields
-    (`raw_amount`, `discount_amount`) and refund-only ones (`original_tx_id`, `refundable_remaining`,
-    `reason`) are None on other kinds; `points` is earned on a payment, reversed on a refund.
+    `amount` is the headline: what was paid, refunded, topped up or moved in cash. Payment-only
+    fields (`raw_amount`, `discount_amount`) and refund-only ones (`original_tx_id`,
+    `refundable_remaining`) are None on other kinds; `points` is earned on a payment, reversed on
+    a refund. A split sale's payment names its tenders: `card_paid + cash_paid == amount`. A cash
+    slip has `movement_kind` and no card (`balance_after` None); `reason` is a refund's or a
+    slip's.
     """
 
     kind: ReceiptKind
@@ -64,7 +70,7 @@ class Receipt:
     counter: ReceiptHeader
     currency: str
     amount: Decimal
-    balance_after: Decimal
+    balance_after: Decimal | None
     card_last4: str | None = None
     raw_amount: Decimal | None = None
     discount_amount: Decimal | None = None
@@ -74,6 +80,9 @@ class Receipt:
     refundable_remaining: Decimal | None = None
     reason: str | None = None
     copy: bool = False
+    card_paid: Decimal | None = None
+    cash_paid: Decimal | None = None
+    movement_kind: str | None = None
 
     @property
     def local_time(self) -> datetime:
@@ -140,10 +149,30 @@ def from_topup(result: Mapping[str, Any], counter: ReceiptHeader) -> Receipt:
                    **_common(result, counter))
 
 
+def from_cash_movement(result: Mapping[str, Any], counter: ReceiptHeader) -> Receipt:
+    """The slip of a `merchant_cash_movement` answer (pay-in, pay-out, drop)."""
+    return Receipt(ReceiptKind.CASH, str(result["movement_id"]), created_at=_time(result["created_at"]),
+                   counter=counter, currency=result.get("currency") or counter.currency,
+                   amount=from_api(result["amount"]), balance_after=None, reason=result.get("reason"),
+                   movement_kind=result["kind"])
+
+
+def from_split(card: Mapping[str, Any], cash: Mapping[str, Any], sale_amount: Decimal,
+               counter: ReceiptHeader) -> Receipt:
+    """The one receipt of a split sale: the card part's charge answer and the cash part's
+    movement answer, for a sale of `sale_amount` (before discount). The total paid is what the
+    two tenders add up to; the discount is the rest of the sale (sale/split.py)."""
+    card_paid, cash_paid = from_api(card["paid_amount"]), from_api(cash["amount"])
+    total = card_paid + cash_paid
+    return Receipt(ReceiptKind.PAYMENT, str(card["tx_id"]), amount=total, raw_amount=sale_amount,
+                   discount_amount=sale_amount - total, points=_opt_int(card.get("points_earned")),
+                   card_paid=card_paid, cash_paid=cash_paid, **_common(card, counter))
+
+
 def from_result(kind: str, result: Mapping[str, Any], counter: ReceiptHeader) -> Receipt:
     """The receipt of a done attempt of the sale path, by its journal kind (charge, refund,
     topup)."""
-    makers = {"charge": from_charge, "refund": from_refund, "topup": from_topup}
+    makers = {"charge": from_charge, "refund": from_refund, "topup": from_topup, "cash": from_cash_movement}
     if kind not in makers:
         raise ValueError(f"no receipt for a {kind!r} attempt")
     return makers[kind](result, counter)

@@ -9,7 +9,13 @@ an attempt by its key alone (`merchant_resolve_attempt`).
 
 States: `sending` → `done` | `failed` | `pending` | `voided`; `pending` → `pending` | `done` |
 `failed` | `voided`. `done`, `failed` and `voided` are final. `error_name` holds the error of a
-`failed` attempt, and the last cause (offline, outcome_unknown, ...) of a `pending` one."""
+`failed` attempt, and the last cause (offline, outcome_unknown, ...) of a `pending` one.
+
+Cash movements (kind `cash`: pay-in, pay-out, drop, and the cash part of a split sale, named
+by `movement_kind`) are journaled like money attempts, with their `shift_id`. A split sale
+writes both of its parts under one `sale_group` in one transaction before the card part is
+sent; its cash part waits in state `waiting` (→ `sending` | `failed` | `voided`) until the card
+part is done, so a crash between the two leaves a row that says what is still owed."""
 
 from __future__ import annotations
 
@@ -23,10 +29,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-KINDS = ("charge", "refund", "topup")
-STATES = ("sending", "pending", "done", "failed", "voided")
-UNFINISHED = ("sending", "pending")
-_NEXT = {"sending": {"done", "failed", "pending", "voided"},
+KINDS = ("charge", "refund", "topup", "cash")
+MOVEMENT_KINDS = ("pay_in", "pay_out", "drop", "cash_sale")
+STATES = ("waiting", "sending", "pending", "done", "failed", "voided")
+UNFINISHED = ("waiting", "sending", "pending")
+_NEXT = {"waiting": {"sending", "failed", "voided"},
+         "sending": {"done", "failed", "pending", "voided"},
          "pending": {"pending", "done", "failed", "voided"}}
 
 # Entry i (its statements) moves the file from version i to i + 1 (PRAGMA user_version).
@@ -51,6 +59,39 @@ _MIGRATIONS: list[tuple[str, ...]] = [
     )""",
      "create index attempt_unfinished on attempt (state, created_at) where state in ('sending', 'pending')",
      "create index attempt_by_update on attempt (state, updated_at)"),
+    # Cash movements and split sales: SQLite cannot widen a check constraint, so the table is
+    # rebuilt with the new kind, state and columns, and every row copied as it was.
+    ("""
+    create table attempt_v2 (
+        key             text primary key,
+        kind            text not null check (kind in ('charge', 'refund', 'topup', 'cash')),
+        merchant_code   text not null,
+        terminal        text not null,
+        operator        text not null,
+        amount          text not null,   -- Decimal as text: never a float
+        card_hint       text,            -- last four digits when known; never the payment code
+        original_tx_id  text,            -- the payment a refund refers to
+        reason          text,
+        state           text not null check (state in ('waiting', 'sending', 'pending', 'done', 'failed', 'voided')),
+        result_json     text,            -- the server's answer (done), or the void (voided)
+        error_name      text,
+        created_at      text not null,   -- ISO 8601 UTC, fixed width, so text order is time order
+        updated_at      text not null,
+        movement_kind   text check (movement_kind in ('pay_in', 'pay_out', 'drop', 'cash_sale')),
+        shift_id        text,            -- the shift a cash movement (or a sale) belongs to
+        sale_group      text,            -- the parts of one split sale share it
+        sale_amount     text,            -- a split sale's whole amount before discount (its receipt)
+        check ((kind = 'cash') = (movement_kind is not null))
+    )""",
+     """insert into attempt_v2 (key, kind, merchant_code, terminal, operator, amount, card_hint, original_tx_id,
+                               reason, state, result_json, error_name, created_at, updated_at)
+        select key, kind, merchant_code, terminal, operator, amount, card_hint, original_tx_id,
+               reason, state, result_json, error_name, created_at, updated_at from attempt""",
+     "drop table attempt",
+     "alter table attempt_v2 rename to attempt",
+     "create index attempt_unfinished on attempt (state, created_at) where state in ('waiting', 'sending', 'pending')",
+     "create index attempt_by_update on attempt (state, updated_at)",
+     "create index attempt_by_group on attempt (sale_group) where sale_group is not null"),
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -78,6 +119,10 @@ class Attempt:
     error_name: str | None
     created_at: datetime
     updated_at: datetime
+    movement_kind: str | None = None
+    shift_id: str | None = None
+    sale_group: str | None = None
+    sale_amount: Decimal | None = None
 
     @property
     def unfinished(self) -> bool:
@@ -147,25 +192,61 @@ class Journal:
 
     def begin(self, *, key: str, kind: str, merchant_code: str, terminal: str, operator: str,
               amount: Decimal, card_hint: str | None = None, original_tx_id: str | None = None,
-              reason: str | None = None) -> Attempt:
+              reason: str | None = None, movement_kind: str | None = None, shift_id: str | None = None,
+              sale_group: str | None = None, sale_amount: Decimal | None = None) -> Attempt:
         """Record a new attempt in state `sending`, on disk before this returns."""
+        return self.begin_many([dict(key=key, kind=kind, merchant_code=merchant_code, terminal=terminal,
+                                     operator=operator, amount=amount, card_hint=card_hint,
+                                     original_tx_id=original_tx_id, reason=reason, movement_kind=movement_kind,
+                                     shift_id=shift_id, sale_group=sale_group, sale_amount=sale_amount)])[0]
+
+    def begin_many(self, rows: list[dict[str, Any]]) -> list[Attempt]:
+        """Record several attempts in one durable transaction (the parts of a split sale): all
+        or none are on disk when this returns. Each row holds `begin`'s arguments, and may name
+        `state="waiting"` for a part that is sent only after the one before it is done."""
+        now = _stamp(self._clock())
+        values = [self._row_values(now, **row) for row in rows]
+        with self._lock:
+            self._db.execute("begin immediate")
+            try:
+                for row in values:
+                    self._db.execute(
+                        "insert into attempt (key, kind, merchant_code, terminal, operator, amount, card_hint,"
+                        " original_tx_id, reason, state, created_at, updated_at, movement_kind, shift_id,"
+                        " sale_group, sale_amount) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+                self._db.execute("commit")
+            except sqlite3.IntegrityError as e:
+                self._db.execute("rollback")
+                raise JournalError(f"an attempt with one of these keys is already journaled: {e}") from e
+            except BaseException:
+                self._db.execute("rollback")
+                raise
+            return [self._get(row[0]) for row in values]
+
+    @staticmethod
+    def _row_values(now: str, *, key: str, kind: str, merchant_code: str, terminal: str, operator: str,
+                    amount: Decimal, card_hint: str | None = None, original_tx_id: str | None = None,
+                    reason: str | None = None, movement_kind: str | None = None, shift_id: str | None = None,
+                    sale_group: str | None = None, sale_amount: Decimal | None = None,
+                    state: str = "sending") -> tuple:
         if kind not in KINDS:
             raise JournalError(f"unknown kind {kind!r}")
+        if (kind == "cash") != (movement_kind is not None) or (movement_kind and movement_kind not in MOVEMENT_KINDS):
+            raise JournalError(f"a cash attempt names one movement kind of {MOVEMENT_KINDS}, others none")
+        if state not in ("sending", "waiting"):
+            raise JournalError(f"an attempt starts sending or waiting, not {state!r}")
         if not isinstance(amount, Decimal) or not amount.is_finite():
             raise JournalError(f"amount must be a finite Decimal, not {amount!r}")
-        _no_secret(key, merchant_code, terminal, operator, card_hint, original_tx_id, reason)
-        now = _stamp(self._clock())
-        with self._lock:
-            try:
-                self._db.execute(
-                    "insert into attempt (key, kind, merchant_code, terminal, operator, amount, card_hint,"
-                    " original_tx_id, reason, state, created_at, updated_at)"
-                    " values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'sending', ?, ?)",
-                    (key, kind, merchant_code, terminal, operator, str(amount), card_hint,
-                     original_tx_id, reason, now, now))
-            except sqlite3.IntegrityError as e:
-                raise JournalError(f"an attempt with key {key!r} is already journaled") from e
-            return self._get(key)
+        _no_secret(key, merchant_code, terminal, operator, card_hint, original_tx_id, reason, shift_id, sale_group)
+        if sale_amount is not None and (not isinstance(sale_amount, Decimal) or not sale_amount.is_finite()):
+            raise JournalError(f"sale_amount must be a finite Decimal, not {sale_amount!r}")
+        return (key, kind, merchant_code, terminal, operator, str(amount), card_hint, original_tx_id, reason,
+                state, now, now, movement_kind, shift_id, sale_group,
+                None if sale_amount is None else str(sale_amount))
+
+    def mark_sending(self, key: str) -> Attempt:
+        """A waiting part is about to be sent (the part before it is done)."""
+        return self._move(key, "sending", result=None, error_name=None)
 
     def mark_done(self, key: str, result: dict[str, Any]) -> Attempt:
         """The server committed the attempt; `result` is its answer (kept for the receipt)."""
@@ -216,8 +297,17 @@ class Journal:
             return self._get(key)
 
     def unfinished(self, merchant_code: str | None = None) -> list[Attempt]:
-        """Attempts still `sending` or `pending`, oldest first (what recovery must settle)."""
-        return self._select("state in ('sending', 'pending')", merchant_code, "created_at", None)
+        """Attempts still `waiting`, `sending` or `pending`, oldest first (what recovery must
+        settle). The parts of a split sale come card first (same time: the group's order)."""
+        return self._select("state in ('waiting', 'sending', 'pending')", merchant_code,
+                            "created_at, case kind when 'cash' then 1 else 0 end", None)
+
+    def group(self, sale_group: str) -> list[Attempt]:
+        """The parts of one split sale, card part first."""
+        with self._lock:
+            rows = self._rows("select * from attempt where sale_group = ?"
+                              " order by case kind when 'cash' then 1 else 0 end, key", [sale_group])
+        return [_attempt(r) for r in rows]
 
     def _select(self, where: str, merchant_code: str | None, order: str, limit: int | None) -> list[Attempt]:
         sql, params = f"select * from attempt where {where}", []
@@ -266,4 +356,6 @@ def _attempt(row: dict[str, Any]) -> Attempt:
         error_name=row["error_name"],
         created_at=datetime.strptime(row["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
         updated_at=datetime.strptime(row["updated_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
+        movement_kind=row.get("movement_kind"), shift_id=row.get("shift_id"), sale_group=row.get("sale_group"),
+        sale_amount=None if row.get("sale_amount") is None else Decimal(row["sale_amount"]),
     )

@@ -23,4 +23,5 @@ def cashier_view_for(sales: SaleService, client: Any, language: Language, operat
     today's list and reprints come from `client` (an MpsClient)."""
     counter = ReceiptHeader.for_operator(operator, terminal)
     return CashierView(sales, language, counter, camera=camera, list_transactions=client.list_transactions,
-                       get_tx=client.get_tx, escpos_device=escpos_device, escpos_width=escpos_width)
+                       get_tx=client.get_tx, preview_qr=getattr(client, "preview_qr", None),
+                       escpos_device=escpos_device, escpos_width=escpos_width)

@@ -1,6 +1,8 @@
 """What the cashier screen does, apart from how it looks: scans arm the sale, Charge and
 Top-up are checked on the UI thread and run on a worker, outcomes become a receipt, words or
-the pending panel, and today's list is loaded. The view only connects these signals to widgets.
+the pending panel, and today's list is loaded. A scan also looks up who is paying (`PayerWatch`),
+which offers a split (card + cash) when the balance is short; cash movements (pay-in, pay-out,
+drop) run here too, each with its slip. The view only connects these signals to widgets.
 
 Every SaleService call but `prepare_*` (which must answer at once) runs through
 `run_in_background`, with whatever else it needs from the journal read on that same worker.
@@ -16,14 +18,15 @@ from PySide6.QtCore import QObject, Signal
 from pos_app.core.api.errors import ApiError
 from pos_app.core.day.business_day import day_start
 from pos_app.core.messages import message_for
-from pos_app.core.money import format_amount, from_api
+from pos_app.core.money import AmountError, format_amount, from_api, parse_amount
 from pos_app.core.receipt import model as receipts
 from pos_app.core.sale.checkout import Checkout
-from pos_app.core.sale.service import Outcome, SaleRefused, SaleService
+from pos_app.core.sale.service import Outcome, Prepared, SaleRefused, SaleService
 from pos_app.ui.common.worker import run_in_background
 from pos_app.ui.i18n import Language
 
 from . import text  # noqa: F401 - registers the labels
+from .payer_watch import PayerWatch, PreviewQr
 
 ListTransactions = Callable[..., list[dict[str, Any]]]
 GetTx = Callable[[str], dict[str, Any]]
@@ -48,9 +51,17 @@ class CashierController(QObject):
     receipt = Signal(object)  # a core.receipt.Receipt to show
     sale_done = Signal()  # a charge or top-up went through: clear the amount
     today_rows = Signal(list)
+    # The sale as the member follows it on the customer display (ui/customer_display_feed.py):
+    # only the sale sent from this screen, never a reprint or a sale recovered after a restart.
+    sale_sent = Signal(str, object)  # kind (charge, topup), the amount (Decimal) on its way
+    sale_finished = Signal(str, object)  # kind, the server's answer for it (a dict)
+    sale_refused = Signal()  # it did not go through (refused, voided, failed)
+    payer = Signal(object)  # a payer_watch.Payer (who is paying, balance after, split offer) or None
+    cash_done = Signal()  # a pay-in, pay-out or drop went through (its slip is shown)
 
     def __init__(self, sales: SaleService, language: Language, counter: receipts.ReceiptHeader,
-                 list_transactions: ListTransactions | None = None, get_tx: GetTx | None = None):
+                 list_transactions: ListTransactions | None = None, get_tx: GetTx | None = None,
+                 preview_qr: PreviewQr | None = None):
         super().__init__()
         self.sales = sales
         self.language = language
@@ -58,6 +69,9 @@ class CashierController(QObject):
         self._list = list_transactions
         self._get_tx = get_tx
         self.checkout = Checkout()
+        self.payer_watch = PayerWatch(preview_qr, sales.counter.cap, self)
+        self.payer_watch.payer.connect(self.payer.emit)
+        self.payer_watch.failed.connect(self._preview_failed)
         self._notice: tuple[str, Callable[[], str]] | None = None
         language.changed.connect(self._renotice)
 
@@ -90,12 +104,24 @@ class CashierController(QObject):
         if verdict.armed:
             self.armed.emit(verdict.hint)
             self.clear_notice()
+            self.payer_watch.looking(self.checkout.armed.plain)
         else:
             self._say_message("error", verdict.refusal)
 
     def disarm(self) -> None:
         self.checkout.disarm()
+        self.payer_watch.forget()
         self.armed.emit("")
+
+    def amount_typed(self, typed: str) -> None:
+        """The amount field changed: the balance after and the split offer follow it."""
+        self.payer_watch.amount_typed(typed)
+
+    def _preview_failed(self, error: BaseException) -> None:
+        # Said like a charge's refusal (expired, not active...), unless a sale is under way:
+        # its own outcome is what the cashier must read then.
+        if not self.checkout.busy and self.checkout.pending_key is None:
+            self._say_message("error", _reason(error))
 
     # -- charge and top-up -----------------------------------------------------------------
 
@@ -113,6 +139,44 @@ class CashierController(QObject):
             prepared = prepare(amount, self.checkout.armed or "")
         except SaleRefused as e:
             self._refused(e)
+            return
+        self._set_busy(True)
+        self.sale_sent.emit(kind, prepared.amount)
+        self._say("info", lambda: self.language.t("cashier.sending"))
+        self._work(lambda: self._with_retry(self.sales.run(prepared)), self._outcome)
+
+    def charge_split(self, amount: str) -> None:
+        """Card for what the balance covers, the rest in cash: one sale (split.py's rule)."""
+        payer = self.payer_watch.current
+        if not self.checkout.can_start or payer is None or payer.split is None:
+            return
+        try:
+            if parse_amount(amount, self.sales.counter.cap) != payer.split.amount:
+                return  # the offer is for another amount; the view shows the new offer at once
+        except AmountError as e:
+            self._say_message("error", f"amount_{e.reason}")
+            return
+        try:
+            prepared = self.sales.prepare_split(self.checkout.armed or "", payer.split)
+        except SaleRefused as e:
+            self._refused(e)
+            return
+        self._set_busy(True)
+        self.sale_sent.emit("charge", payer.split.amount)
+        self._say("info", lambda: self.language.t("cashier.sending"))
+        self._work(lambda: self._with_retry(self.sales.run_split(prepared)), self._outcome)
+
+    # -- cash movements --------------------------------------------------------------------
+
+    def prepare_cash(self, kind: str, amount: str, reason: str) -> Prepared | str:
+        """A checked pay-in, pay-out or drop, or the `messages` name of why not."""
+        try:
+            return self.sales.prepare_cash(kind, amount, reason)
+        except SaleRefused as e:
+            return e.reason
+
+    def run_cash(self, prepared: Prepared) -> None:
+        if self.checkout.busy:
             return
         self._set_busy(True)
         self._say("info", lambda: self.language.t("cashier.sending"))
@@ -155,7 +219,11 @@ class CashierController(QObject):
             return
         if was_pending == outcome.key:
             self.settled.emit()
-        self.armed.emit("")
+        if outcome.attempt.kind != "cash" or outcome.attempt.sale_group is not None:
+            self.armed.emit("")  # a sale spends the code; a pay-out leaves it armed
+            self.payer_watch.forget()
+            if outcome.state != "done":
+                self.sale_refused.emit()  # the member's screen: a pay-out is not their sale
         if outcome.state == "done":
             self._done(outcome)
         elif outcome.state == "voided":
@@ -169,14 +237,50 @@ class CashierController(QObject):
             self._say_message("error", outcome.error or "unexpected")
 
     def _done(self, outcome: Outcome) -> None:
-        kind = outcome.attempt.kind
+        attempt = outcome.attempt
+        if attempt.sale_group is not None:
+            self._split_done(outcome)
+            return
+        kind = attempt.kind
         self.receipt.emit(receipts.from_result(kind, outcome.result, self.counter))
-        amount = outcome.attempt.amount if kind != "charge" else outcome.result.get("paid_amount",
-                                                                                    outcome.attempt.amount)
+        if kind == "cash":
+            self._say("ok", lambda: self.language.t(f"cashier.done_{attempt.movement_kind}",
+                                                    amount=self._money(attempt.amount)))
+            self.cash_done.emit()
+            return
+        amount = attempt.amount if kind != "charge" else outcome.result.get("paid_amount", attempt.amount)
         key = "cashier.done_topup" if kind == "topup" else "cashier.done_charge"
         self._say("ok", lambda: self.language.t(key, amount=self._money(from_api(amount))))
         self.sale_done.emit()
+        self.sale_finished.emit(kind, dict(outcome.result))
         self.refresh_today()
+
+    def _split_done(self, outcome: Outcome) -> None:
+        """One part of a split sale is done: with both done, the one receipt of the sale."""
+        group = outcome.attempt.sale_group
+        self._work(lambda: self.sales.journal.group(group), self._split_settled)
+
+    def _split_settled(self, parts: list) -> None:
+        card = next((p for p in parts if p.kind == "charge"), None)
+        cash = next((p for p in parts if p.kind == "cash"), None)
+        if card is None or cash is None or card.state != "done":
+            return
+        if cash.state == "done":
+            self.receipt.emit(receipts.from_split(card.result, cash.result, card.sale_amount, self.counter))
+            self._say("ok", lambda: self.language.t(
+                "cashier.done_split", card=self._money(from_api(card.result["paid_amount"])),
+                cash=self._money(cash.amount)))
+            self.sale_done.emit()
+            self.sale_finished.emit("split", {"card": card.result, "cash": cash.amount, "amount": card.sale_amount})
+            self.refresh_today()
+            return
+        self.receipt.emit(receipts.from_result("charge", card.result, self.counter))
+        if cash.unfinished:  # the cash part is owed: it waits in the pending panel for Retry or Check
+            self._show_unsettled((cash, True))
+        why = cash.error_name or "outcome_unknown"
+        self._say("error", lambda: self.language.t(
+            "cashier.split_cash_missing", cash=self._money(cash.amount),
+            reason=str(message_for(why, self.language.code))))
 
     def _refused(self, error: SaleRefused) -> None:
         self._say_message("error", error.reason)
@@ -196,6 +300,7 @@ class CashierController(QObject):
 
     def _failed(self, error: BaseException) -> None:
         self._set_busy(False)
+        self.sale_refused.emit()
         if isinstance(error, SaleRefused):
             self._refused(error)
         else:
@@ -214,7 +319,9 @@ class CashierController(QObject):
             if outcome.state == "pending":
                 self._work(lambda o=outcome: self._with_retry(o), self._outcome)
                 return  # recover() stopped at the first it could not settle
-            if outcome.state == "done":
+            if outcome.state == "done" and outcome.attempt.sale_group is not None:
+                self._split_done(outcome)
+            elif outcome.state == "done":
                 self.receipt.emit(receipts.from_result(outcome.attempt.kind, outcome.result, self.counter))
             state = outcome.state
             self._say("ok" if state == "done" else "warn", lambda s=state: self.language.t(

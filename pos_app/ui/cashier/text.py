@@ -61,3 +61,29 @@ register(
 register(
     N_("cashier.balance_left", "Balance on the card: {amount}."),
 )
+
+# Who is paying, the split tender and the cash drawer.
+register(
+    N_("cashier.payer", "{member} · {level} (discount {rate}%) · card •••• {last4}"),
+    N_("cashier.payer_balance", "Balance {balance}"),
+    N_("cashier.payer_after", "Balance {balance} − this sale {due} → balance after {after}"),
+    N_("cashier.payer_short", "Balance {balance} is short of this sale {due} by {short}"),
+    N_("cashier.split", "Card {card} + rest {cash} in cash\n(F7)"),
+    N_("cashier.done_split", "Paid {card} by card and {cash} in cash."),
+    N_("cashier.split_cash_missing", "The card part is paid; the cash part {cash} is not recorded yet: {reason}"),
+    N_("cashier.cash_drawer", "Cash &drawer  (F6)"),
+    N_("cashier.done_pay_in", "Paid in {amount}."),
+    N_("cashier.done_pay_out", "Paid out {amount}."),
+    N_("cashier.done_drop", "Dropped {amount} to the safe."),
+    N_("cash.title", "Cash drawer"),
+    N_("cash.kind", "&Kind"),
+    N_("cash.kind.pay_in", "Pay-in (cash into the drawer)"),
+    N_("cash.kind.pay_out", "Pay-out (cash out for an expense)"),
+    N_("cash.kind.drop", "Drop (cash to the safe)"),
+    N_("cash.amount", "&Amount"),
+    N_("cash.reason", "&Reason"),
+    N_("cash.reason_needed", "Required: what the cash is for"),
+    N_("cash.reason_optional", "Optional"),
+    N_("cash.ok", "OK  (Enter)"),
+    N_("cash.cancel", "Cancel  (Esc)"),
+)

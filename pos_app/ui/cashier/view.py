@@ -8,11 +8,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
+from pos_app.core.money import format_amount
 from pos_app.core.receipt import model as receipts
+from pos_app.core.receipt_labels import level_name
 from pos_app.core.sale.keypad import press
 from pos_app.core.sale.service import Outcome, SaleService
 from pos_app.core.scanning.camera import FrameSource
@@ -22,9 +24,11 @@ from pos_app.ui.i18n import Language
 from . import text  # noqa: F401 - registers the labels
 from .amount_validator import AmountValidator
 from .camera_panel import CameraPanel
+from .cash_dialog import CashDialog
 from .code_field import CodeField
 from .controller import CashierController, GetTx, ListTransactions
 from .keypad import Keypad
+from .payer_watch import Payer, PreviewQr
 from .pending_panel import PendingPanel
 from .receipt_panel import ReceiptPanel
 from .scanner_filter import ScannerKeyFilter
@@ -47,17 +51,25 @@ class CashierView(QWidget):
     (None: no camera); `list_transactions(since=...)` and `get_tx(tx_id)` are the API
     client's, for today's list and reprints; `escpos_device` is a thermal printer's device
     file. `scanner_clock` / `scanner_timing` tune (and let tests drive) the USB scanner's timing.
+    `preview_qr(code)` is the client's `preview_qr`: who is paying, shown before Charge (None:
+    no preview, Charge as before).
     """
+
+    cleared = Signal()  # the cashier started afresh (Clear, Esc, New sale): the customer display idles
 
     def __init__(self, sales: SaleService, language: Language, counter: receipts.ReceiptHeader, *,
                  camera: Callable[[], FrameSource] | None = None,
                  list_transactions: ListTransactions | None = None, get_tx: GetTx | None = None,
                  escpos_device: str | Path | None = None, escpos_width: int = 32,
                  scanner_clock: Callable[[], float] = time.monotonic,
-                 scanner_timing: ScannerTiming | None = None, parent: QWidget | None = None):
+                 scanner_timing: ScannerTiming | None = None, preview_qr: PreviewQr | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.language = language
-        self.controller = CashierController(sales, language, counter, list_transactions, get_tx)
+        self.counter = counter
+        self.controller = CashierController(sales, language, counter, list_transactions, get_tx, preview_qr)
+        self.payer: Payer | None = None
+        self.cash_dialog: CashDialog | None = None
 
         # -- left: amount, keypad, actions
         self.amount_label = QLabel()
@@ -75,17 +87,27 @@ class CashierView(QWidget):
         self.charge_button.setStyleSheet(
             "QPushButton { font-size: 20pt; font-weight: bold; background: #2e7d32; color: white; border-radius: 8px; }"
             "QPushButton:disabled { background: #9e9e9e; color: #eeeeee; }")
+        self.split_button = QPushButton()  # "card ¥X + cash ¥Y", shown when the balance is short
+        self.split_button.setMinimumHeight(60)
+        # Its words come and go with the amount: it takes the column's width, never widens it.
+        self.split_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.split_button.setStyleSheet("QPushButton { font-size: 12pt; font-weight: bold; background: #1565c0;"
+                                        " color: white; border-radius: 8px; }")
+        self.split_button.setVisible(False)
         self.topup_button = QPushButton()
         self.clear_button = QPushButton()
-        for b in (self.topup_button, self.clear_button):
+        self.cash_button = QPushButton()
+        for b in (self.topup_button, self.clear_button, self.cash_button):
             b.setMinimumHeight(52)
         left = QVBoxLayout()
         left.addWidget(self.amount_label)
         left.addWidget(self.amount_field)
         left.addWidget(self.keypad, 1)
         left.addWidget(self.charge_button)
+        left.addWidget(self.split_button)
         small = QHBoxLayout()
         small.addWidget(self.topup_button)
+        small.addWidget(self.cash_button)
         small.addWidget(self.clear_button)
         left.addLayout(small)
 
@@ -93,6 +115,11 @@ class CashierView(QWidget):
         self.card_status = QLabel()
         self.card_status.setMinimumHeight(48)
         self.card_status.setWordWrap(True)
+        self.payer_label = QLabel()  # who is paying: masked name, level, balance and balance after
+        self.payer_label.setWordWrap(True)
+        self.payer_label.setVisible(False)
+        self.payer_label.setStyleSheet("QLabel { font-size: 13pt; padding: 6px; border-radius: 6px;"
+                                       " background: #eef3fb; color: #1d3a66; border: 1px solid #a9bfe3; }")
         self.camera = CameraPanel(language, camera)
         self.code_label = QLabel()
         self.code_field = CodeField()
@@ -106,11 +133,12 @@ class CashierView(QWidget):
         self.notice.setMinimumHeight(60)
         # Words that come and go (the card banner, a sale's outcome) wrap in the column's width
         # instead of widening it: the columns must not jump while the cashier reads them.
-        for label in (self.card_status, self.notice):
+        for label in (self.card_status, self.payer_label, self.notice):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.pending_panel = PendingPanel(language)
         middle = QVBoxLayout()
         middle.addWidget(self.card_status)
+        middle.addWidget(self.payer_label)
         middle.addWidget(self.camera, 1)
         middle.addWidget(self.code_label)
         middle.addLayout(code_row)
@@ -169,6 +197,9 @@ class CashierView(QWidget):
         c = self.controller
         self.keypad.pressed.connect(lambda key: self.amount_field.setText(press(self.amount_field.text(), key)))
         self.charge_button.clicked.connect(self.charge)
+        self.split_button.clicked.connect(self.charge_split)
+        self.cash_button.clicked.connect(self.open_cash_dialog)
+        self.amount_field.textChanged.connect(c.amount_typed)
         self.topup_button.clicked.connect(self.topup)
         self.clear_button.clicked.connect(self.clear)
         self.scanner.scanned.connect(c.scan)
@@ -192,11 +223,14 @@ class CashierView(QWidget):
         c.sale_done.connect(self.amount_field.clear)
         c.sale_done.connect(lambda: self._focus_amount_soon(even_from_the_code=True))  # the next sale
         c.today_rows.connect(self.today_model.set_rows)
+        c.payer.connect(self._show_payer)
+        c.cash_done.connect(lambda: self._focus_amount_soon(even_from_the_code=True))
 
     def _shortcuts(self) -> None:
         # F-keys are not characters, so the scanner filter lets shortcuts have them.
         for key, slot in ((Qt.Key.Key_F2, self.code_field.setFocus), (Qt.Key.Key_F3, self.camera.toggle_camera),
                           (Qt.Key.Key_F4, self.topup), (Qt.Key.Key_F5, self.controller.refresh_today),
+                          (Qt.Key.Key_F6, self.open_cash_dialog), (Qt.Key.Key_F7, self.charge_split),
                           (Qt.Key.Key_F9, self.controller.retry), (Qt.Key.Key_F10, self.controller.check)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -223,6 +257,21 @@ class CashierView(QWidget):
         if self.topup_button.isEnabled():
             self.controller.topup(self.amount_field.text())
 
+    def charge_split(self) -> None:
+        """Card for the balance, the rest in cash (shown only when the balance is short)."""
+        if self.split_button.isVisible() and self.split_button.isEnabled():
+            self.controller.charge_split(self.amount_field.text())
+
+    def open_cash_dialog(self) -> CashDialog:
+        """The cash drawer: pay-in, pay-out or drop. Modal; shown, not run, so tests can drive it."""
+        dialog = self.cash_dialog = CashDialog(self.controller, self)
+        dialog.setModal(True)
+        dialog.finished.connect(self._cash_dialog_closed)
+        dialog.show()
+        dialog.activateWindow()
+        dialog.amount.setFocus(Qt.FocusReason.OtherFocusReason)
+        return dialog
+
     def clear(self) -> None:
         """A fresh sale: no amount, no code, no words (a pending sale stays pending)."""
         self.amount_field.clear()
@@ -230,6 +279,7 @@ class CashierView(QWidget):
         self.controller.disarm()
         self.controller.clear_notice()
         self.amount_field.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.cleared.emit()
 
     def recover(self) -> None:
         """Settle, in the background, what an earlier run left unsettled, and show it. The shell
@@ -273,6 +323,7 @@ class CashierView(QWidget):
     def _show_card(self, hint: str) -> None:
         self._hint = hint
         self._relabel_card()
+        self._relabel_payer()
 
     def _relabel_card(self) -> None:
         t = self.language.t
@@ -283,9 +334,48 @@ class CashierView(QWidget):
             + ("background: #2e7d32; color: white; font-weight: bold; }" if ready
                else "background: #eeeeee; color: #555; }"))
 
+    def _cash_dialog_closed(self, _result: int) -> None:
+        self.window().activateWindow()  # the keyboard comes back to the counter, at the amount
+        self._focus_amount_soon(even_from_the_code=True)
+
     def _enable_start(self, can: bool) -> None:
         self.charge_button.setEnabled(can)
         self.topup_button.setEnabled(can)
+        self.split_button.setEnabled(can)
+        self.cash_button.setEnabled(can)
+
+    def _show_payer(self, payer: Payer | None) -> None:
+        self.payer = payer
+        self._relabel_payer()
+
+    def _relabel_payer(self) -> None:
+        payer, t, lang = self.payer, self.language.t, self.language.code
+        self.payer_label.setVisible(payer is not None)
+        offer = payer.split if payer is not None else None
+        self.split_button.setVisible(offer is not None)
+        if payer is None:
+            self.payer_label.clear()
+            return
+
+        def money(amount):
+            return format_amount(amount, payer.preview.currency or self.counter.currency, lang)
+
+        p = payer.preview
+        rate = f"{(p.discount_rate * 100).normalize():f}"
+        lines = [t("cashier.payer", member=p.member_display, level=level_name(p.level_code, lang), rate=rate,
+                   last4=p.card_last4)]
+        e = payer.estimate
+        if e is None:
+            lines.append(t("cashier.payer_balance", balance=money(p.balance)))
+        elif e.short:
+            lines.append(t("cashier.payer_short", balance=money(p.balance), due=money(e.paid),
+                           short=money(-e.balance_after)))
+        else:
+            lines.append(t("cashier.payer_after", balance=money(p.balance), due=money(e.paid),
+                           after=money(e.balance_after)))
+        self.payer_label.setText("\n".join(lines))
+        if offer is not None:
+            self.split_button.setText(t("cashier.split", card=money(offer.card_paid), cash=money(offer.cash)))
 
     def _show_receipt(self, receipt) -> None:
         self.receipt_panel.show_receipt(receipt)
@@ -301,9 +391,11 @@ class CashierView(QWidget):
         self.charge_button.setText(t("cashier.charge"))
         self.topup_button.setText(t("cashier.topup"))
         self.clear_button.setText(t("cashier.clear"))
+        self.cash_button.setText(t("cashier.cash_drawer"))
         self.code_label.setText(t("cashier.code"))
         self.code_field.setPlaceholderText(t("cashier.code_hint"))
         self.use_code_button.setText(t("cashier.use_code"))
         self.tabs.setTabText(0, t("cashier.receipt"))
         self.tabs.setTabText(1, t("cashier.today"))
         self._relabel_card()
+        self._relabel_payer()
