@@ -194,6 +194,8 @@ class LockPanel(QWidget):
             self.problem.setText(t(self._busy[0], **self._busy[1]))
         elif self._problem:
             self.problem.setText(str(message_for(self._problem, self._language.code)))
+        elif self.chosen is not None and not self.chosen.has_pin:
+            self.problem.setText(t("lock.no_pin"))
 
     def _relabel_list(self) -> None:
         for row, op in enumerate(self._operators):
@@ -205,10 +207,14 @@ class LockPanel(QWidget):
         op = self.chosen
         locked = op is not None and not op.has_pin
         self.unlock_button.setEnabled(op is not None and not locked)
-        if locked:  # Enter from the PIN field asks for the password
+        if locked and op.locked_out:  # Enter from the PIN field asks for the password
             self._problem = "pin_locked"
             self.problem.setStyleSheet("color: #b00020; font-weight: bold;")
             self.problem.setText(str(message_for("pin_locked", self._language.code)))
+        elif locked:  # never set one here ("Not now")
+            self._problem = None
+            self.problem.setStyleSheet("color: palette(text);")
+            self.problem.setText(self._language.t("lock.no_pin"))
         else:
             self._problem = None
             self.problem.clear()

@@ -14,6 +14,7 @@ register(
     N_("lock.unlock", "&Unlock"),
     N_("lock.password", "Sign in with &password…"),
     N_("lock.needs_password", "{name} — password needed"),
+    N_("lock.no_pin", "No PIN was set for this operator here: press Enter to sign in with the password."),
     N_("lock.checking", "Checking the PIN…"),
     N_("lock.switching", "Switching to {name}…"),
     N_("lock.waiting", "A sale is still being sent: the switch happens as soon as it has its answer."),

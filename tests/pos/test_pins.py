@@ -50,10 +50,12 @@ def test_five_wrong_pins_in_a_row_lock_it_and_the_right_one_no_longer_opens(book
     results = [book.check("u1", "0000") for _ in range(MAX_WRONG)]
     assert results == [PinCheck.WRONG] * (MAX_WRONG - 1) + [PinCheck.LOCKED]
     assert book.check("u1", PIN) is PinCheck.LOCKED and not book.has_pin("u1")
-    assert [(op.user_id, op.has_pin) for op in book.known()] == [("u1", False)]  # still listed
+    assert [(op.user_id, op.has_pin, op.locked_out) for op in book.known()] == [("u1", False, True)]  # listed
     assert "hash" not in json.loads(book.path.read_text(encoding="utf-8"))["operators"]["u1"]
-    book.set_pin("u1", "ann@shop.test", "2468")  # after the password: a new PIN
-    assert book.check("u1", "2468") is PinCheck.OK
+    book.remember("u1", "ann@shop.test")  # signed in with the password: still locked out
+    assert book.known()[0].locked_out
+    book.set_pin("u1", "ann@shop.test", "2468")  # then a new PIN
+    assert book.check("u1", "2468") is PinCheck.OK and not book.known()[0].locked_out
 
 
 def test_the_right_pin_resets_the_count_of_wrong_ones(book):
@@ -81,7 +83,8 @@ def test_an_operator_without_a_pin_here_gets_the_same_answer_as_a_wrong_pin(book
 def test_forget_removes_the_operator_and_a_damaged_file_knows_nobody(book):
     book.set_pin("u1", "ann@shop.test", PIN)
     book.remember("u2", "bob@shop.test")
-    assert [(op.user_id, op.has_pin) for op in book.known()] == [("u1", True), ("u2", False)]
+    assert [(op.user_id, op.has_pin, op.locked_out) for op in book.known()] == [("u1", True, False),
+                                                                                ("u2", False, False)]
     book.forget("u1")
     assert [op.user_id for op in book.known()] == ["u2"]
     book.path.write_text("{not json", encoding="utf-8")

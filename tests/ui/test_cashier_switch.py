@@ -284,3 +284,19 @@ def test_signing_out_forgets_the_operator_here_and_the_password_is_needed_again(
         _key(qtbot, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert shell.window is None and shell.lock_panel is None and shell.sign_in_dialog is not None
     assert PinBook(paths.operators_dir).known() == [] and store.load(shop.cashier.user_id) is None
+
+
+def test_an_operator_who_set_no_pin_is_offered_the_password_at_the_lock(qtbot, make_shell, shop, paths):
+    shell = make_shell(shop_settings(shop, language="zh_TW"), ask_for_pin=True)
+    with qtbot.waitSignal(shell.pin_asked, timeout=WAIT):
+        window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
+    _has_the_keyboard(qtbot, shell.pin_dialog.first)
+    _key(qtbot, Qt.Key.Key_Escape)  # Not now
+    qtbot.waitUntil(lambda: shell.pin_dialog is None, timeout=WAIT)
+    panel = _lock(qtbot, shell)
+    assert panel.chosen.user_id == shop.cashier.user_id and not panel.chosen.has_pin
+    assert panel.problem.text() == "該操作員尚未在本終端設定 PIN：按 Enter 以密碼登入。"
+    assert not panel.unlock_button.isEnabled() and window.locked
+    _key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: shell.sign_in_dialog is not None, timeout=WAIT)
+    assert shell.sign_in_dialog.email.text() == shop.cashier.email

@@ -56,11 +56,13 @@ def masked(email: str) -> str:
 
 @dataclass(frozen=True)
 class KnownOperator:
-    """An operator who signed in on this terminal; `has_pin` False once locked out."""
+    """An operator who signed in on this terminal; `has_pin` False before they set one ("Not
+    now") and once locked out (`locked_out`: five wrong PINs in a row)."""
 
     user_id: str
     email: str
     has_pin: bool
+    locked_out: bool = False
 
     @property
     def label(self) -> str:
@@ -83,7 +85,8 @@ class PinBook:
         """The operators who signed in here, in the order they first did."""
         with self._lock:
             entries = self._read()
-        return [KnownOperator(uid, str(e.get("email") or ""), "hash" in e) for uid, e in entries.items()]
+        return [KnownOperator(uid, str(e.get("email") or ""), "hash" in e, bool(e.get("locked_out")))
+                for uid, e in entries.items()]
 
     def has_pin(self, user_id: str) -> bool:
         with self._lock:
@@ -135,6 +138,7 @@ class PinBook:
             if entry["wrong"] >= MAX_WRONG:
                 for key in ("hash", "salt", "kdf", "n", "r", "p", "wrong"):
                     entry.pop(key, None)
+                entry["locked_out"] = True
                 self._write(entries)
                 return PinCheck.LOCKED
             self._write(entries)
