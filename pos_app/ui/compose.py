@@ -25,12 +25,13 @@ def cashier_view(services: Services, operator: Operator, language: Language) -> 
 
 
 def manager_view(services: Services, operator: Operator, language: Language) -> ManagerView | None:
-    """Refunds, the day and settlements: for managers and owners only (the server enforces it
+    """Refunds, the day, settlements and shifts: for managers and owners only (the server enforces it
     too; a cashier is not shown screens that would only answer "forbidden")."""
     if not operator.can_manage:
         return None
     return ManagerView(services.client, services.sale_for(operator), language, operator,
-                       ReceiptHeader.for_operator(operator, services.settings.terminal_name))
+                       ReceiptHeader.for_operator(operator, services.settings.terminal_name),
+                       escpos_device=services.settings.escpos_device or None)
 
 
 def customer_display_for(window: MainWindow, operator: Operator, language: Language, settings: Settings,

@@ -1,5 +1,5 @@
 """A business day's figures: typed from the summary, checked to add up, cut at local midnight,
-and the closing (Z) report rendered as text and ESC/POS."""
+and the day read-out (which closes nothing) rendered as text and ESC/POS."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from pos_app.core import z_report
-from pos_app.core.day import business_day
+from pos_app.core.day import business_day, read_out
 from pos_app.core.day.report import Figures, from_summary, plain_amount, problems
 from pos_app.core.receipt.escpos import BOLD_ON, CHINESE_ON, ENCODING, FEED_AND_CUT, INIT
 from pos_app.core.receipt.text import display_width
@@ -74,23 +73,40 @@ def test_a_daylight_saving_day_is_23_hours_long():
     assert (end - start).total_seconds() == 23 * 3600
 
 
-def test_the_z_report_text_shows_the_day_the_net_and_each_cashier():
-    lines = z_report.render_text(from_summary(summary()), PRINTED, width=32, language="en")
+def test_the_day_read_out_text_shows_the_day_the_net_and_each_cashier():
+    lines = read_out.render_text(from_summary(summary()), PRINTED, width=32, language="en")
     text = "\n".join(lines)
-    assert "CLOSING REPORT (Z)" in text and "2030-01-31" in text and "2030-01-31 22:05:00" in text
+    assert "DAY READ-OUT" in text and "Not a close" in text and "(Z)" not in text
+    assert "2030-01-31" in text and "2030-01-31 22:05:00" in text
     assert any(line.startswith("NET") and line.endswith("¥72.50") for line in lines)
     assert any(line.startswith("Refunded") and line.endswith("-¥20.00") for line in lines)
     assert "李娜@shop.test" in text and "wang@shop.test" in text
     assert all(display_width(line) <= 32 for line in lines)
 
 
-def test_the_z_report_says_when_it_covers_only_the_cashiers_own_shift():
+def test_the_day_read_out_says_when_it_covers_only_the_cashiers_own_transactions():
     report = dataclasses.replace(from_summary(summary()), scope="own")
-    assert any("仅本人班次" in line for line in z_report.render_text(report, PRINTED, language="zh_CN"))
-    assert not any("Own shift" in line for line in z_report.render_text(from_summary(summary()), PRINTED))
+    assert any("仅本人交易" in line for line in read_out.render_text(report, PRINTED, language="zh_CN"))
+    assert not any("Own transactions" in line for line in read_out.render_text(from_summary(summary()), PRINTED))
 
 
-def test_the_z_report_prints_in_chinese_on_a_thermal_printer():
-    job = z_report.render_escpos(from_summary(summary()), PRINTED, width=32, language="zh_CN")
+def test_the_day_read_out_prints_in_chinese_on_a_thermal_printer():
+    job = read_out.render_escpos(from_summary(summary()), PRINTED, width=32, language="zh_CN")
     assert job.startswith(INIT + CHINESE_ON) and job.endswith(FEED_AND_CUT) and BOLD_ON in job
-    assert "日结报表".encode(ENCODING) in job and "￥72.50".encode(ENCODING) in job
+    assert "营业日读数".encode(ENCODING) in job and "￥72.50".encode(ENCODING) in job
+
+
+def test_the_day_read_out_prints_the_days_cash_from_its_shifts_when_known():
+    from pos_app.core.day.shift_cash import day_cash
+
+    from .test_shift_report import closed, open_shift
+
+    cash = day_cash([closed(), open_shift()])
+    lines = read_out.render_text(from_summary(summary()), PRINTED, width=40, language="en", cash=cash)
+    assert any("Cash (shifts opened this day)" in line for line in lines)
+    for label, value in (("Shifts", "2"), ("Still open", "1"), ("= Expected cash", "¥306.00"),
+                         ("Counted, closed shifts", "¥152.00"), ("Difference", "-¥1.00 short")):
+        assert any(line.startswith(label) and line.endswith(value) for line in lines), (label, value)
+    assert not any("Cash (" in line for line in read_out.render_text(from_summary(summary()), PRINTED))
+    chinese = read_out.render_text(from_summary(summary()), PRINTED, width=32, language="zh_TW", cash=cash)
+    assert any("短款" in line for line in chinese)

@@ -10,7 +10,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QPoint, QStandardPaths, Qt
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLineEdit, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pos_app.core.day import business_day
 from pos_app.core.receipt.model import ReceiptHeader
@@ -35,6 +44,9 @@ class Api:
         return []
 
     def list_settlements(self, **kw):
+        return []
+
+    def list_shifts(self, **kw):
         return []
 
 
@@ -190,7 +202,7 @@ def test_the_settlement_editors_step_across_month_ends_too(qtbot):
         assert day_of(edit) == date(2030, 1, 1)
 
 
-def test_the_csv_and_z_report_are_offered_in_documents_with_named_files(qtbot, monkeypatch, tmp_path):
+def test_the_csv_and_day_read_out_are_offered_in_documents_with_named_files(qtbot, monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path))  # a fresh account: no Documents folder yet
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     view = loaded_view(qtbot, "zh_CN")
@@ -198,11 +210,11 @@ def test_the_csv_and_z_report_are_offered_in_documents_with_named_files(qtbot, m
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda parent, title, start, filt: asked.append((title, start)) or ("", ""))
     view.day.csv_button.click()
-    view.day.z_pdf_button.click()
+    view.day.read_out_pdf_button.click()
     documents = tmp_path / "Documents"
     assert documents_folder() == documents and documents.is_dir()  # made, or Qt opens the app's folder
     assert asked == [("导出 CSV…", str(documents / "Day-SHOP001-2030-01-31.csv")),
-                     ("日结报表 PDF…", str(documents / "Z-SHOP001-2030-01-31.pdf"))]
+                     ("营业日读数 PDF…", str(documents / "Day-read-out-SHOP001-2030-01-31.pdf"))]
 
 
 def test_a_settlement_made_by_hand_names_the_manager_not_their_user_id(qtbot, shop, journal):
@@ -230,8 +242,9 @@ def test_every_mnemonic_is_unique_among_what_shows_at_once_in_both_languages(qtb
         view.language.set(code)
         window = [view.language.t(k) for k in ("main.tab_cashier", "main.tab_manager", "main.sign_out")]
         tabs = [view.tabs.tabText(i) for i in range(view.tabs.count())]
-        for panel in (view.refunds, view.day, view.settlements):
+        for panel in (view.refunds, view.day, view.settlements, view.shifts):
             buttons = [b.text() for b in panel.findChildren(QAbstractButton) if b.text()]
+            buttons += [label.text() for label in panel.findChildren(QLabel) if label.buddy() is not None]
             keys = [mnemonic(t) for t in window + tabs + buttons if mnemonic(t)]
             assert len(keys) == len(set(keys)), (code, type(panel).__name__, sorted(keys))
 
@@ -245,3 +258,44 @@ def test_alt_s_goes_to_the_settlements_from_the_day(qtbot):
     view.day.day.setFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
     assert view.tabs.currentIndex() == 2
+
+
+def test_when_the_shifts_cannot_be_read_the_day_still_shows_and_its_cash_says_why(qtbot):
+    from pos_app.core.api.errors import Unreachable
+
+    class NoShifts(Api):
+        def list_shifts(self, **kw):
+            raise Unreachable("connection refused")
+
+    view = ManagerView(NoShifts(), None, Language("en"), INFO, ReceiptHeader("星巴克 Corner", "Asia/Shanghai", "CNY"),
+                       now=lambda: NOW)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.day.controller.cash_failed, timeout=WAIT):
+        view.day.load()
+    day = view.day
+    assert day.net.text() == "Net: ¥72.50" and day.report is not None and day.cash is None
+    assert day.cash_shifts.text().startswith("The day's cash could not be read: ")
+    assert "connection refused" not in day.cash_shifts.text()  # the manager's words, not the socket's
+    view.language.set("zh_CN")
+    assert day.cash_shifts.text().startswith("无法读取本日现金：")
+
+
+def test_a_day_without_shifts_says_no_cash_was_counted(qtbot):
+    view = loaded_view(qtbot)
+    assert view.day.cash_shifts.text() == "No shift was opened this day: no cash was counted."
+    assert view.day.cash_sum.isHidden() and view.day.cash_counted.isHidden()
+
+
+def test_a_day_of_more_shifts_than_one_answer_shows_no_short_cash_total(qtbot):
+    from tests.pos.test_shift_report import closed
+
+    class ManyShifts(Api):
+        def list_shifts(self, **kw):
+            return [closed(opened_at="2030-01-31T01:00:00+00:00", shift_id=str(i)) for i in range(kw["limit"])]
+
+    view = ManagerView(ManyShifts(), None, Language("en"), INFO, ReceiptHeader("星巴克 Corner", "Asia/Shanghai", "CNY"),
+                       now=lambda: NOW)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.day.controller.cash_failed, timeout=WAIT):
+        view.day.load()
+    assert "more shifts than can be read at once" in view.day.cash_shifts.text() and view.day.cash_sum.isHidden()

@@ -116,8 +116,8 @@ def test_the_day_shows_the_servers_totals_and_exports_them_with_every_transactio
                                "raw_amount", "discount_amount", "paid_amount", "amount", "refunded_total",
                                "refundable_remaining", "original_tx_id", "reason"]) + 1:]
     assert [r[2] for r in tx_rows] == ["refund", "payment", "payment"] and tx_rows[0][-1] == "坏了"
-    assert view.day.save_z_pdf(tmp_path / "z.pdf").read_bytes().startswith(b"%PDF")
-    assert any("NET" in line and "¥37.30" in line for line in view.day.z_lines())
+    assert view.day.save_read_out_pdf(tmp_path / "z.pdf").read_bytes().startswith(b"%PDF")
+    assert any("NET" in line and "¥37.30" in line for line in view.day.read_out_lines())
 
 
 def test_settling_yesterday_works_and_again_returns_the_same_settlement(qtbot, shop, journal, paid):

@@ -188,7 +188,7 @@ def test_losing_the_network_on_the_day_clears_its_figures_and_says_so(qtbot, sho
     assert day.message.text() == str(message_for("mgr_no_answer", "en"))
     assert (day.net.text(), day.payments.text(), day.net_legend.text()) == ("", "", "")
     assert day.cashiers.rowCount() == 0 and not any(day.chart.values())
-    assert not day.csv_button.isEnabled() and not day.z_pdf_button.isEnabled()
+    assert not day.csv_button.isEnabled() and not day.read_out_pdf_button.isEnabled()
 
 
 def test_a_csv_export_that_cannot_fetch_or_write_says_which_and_in_chinese(qtbot, shop, journal, paid, transport,
@@ -218,13 +218,13 @@ def test_a_csv_export_that_cannot_fetch_or_write_says_which_and_in_chinese(qtbot
     assert day.net.text() == "Net: ¥42.30"  # an export's failure leaves the day shown
 
 
-def test_a_z_report_pdf_that_cannot_be_written_is_not_called_saved(qtbot, shop, journal, paid, tmp_path):
+def test_a_day_read_out_pdf_that_cannot_be_written_is_not_called_saved(qtbot, shop, journal, paid, tmp_path):
     view = view_for(qtbot, shop, shop.manager, journal)
     day = view.day
     with qtbot.waitSignal(day.controller.loaded, timeout=WAIT):
         day.load()
     missing = tmp_path / "gone" / "z.pdf"
-    assert day.save_z_pdf(missing) is None and not missing.exists()
+    assert day.save_read_out_pdf(missing) is None and not missing.exists()
     assert day.message.text() == str(filled("file_no_folder", "en", path=missing))
     view.language.set("zh_CN")
     assert day.message.text() == str(filled("file_no_folder", "zh_CN", path=missing))

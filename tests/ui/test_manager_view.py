@@ -39,6 +39,10 @@ class Api:
         self.calls.append(("list_settlements", None))
         return []
 
+    def list_shifts(self, **kw):
+        self.calls.append(("list_shifts", None))
+        return []
+
 
 def make(qtbot, api, language):
     view = ManagerView(api, None, language, INFO, ReceiptHeader("星巴克 Corner", "Asia/Shanghai", "CNY"),

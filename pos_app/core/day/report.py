@@ -1,6 +1,6 @@
 """One business day's figures, from `merchant_daily_summary`, as typed values: counts as ints,
 amounts as Decimals, the day's hours and cashiers in order; and the arithmetic that must hold
-between them, checked before anything is printed or exported (a Z report that does not add up
+between them, checked before anything is printed or exported (a read-out that does not add up
 is worse than none)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Monospaced text documents (the Z report) onto a system printer or into a PDF. The text is
+"""Monospaced text documents (the day read-out) onto a system printer or into a PDF. The text is
 laid out by the core in columns (a CJK character two columns wide); here each character is
 placed in its own column cell, because no font promises that a fallback Chinese glyph is
 exactly two Latin cells wide, and the amounts' right edge must line up."""

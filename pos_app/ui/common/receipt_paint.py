@@ -1,5 +1,6 @@
-"""One drawing of a receipt for the screen, the printer and PDF, from the rows that
-`core.receipt_layout` decides (so paper and screen never disagree). Pairs are aligned by the
+"""One drawing of a receipt (or of any laid-out rows: a shift's report) for the screen, the
+printer and PDF, from the rows that `core.receipt.layout` decides (so paper and screen never
+disagree). Pairs are aligned by the
 font's own metrics, not by counting columns, so any font (Chinese included) lines up."""
 
 from __future__ import annotations
@@ -37,12 +38,11 @@ def _fonts(base: QFont) -> tuple[QFont, QFont]:
     return base, title
 
 
-def _layout(receipt: Receipt, language: str, width: float, base: QFont, device: QPaintDevice) -> tuple[list[_Item],
-                                                                                                       float]:
+def _layout(laid_out: list[Row], width: float, base: QFont, device: QPaintDevice) -> tuple[list[_Item], float]:
     body, title = _fonts(base)
     items: list[_Item] = []
     y = 0.0
-    for row in rows(receipt, language):
+    for row in laid_out:
         font = title if row.style == "title" else body
         fm = QFontMetricsF(font, device)
         gap = fm.height() * 0.25
@@ -76,12 +76,22 @@ def _layout(receipt: Receipt, language: str, width: float, base: QFont, device: 
 
 def receipt_height(receipt: Receipt, language: str, width: float, base: QFont, device: QPaintDevice) -> float:
     """The height the receipt takes when drawn `width` wide with `base` font on `device`."""
-    return _layout(receipt, language, width, base, device)[1]
+    return rows_height(rows(receipt, language), width, base, device)
 
 
 def paint_receipt(painter: QPainter, receipt: Receipt, language: str, width: float, base: QFont) -> float:
     """Draw the receipt from the painter's origin, `width` wide; the height used."""
-    items, height = _layout(receipt, language, width, base, painter.device())
+    return paint_rows(painter, rows(receipt, language), width, base)
+
+
+def rows_height(laid_out: list[Row], width: float, base: QFont, device: QPaintDevice) -> float:
+    """The height any laid-out rows (a receipt, a shift's report) take drawn `width` wide."""
+    return _layout(laid_out, width, base, device)[1]
+
+
+def paint_rows(painter: QPainter, laid_out: list[Row], width: float, base: QFont) -> float:
+    """Draw laid-out rows from the painter's origin, `width` wide; the height used."""
+    items, height = _layout(laid_out, width, base, painter.device())
     painter.save()
     painter.setPen(QPen(Qt.GlobalColor.black))
     for item in items:
@@ -111,14 +121,19 @@ MARGIN_MM = 4.0
 def save_pdf(receipt: Receipt, path: str, language: str = "en", point_size: float = 9.0) -> None:
     """Write the receipt as a one-page PDF shaped like an 80 mm till roll. The title carries
     the transaction id, so a saved file can be found by it."""
+    save_rows_pdf(rows(receipt, language), path, f"Receipt {receipt.tx_id}", point_size)
+
+
+def save_rows_pdf(laid_out: list[Row], path: str, title: str, point_size: float = 9.0) -> None:
+    """Write laid-out rows as a one-page PDF shaped like an 80 mm till roll, titled `title`."""
     writer = QPdfWriter(path)
     writer.setResolution(300)
-    writer.setTitle(f"Receipt {receipt.tx_id}")
+    writer.setTitle(title)
     writer.setCreator("MPS cashier")
     base = QFont()
     base.setPointSizeF(point_size)
     width_px = (PAPER_MM - 2 * MARGIN_MM) / 25.4 * writer.resolution()
-    height_px = receipt_height(receipt, language, width_px, base, writer)
+    height_px = rows_height(laid_out, width_px, base, writer)
     height_mm = height_px / writer.resolution() * 25.4 + 2 * MARGIN_MM
     writer.setPageLayout(QPageLayout(QPageSize(QSizeF(PAPER_MM, height_mm), QPageSize.Unit.Millimeter),
                                      QPageLayout.Orientation.Portrait,
@@ -126,6 +141,6 @@ def save_pdf(receipt: Receipt, path: str, language: str = "en", point_size: floa
                                      QPageLayout.Unit.Millimeter))
     painter = QPainter(writer)
     try:
-        paint_receipt(painter, receipt, language, width_px, base)
+        paint_rows(painter, laid_out, width_px, base)
     finally:
         painter.end()

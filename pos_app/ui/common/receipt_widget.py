@@ -1,4 +1,4 @@
-"""The receipt on screen: the same drawing as on paper, on a white slip."""
+"""The receipt (or a shift's report) on screen: the same drawing as on paper, on a white slip."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from pos_app.core.receipt.layout import Row
 from pos_app.core.receipt.model import Receipt
 
-from .receipt_paint import paint_receipt, receipt_height
+from .receipt_paint import paint_receipt, paint_rows, receipt_height, rows_height
 
 SLIP_WIDTH = 340  # about a till roll's proportions at screen size
 PAD = 14
@@ -48,4 +49,41 @@ class ReceiptWidget(QWidget):
         if self._receipt is not None:
             painter.translate(PAD, PAD)
             paint_receipt(painter, self._receipt, self._language, SLIP_WIDTH - 2 * PAD, self._font())
+        painter.end()
+
+
+class SlipWidget(QWidget):
+    """Any laid-out rows (a shift's report) on the same white slip, drawn as on paper."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._rows: list[Row] = []
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    @property
+    def rows(self) -> list[Row]:
+        return list(self._rows)
+
+    def show_rows(self, laid_out: list[Row]) -> None:
+        self._rows = list(laid_out)
+        self.setFixedSize(self.sizeHint())
+        self.update()
+
+    def _font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(10.0, font.pointSizeF()))
+        return font
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        if not self._rows:
+            return QSize(SLIP_WIDTH, 0)
+        return QSize(SLIP_WIDTH, int(rows_height(self._rows, SLIP_WIDTH - 2 * PAD, self._font(), self)) + 2 * PAD)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), Qt.GlobalColor.white)
+        if self._rows:
+            painter.translate(PAD, PAD)
+            paint_rows(painter, self._rows, SLIP_WIDTH - 2 * PAD, self._font())
         painter.end()

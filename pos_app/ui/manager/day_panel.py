@@ -1,6 +1,8 @@
 """The day screen: pick a business day (today on the merchant's clock by default), see its
-payments, discounts, refunds, top-ups and net, per cashier and per hour; export the CSV and
-print or save the closing (Z) report."""
+payments, discounts, refunds, top-ups and net, per cashier and per hour, and the cash in the
+drawers of the shifts opened that day (`core.day.shift_cash` says why those); export the CSV and
+print or save the day read-out (it closes nothing: each shift closes with its own Z, on the
+Shifts tab)."""
 
 from __future__ import annotations
 
@@ -10,24 +12,25 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.core import z_report
-from pos_app.core.day import business_day
+from pos_app.core.day import business_day, read_out
 from pos_app.core.day.report import DayReport, problems
+from pos_app.core.day.shift_cash import DayCash
 from pos_app.core.money import format_amount
+from pos_app.core.shift.report import difference_text
 
 from ..common.printing import print_lines_with_dialog, write_pdf
+from ..common.save_dialog import ask_save_path
 from ..i18n import Language
 from .day_controller import DayController
 from .day_edit import DayEdit, qdate
 from .failures import Say, file_failure
 from .hour_chart import HourChart
 from .models import CashiersModel
-from .save_dialog import ask_save_path
 from .tables import make_table
 
 # The legend under a net: smaller and quieter than the figures, still easy to read.
 LEGEND_STYLE = "color: #444; font-size: 13px;"
-Z_WIDTH = 40  # columns of the Z report on a page (a roll takes 32, but a page has room)
+READ_OUT_WIDTH = 40  # columns of the day read-out on a page (a roll takes 32, but a page has room)
 
 
 def shown(label: QLabel, text: str) -> None:
@@ -75,6 +78,16 @@ class DayPanel(QWidget):
         self.net_legend.setWordWrap(True)
         self.net_legend.setStyleSheet(LEGEND_STYLE)
         self.scope_note = QLabel()
+        # The day's cash, from its shifts: a title, how many shifts, the drawer's sum, the count.
+        self.cash: DayCash | None = None
+        self._cash_say = None  # why the cash is missing (a Say), said again on a switch
+        self.cash_title = QLabel()
+        self.cash_title.setStyleSheet("font-weight: bold;")
+        self.cash_shifts = QLabel()
+        self.cash_sum = QLabel()
+        self.cash_sum.setWordWrap(True)
+        self.cash_counted = QLabel()
+        self.cash_counted.setWordWrap(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.cashiers = CashiersModel(language, currency, self)
@@ -82,15 +95,15 @@ class DayPanel(QWidget):
         self.hour_label = QLabel()
         self.chart = HourChart()
         self.csv_button = QPushButton()
-        self.print_z_button = QPushButton()
-        self.z_pdf_button = QPushButton()
+        self.print_read_out_button = QPushButton()
+        self.read_out_pdf_button = QPushButton()
 
         top = QHBoxLayout()
         top.addWidget(self.day_label)
         top.addWidget(self.day)
         top.addWidget(self.show_button)
         top.addStretch(1)
-        for b in (self.csv_button, self.print_z_button, self.z_pdf_button):
+        for b in (self.csv_button, self.print_read_out_button, self.read_out_pdf_button):
             top.addWidget(b)
         counts = QVBoxLayout()
         for label in (self.payments, self.refunds, self.topups):
@@ -107,6 +120,8 @@ class DayPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(figures)
+        for label in (self.cash_title, self.cash_shifts, self.cash_sum, self.cash_counted):
+            layout.addWidget(label)
         layout.addWidget(self.scope_note)
         layout.addWidget(self.message)
         body = QHBoxLayout()
@@ -119,10 +134,12 @@ class DayPanel(QWidget):
 
         self.show_button.clicked.connect(lambda: self.load(self.chosen_day()))
         self.csv_button.clicked.connect(self._ask_csv)
-        self.print_z_button.clicked.connect(self.print_z)
-        self.z_pdf_button.clicked.connect(self._ask_z_pdf)
+        self.print_read_out_button.clicked.connect(self.print_read_out)
+        self.read_out_pdf_button.clicked.connect(self._ask_read_out_pdf)
         self.controller.loaded.connect(self._show)
         self.controller.load_failed.connect(self._load_failed)
+        self.controller.cash_loaded.connect(self._cash_loaded)
+        self.controller.cash_failed.connect(self._cash_failed)
         self.controller.failed.connect(self._say_failure)
         self.controller.exported.connect(
             lambda path, n: self._message(lambda: self.language.tn("mgr.exported", n, path=path)))
@@ -146,17 +163,17 @@ class DayPanel(QWidget):
         self._message(lambda: self.language.t("mgr.exporting"))
         self.controller.export_csv(path)
 
-    def z_lines(self) -> list[str]:
+    def read_out_lines(self) -> list[str]:
         if self.report is None:
             return []
-        return z_report.render_text(self.report, self._now(), Z_WIDTH, self.language.code)
+        return read_out.render_text(self.report, self._now(), READ_OUT_WIDTH, self.language.code, self.cash)
 
-    def save_z_pdf(self, path: str | Path) -> Path | None:
-        """The closing report of the shown day as a PDF at `path`."""
+    def save_read_out_pdf(self, path: str | Path) -> Path | None:
+        """The day read-out of the shown day as a PDF at `path`."""
         if self.report is None:
             return None
         try:
-            saved = write_pdf(self.z_lines(), path, f"Z {self.report.merchant_code} {self.report.day}")
+            saved = write_pdf(self.read_out_lines(), path, self.read_out_title())
         except OSError as e:
             error = e  # `e` is gone after the except block; the words are said again on a switch
             self._say_failure(lambda lang: file_failure(error, lang, str(path)))
@@ -164,10 +181,10 @@ class DayPanel(QWidget):
         self._message(lambda: self.language.t("mgr.saved", path=str(saved)))
         return saved
 
-    def print_z(self) -> bool:
+    def print_read_out(self) -> bool:
         if self.report is None:
             return False
-        return print_lines_with_dialog(self.z_lines(), f"Z {self.report.merchant_code} {self.report.day}", self)
+        return print_lines_with_dialog(self.read_out_lines(), self.read_out_title(), self)
 
     def _ask_csv(self) -> None:
         if self.report is None:
@@ -176,18 +193,21 @@ class DayPanel(QWidget):
         if path:
             self.export_csv(path)
 
-    def _ask_z_pdf(self) -> None:
+    def _ask_read_out_pdf(self) -> None:
         if self.report is None:
             return
-        path = ask_save_path(self, self.language.t("mgr.z_pdf"), self.z_pdf_name(), "PDF (*.pdf)")
+        path = ask_save_path(self, self.language.t("mgr.read_out_pdf"), self.read_out_pdf_name(), "PDF (*.pdf)")
         if path:
-            self.save_z_pdf(path)
+            self.save_read_out_pdf(path)
 
     def csv_name(self) -> str:
         return f"Day-{self.report.merchant_code}-{self.report.day}.csv" if self.report else ""
 
-    def z_pdf_name(self) -> str:
-        return f"Z-{self.report.merchant_code}-{self.report.day}.pdf" if self.report else ""
+    def read_out_pdf_name(self) -> str:
+        return f"Day-read-out-{self.report.merchant_code}-{self.report.day}.pdf" if self.report else ""
+
+    def read_out_title(self) -> str:
+        return f"Day read-out {self.report.merchant_code} {self.report.day}" if self.report else ""
 
     def _say_failure(self, say: Say) -> None:
         self._message(lambda: say(self.language.code))
@@ -195,6 +215,7 @@ class DayPanel(QWidget):
     def _load_failed(self, say: Say) -> None:
         # The figures on screen are of another day than the one chosen: they go.
         self.report = None
+        self.cash, self._cash_say = None, None
         self.cashiers.set_rows([])
         self.chart.set_values([0] * 24)
         self._render_figures()
@@ -214,7 +235,47 @@ class DayPanel(QWidget):
         self._render_figures()
         self._busy(False)
 
+    def _cash_loaded(self, cash: DayCash) -> None:
+        self.cash, self._cash_say = cash, None
+        self._render_cash()
+
+    def _cash_failed(self, say: Say) -> None:
+        self.cash, self._cash_say = None, say
+        self._render_cash()
+
+    def _render_cash(self) -> None:
+        t = self.language.t
+        r, c = self.report, self.cash
+        labels = (self.cash_title, self.cash_shifts, self.cash_sum, self.cash_counted)
+        if r is None or (c is None and self._cash_say is None):
+            for label in labels:
+                shown(label, "")
+            return
+        shown(self.cash_title, t("mgr.day_cash_title"))
+        if c is None:
+            shown(self.cash_shifts, t("mgr.day_cash_failed", reason=self._cash_say(self.language.code)))
+            shown(self.cash_sum, "")
+            shown(self.cash_counted, "")
+            return
+        if c.shifts == 0:
+            shown(self.cash_shifts, t("mgr.day_cash_none"))
+            shown(self.cash_sum, "")
+            shown(self.cash_counted, "")
+            return
+
+        def money(v):
+            return format_amount(v, r.currency, self.language.code)
+        shown(self.cash_shifts, self.language.tn("mgr.day_cash_shifts", c.shifts, open=c.open_shifts))
+        shown(self.cash_sum, t("mgr.day_cash_in", float=money(c.opening_float), topups=money(c.topups),
+                               cash_sales=money(c.cash_sales), pay_ins=money(c.pay_ins), pay_outs=money(c.pay_outs),
+                               drops=money(c.drops), expected=money(c.expected)))
+        shown(self.cash_counted, t("mgr.day_cash_counted", expected=money(c.expected_closed),
+                                   counted=money(c.counted),
+                                   difference=difference_text(c.difference, r.currency, self.language.code))
+              if c.closed_shifts else "")
+
     def _render_figures(self) -> None:
+        self._render_cash()
         t = self.language.t
         r = self.report
         if r is None:
@@ -242,7 +303,7 @@ class DayPanel(QWidget):
 
     def _busy(self, busy: bool) -> None:
         self.show_button.setEnabled(not busy)
-        for b in (self.csv_button, self.print_z_button, self.z_pdf_button):
+        for b in (self.csv_button, self.print_read_out_button, self.read_out_pdf_button):
             b.setEnabled(not busy and self.report is not None)
 
     def retranslate(self) -> None:
@@ -251,8 +312,8 @@ class DayPanel(QWidget):
         self.show_button.setText(t("mgr.show"))
         self.hour_label.setText(t("mgr.per_hour"))
         self.csv_button.setText(t("mgr.export_csv"))
-        self.print_z_button.setText(t("mgr.print_z"))
-        self.z_pdf_button.setText(t("mgr.z_pdf"))
+        self.print_read_out_button.setText(t("mgr.print_read_out"))
+        self.read_out_pdf_button.setText(t("mgr.read_out_pdf"))
         shown(self.message, self._say())
         self._render_figures()
         self._render_chart()

@@ -9,7 +9,6 @@ payment words ("do not charge again") would mislead."""
 
 from __future__ import annotations
 
-import errno
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
@@ -18,6 +17,7 @@ from typing import Any
 from pos_app.core.api.errors import ApiError, NotSignedIn, OutcomeUnknown, Unreachable
 from pos_app.core.messages import CATALOG, Words, filled, message_for
 
+from ..common.save_dialog import file_failure
 from .models import settlement_period
 
 # What a controller hands its screen: the words in a language (a code), so that they are said
@@ -74,14 +74,6 @@ def day_failure(error: BaseException, lang: str, day: date, today: date) -> str:
         named = _SHOP_DATE.search(error.message)
         words = filled("day_in_future", lang, day=day.isoformat(), today=named.group(1) if named else today.isoformat())
     return str(words or _refusal(error, lang))  # type: ignore[arg-type]
-
-
-def file_failure(error: OSError, lang: str, path: str) -> str:
-    """A file (CSV, PDF) that could not be written at `path`."""
-    name = {errno.EACCES: "file_denied", errno.EPERM: "file_denied", errno.EROFS: "file_denied",
-            errno.ENOENT: "file_no_folder", errno.ENOTDIR: "file_no_folder",
-            errno.ENOSPC: "file_disk_full"}.get(error.errno or 0, "file_failed")
-    return str(filled(name, lang, path=path))
 
 
 def export_failure(error: BaseException, lang: str, path: str) -> str:

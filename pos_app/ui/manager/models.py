@@ -1,5 +1,5 @@
 """The manager view's tables: a payment's past refunds, today's payments to pick from, the
-day per cashier, and the settlements. Each is a `RowsModel` with its named columns; amounts are
+day per cashier, the shifts, and the settlements. Each is a `RowsModel` with its named columns; amounts are
 shown in the merchant's currency and the current language, times on the merchant's clock."""
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pos_app.core.api.shifts import Shift
 from pos_app.core.day.report import CashierDay
 from pos_app.core.money import format_amount, from_api
+from pos_app.core.shift.report import difference_text, who_closed, who_opened, z_label
 
 from ..common.table_model import Column, RowsModel
 from ..i18n import Language
@@ -122,3 +124,39 @@ def made_by(s: Mapping[str, Any], language: Language) -> str:
     if s.get("source") == "scheduled":
         return language.t("mgr.made_by_schedule")
     return str(s.get("created_by_name") or s.get("created_by_email") or language.t("mgr.platform"))
+
+
+class ShiftsModel(RowsModel):
+    """Shifts as `merchant_list_shifts` gives them (`api.shifts.Shift`), newest opening first:
+    open and closed, per terminal, the drawer's expected and counted cash and the difference
+    said over or short (first, so they show without scrolling), then who opened and closed them
+    and who worked in them."""
+
+    def __init__(self, language: Language, tz: str, parent=None):
+        def money(s: Shift, value, lang: str) -> str:
+            return "" if value is None else format_amount(value, s.currency, lang)
+
+        def when(value) -> str:
+            return "" if value is None else _when(value, tz, "%Y-%m-%d %H:%M")
+
+        def status(s: Shift, _lang: str) -> str:
+            return language.t("mgr.shift_open") if s.is_open else language.t("mgr.shift_closed")
+
+        def difference(s: Shift, lang: str) -> str:
+            return "" if s.difference is None else difference_text(s.difference, s.currency, lang)
+
+        super().__init__([
+            Column("number", "mgr.col.z", lambda s, _: z_label(s.z_number) if s.z_number is not None else "X"),
+            Column("status", "mgr.col.status", status),
+            Column("terminal", "mgr.col.terminal", lambda s, _: f"{s.terminal_name} ({s.terminal_code})"),
+            Column("opened", "mgr.col.opened", lambda s, _: when(s.opened_at)),
+            Column("expected", "mgr.col.expected", lambda s, lang: money(s, s.expected_cash, lang), numeric=True,
+                   tip="mgr.col.expected_tip"),
+            Column("counted", "mgr.col.counted", lambda s, lang: money(s, s.counted_cash, lang), numeric=True),
+            Column("difference", "mgr.col.difference", difference, numeric=True),
+            Column("opened_by", "mgr.col.opened_by", lambda s, _: who_opened(s, language.t("mgr.platform"))),
+            Column("closed", "mgr.col.closed", lambda s, _: when(s.closed_at)),
+            Column("closed_by", "mgr.col.closed_by", lambda s, _: who_closed(s, language.t("mgr.platform"))),
+            Column("cashiers", "mgr.col.cashiers",
+                   lambda s, _: ", ".join(o.email or language.t("mgr.platform") for o in s.by_operator)),
+        ], language, parent)

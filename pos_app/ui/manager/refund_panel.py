@@ -20,12 +20,12 @@ from pos_app.core.translations import format_moment
 from ..common.receipt_output import print_receipt_with_dialog
 from ..common.receipt_paint import save_pdf as save_receipt_pdf
 from ..common.receipt_widget import SLIP_WIDTH, ReceiptWidget
+from ..common.save_dialog import ask_save_path, check_writable
 from ..i18n import Language
 from .failures import file_failure
 from .models import PaymentsModel, RefundsModel
 from .refund_controller import RefundController, RefundViewState
 from .refund_dialog import RefundDialog
-from .save_dialog import ask_save_path, check_writable
 from .tables import make_table
 
 # The outcome's colour is read before its words: green done, red refused, amber unknown.

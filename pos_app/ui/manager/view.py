@@ -1,4 +1,4 @@
-"""The manager's view: refunds, the business day and settlements, as three tabs. Built from
+"""The manager's view: refunds, the business day, settlements and shifts, as four tabs. Built from
 injected parts, so the app shell wires it and tests hand in a real client on the stand-in."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
@@ -18,6 +19,7 @@ from . import text  # noqa: F401 - registers the labels
 from .day_panel import DayPanel
 from .refund_panel import RefundPanel
 from .settlement_panel import SettlementPanel
+from .shift_panel import ShiftPanel
 
 # Big touch targets: every button and field at least 44 px tall (a fingertip), text 14 px.
 _STYLE = """
@@ -47,16 +49,19 @@ class Merchant:
 
 
 class ManagerView(QWidget):
-    """Refunds (`refunds`), the day (`day`) and settlements (`settlements`) for a manager.
+    """Refunds (`refunds`), the day (`day`), settlements (`settlements`) and shifts (`shifts`)
+    for a manager.
 
     `api`: an `MpsClient` (get_tx, list_transactions, daily_summary, list_settlements,
-    generate_settlement); `sales`: the counter's SaleService, through whose journal refunds go;
+    generate_settlement, list_shifts, get_shift); `sales`: the counter's SaleService, through whose journal refunds go;
     `merchant`: `merchant_session_info`'s answer (or an object with its fields); `counter`: the
-    receipt ReceiptHeader printed on refund receipts; `now`: a clock (aware datetime) for tests.
+    receipt ReceiptHeader printed on refund receipts; `now`: a clock (aware datetime) for tests;
+    `escpos_device`: the thermal printer a shift's report may go to.
     """
 
     def __init__(self, api: Any, sales: SaleService, language: Language, merchant: Mapping[str, Any] | Any,
-                 counter: ReceiptHeader, *, now: Callable[[], datetime] | None = None, parent: QWidget | None = None):
+                 counter: ReceiptHeader, *, now: Callable[[], datetime] | None = None,
+                 escpos_device: str | Path | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.language = language
         self.merchant = Merchant.of(merchant)
@@ -64,10 +69,12 @@ class ManagerView(QWidget):
         self.refunds = RefundPanel(api, sales, language, m.currency, m.timezone, counter, now)
         self.day = DayPanel(api, language, m.currency, m.timezone, now)
         self.settlements = SettlementPanel(api, language, m.timezone, now)
+        self.shifts = ShiftPanel(api, language, m.name, m.timezone, now, escpos_device)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.refunds, "")
         self.tabs.addTab(self.day, "")
         self.tabs.addTab(self.settlements, "")
+        self.tabs.addTab(self.shifts, "")
         self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -78,11 +85,12 @@ class ManagerView(QWidget):
         self.retranslate()
 
     def refresh(self) -> None:
-        """Fetch what each tab shows: today's payments, the chosen day, the settlements."""
+        """Fetch what each tab shows: today's payments, the chosen day, the settlements, the shifts."""
         self.refunds.controller.load_today()
         self.day.load()
         self.settlements.controller.refresh()
-        self._loaded = {0, 1, 2}
+        self.shifts.load()
+        self._loaded = {0, 1, 2, 3}
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -94,9 +102,10 @@ class ManagerView(QWidget):
         if index in self._loaded or index < 0:
             return
         self._loaded.add(index)
-        (self.refunds.controller.load_today, self.day.load, self.settlements.controller.refresh)[index]()
+        (self.refunds.controller.load_today, self.day.load, self.settlements.controller.refresh,
+         self.shifts.load)[index]()
 
     def retranslate(self) -> None:
         t = self.language.t
-        for i, key in enumerate(("mgr.tab.refunds", "mgr.tab.day", "mgr.tab.settlements")):
+        for i, key in enumerate(("mgr.tab.refunds", "mgr.tab.day", "mgr.tab.settlements", "mgr.tab.shifts")):
             self.tabs.setTabText(i, t(key))

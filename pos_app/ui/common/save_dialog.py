@@ -1,15 +1,18 @@
-"""Where the manager view's files go: the save dialog opens in the user's Documents folder
-(never the folder the app was started from) with the file already named after what it holds,
-and a path is checked writable before anything is drawn into it, since Qt's PDF writer fails
-without a word."""
+"""Where saved files go (the manager's reports, a shift's report): the save dialog opens in the
+user's Documents folder (never the folder the app was started from) with the file already named
+after what it holds, and a path is checked writable before anything is drawn into it, since
+Qt's PDF writer fails without a word; when it is not, the words say why in the user's language."""
 
 from __future__ import annotations
 
+import errno
 import re
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
+
+from pos_app.core.messages import filled
 
 
 def documents_folder() -> Path:
@@ -42,3 +45,11 @@ def check_writable(path: str | Path) -> Path:
     with target.open("wb"):
         pass
     return target
+
+
+def file_failure(error: OSError, lang: str, path: str) -> str:
+    """A file (CSV, PDF) that could not be written at `path`."""
+    name = {errno.EACCES: "file_denied", errno.EPERM: "file_denied", errno.EROFS: "file_denied",
+            errno.ENOENT: "file_no_folder", errno.ENOTDIR: "file_no_folder",
+            errno.ENOSPC: "file_disk_full"}.get(error.errno or 0, "file_failed")
+    return str(filled(name, lang, path=path))
