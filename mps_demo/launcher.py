@@ -20,7 +20,7 @@ from pos_app.core import settings as pos_settings
 
 DEMO_EMAIL = next(email for role, email, _ in seed.OPERATORS if role == "cashier")
 DEMO_MEMBER = seed.MEMBERS[0].phone
-DEMO_TERMINAL = "Demo counter"
+DEMO_TERMINAL = seed.TERMINAL_CODE  # registered by the seed: the counter opens on "Open shift"
 
 NO_DISPLAY = """\
 No display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so the cashier window cannot open.

@@ -632,6 +632,8 @@ select app.deploy_comment('function', 'public.add_merchant_user(text, uuid, text
   'Give a Supabase Auth user a role (cashier, manager, owner) at a merchant, or change it; a merchant keeps at least one owner. Owner or service role.');
 
 -- Who am I at this merchant: role, and the merchant's name, currency and timezone.
+-- runs_shifts: the merchant has registered a terminal (contract §9), so its counters sell only
+-- in an open shift; a cashier can read this, though not the list of terminals.
 create or replace function public.merchant_session_info(p_merchant_code text) returns jsonb
 language plpgsql stable security definer
 set search_path = ''
@@ -646,7 +648,8 @@ begin
     'currency', v_ctx.currency, 'timezone', v_ctx.timezone,
     'settlement_mode', v_ctx.settlement_mode, 'role', v_ctx.merchant_role,
     'user_id', v_ctx.user_id, 'email', auth.jwt() ->> 'email',
-    'business_day', (v_now at time zone v_ctx.timezone)::date, 'server_time', v_now);
+    'business_day', (v_now at time zone v_ctx.timezone)::date, 'server_time', v_now,
+    'runs_shifts', exists (select 1 from app.terminals t where t.merchant_id = v_ctx.merchant_id));
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_session_info(text)', 'authenticated', 'service_role');
@@ -1112,7 +1115,12 @@ select app.deploy_comment('function', 'public.merchant_get_tx(text, uuid)',
 -- ordered by (created_at, tx_id) descending: several rows can share a created_at.
 -- p_from / p_to: the half-open range [p_from, p_to), either end optional. p_kind: payment,
 -- refund or recharge (counter top-up). p_limit: 1 to 500, default 50.
+-- p_shift_id: only the rows made in that shift (contract §9), so a counter's close can compare
+-- its journal with the server's rows of the shift, page by page.
 -- Payments carry refunded_total and refundable_remaining; refunds carry original_tx_id.
+-- Migration step (convention 1): the eight-argument overload is retired right before its
+-- successor with p_shift_id is created, so PostgREST never sees two candidates.
+select app.deploy_drop_function('public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text)');
 create or replace function public.merchant_list_transactions(
   p_merchant_code text,
   p_from timestamptz default null,
@@ -1121,7 +1129,8 @@ create or replace function public.merchant_list_transactions(
   p_before_created_at timestamptz default null,
   p_before_id uuid default null,
   p_operator_user_id uuid default null,
-  p_kind text default null
+  p_kind text default null,
+  p_shift_id uuid default null
 ) returns table (
   tx_id uuid, kind text, created_at timestamptz, card_id uuid, card_last4 text, card_type text,
   member_id uuid, operator_user_id uuid, raw_amount numeric, discount_amount numeric,
@@ -1170,6 +1179,7 @@ begin
        and (v_only is null or t.operator_user_id = v_only)
        and (p_operator_user_id is null or t.operator_user_id = p_operator_user_id)
        and (p_kind is null or t.kind = p_kind::app.tx_kind)
+       and (p_shift_id is null or t.shift_id = p_shift_id)
        and (p_from is null or t.created_at >= p_from)
        and (p_to is null or t.created_at < p_to)
        and (p_before_created_at is null or (t.created_at, t.id) < (p_before_created_at, p_before_id))
@@ -1177,8 +1187,8 @@ begin
      limit v_limit;
 end
 $$;
-select app.deploy_rpc_grant('public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text)', 'authenticated', 'service_role');
-select app.deploy_comment('function', 'public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text)',
+select app.deploy_rpc_grant('public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text, uuid)', 'authenticated', 'service_role');
+select app.deploy_comment('function', 'public.merchant_list_transactions(text, timestamptz, timestamptz, integer, timestamptz, uuid, uuid, text, uuid)',
   'The merchant''s transactions, newest first, one keyset page at a time, with optional filters. Cashier (own rows) or above.');
 
 -- Who is paying, before the charge: the card behind a payment code, judged exactly as a charge

@@ -75,6 +75,30 @@ CATALOG: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "card_part_not_charged": (N_("card_part_not_charged",
         "The card part was not charged, so no cash was recorded either."),
         N_("card_part_not_charged", "Ring the sale up again.")),
+    # The shift at the counter (pos_app/core/shift/lifecycle.py).
+    "first_shift_needs_manager": (N_("first_shift_needs_manager",
+                                     "This counter has no shift yet, and its first shift is opened by a manager."),
+        N_("first_shift_needs_manager", "Ask a manager to sign in here and open the first shift.")),
+    "shift_open_unseen": (N_("shift_open_unseen", "This counter's shift is open under another operator."),
+        N_("shift_open_unseen", "Ask that operator or a manager to sign in here.")),
+    "terminal_name_invalid": (N_("terminal_name_invalid",
+                                 "This counter's terminal name cannot be used for shifts (1 to 32 letters, digits,"
+                                 " _ or -)."),
+        N_("terminal_name_invalid", "Ask a manager to correct the terminal name in Settings.")),
+    "no_open_shift": (N_("no_open_shift", "No shift is open at this counter."),
+        N_("no_open_shift", "Open a shift first.")),
+    "close_unsettled": (N_("close_unsettled", "The shift cannot close: an attempt is still of unknown outcome."),
+        N_("close_unsettled", "Check the network, then press Settle again.")),
+    "close_offline": (N_("close_offline", "No connection to the payment server: the shift was not closed."),
+        N_("close_offline", "Check the network, then close again.")),
+    "note_too_long": (N_("note_too_long", "The note is too long (500 characters at most)."),
+        N_("note_too_long", "Shorten the note.")),
+    "cash_negative": (N_("cash_negative", "Cash in the drawer cannot be negative."),
+        N_("cash_negative", "Type what is in the drawer: 0 if it is empty.")),
+    "cash_empty": (N_("cash_empty", "Type the cash in the drawer."),
+        N_("cash_empty", "Type 0 if the drawer is empty.")),
+    "pieces_not_a_number": (N_("pieces_not_a_number", "A count of notes or coins is a whole number."),
+        N_("pieces_not_a_number", "Type how many pieces, e.g. 12.")),
     # The connection and the session.
     # "offline" does not promise "nothing was charged": an earlier try of the same call may have
     # reached the server before the line dropped. Retry (same key) or Check settles it.

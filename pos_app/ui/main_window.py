@@ -42,7 +42,8 @@ class MainWindow(QMainWindow):
     closing = Signal()  # the window is being closed (by the person, or by the shell)
 
     def __init__(self, language: Language, operator: Operator, terminal: str, *,
-                 cashier: QWidget, manager: QWidget | None = None, parent=None):
+                 cashier: QWidget, manager: QWidget | None = None, cashier_page: QWidget | None = None,
+                 parent=None):
         super().__init__(parent)
         self._language = language
         self._operator = operator
@@ -81,7 +82,9 @@ class MainWindow(QMainWindow):
         self.tabs.setStyleSheet("QTabBar::tab { min-height: 44px; min-width: 160px; font-size: 13pt; }")
         self.cashier = cashier
         self.manager = manager
-        self.tabs.addTab(cashier, "")
+        # The cashier's tab may hold the sale screen inside a page around it (the shift's).
+        self.cashier_page = cashier_page or cashier
+        self.tabs.addTab(self.cashier_page, "")
         if manager is not None:
             self.tabs.addTab(manager, "")
 

@@ -201,13 +201,15 @@ class Shell(QObject):
         # Imported here, not at the top: the views (and the camera's OpenCV, numpy, the decoders)
         # are most of the app's import time, which the sign-in window need not wait for;
         # app.main warms this import up in the background while the cashier types.
-        from .compose import cashier_view, customer_display_for, manager_view
+        from .compose import cashier_view, counter_page, customer_display_for, manager_view
 
         self.operator = operator
         svc = self.services
         self._drop_sign_in()
+        sale_view = cashier_view(svc, operator, self.language)
+        page = counter_page(svc, operator, self.language, sale_view)
         window = self.window = MainWindow(self.language, operator, self.settings.terminal_name,
-                                          cashier=cashier_view(svc, operator, self.language),
+                                          cashier=sale_view, cashier_page=page,
                                           manager=manager_view(svc, operator, self.language))
         window.status.set_status(svc.monitor.status)
         if not svc.store.persistent and not self._keyring_told:
@@ -230,12 +232,14 @@ class Shell(QObject):
         recovery.failed.connect(lambda name: window.add_notice(
             "main.recover_failed", words=lambda code: str(message_for(name, code))))
         self.watch.came_back.connect(recovery.run)  # settle what the outage left open
+        self.watch.came_back.connect(page.look_if_unknown)  # the shift could not be looked up
         window.show_fitted()
         self.customer_display = customer_display_for(window, operator, self.language, self.settings,
                                                      self._shop_language)
         window.raise_()
         window.activateWindow()  # the sign-in dialog had the keyboard: hand it to the counter
         recovery.run()
+        page.look()  # where this counter's shift stands: until then it does not sell
         if self.idle is not None:
             self.idle.start()
         self.entered.emit(window)
@@ -287,6 +291,10 @@ class Shell(QObject):
             if self.recovery is not None:
                 self.watch.came_back.disconnect(self.recovery.run)
                 self.recovery = None
+            page = self.window.cashier_page
+            if hasattr(page, "look_if_unknown"):
+                self.watch.came_back.disconnect(page.look_if_unknown)
+                page.controller.detach()
             self.watch.status.disconnect(self.window.status.set_status)
             self.window.closing.disconnect(self.finished)
             self.lock_panel = None  # the window's overlay goes with it

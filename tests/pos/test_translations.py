@@ -96,6 +96,7 @@ def test_every_label_the_window_asks_for_is_registered():
     from pos_app.ui.cashier import text as cashier_text  # noqa: F401
     from pos_app.ui.common import text as common_text  # noqa: F401
     from pos_app.ui.manager import text as manager_text  # noqa: F401
+    from pos_app.ui.shift import text as shift_text  # noqa: F401
 
     asked = set()
     for path in (ROOT / "pos_app" / "ui").rglob("*.py"):

@@ -34,8 +34,9 @@ class SwitchableTransport(httpx.BaseTransport):
 
 
 def shop_settings(shop: Shop, **changes) -> Settings:
+    changes.setdefault("terminal_name", "Front till")
     return Settings(supabase_url=shop.gateway.url, api_key=shop.gateway.anon_key, merchant_code=shop.code,
-                    terminal_name="Front till", **changes)
+                    **changes)
 
 
 def type_sign_in(qtbot, shell: Shell, email: str, password: str) -> None:

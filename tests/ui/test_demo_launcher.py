@@ -24,7 +24,7 @@ def test_the_demo_settings_point_the_pos_at_the_local_demo_shop(tmp_path):
     loaded = pos_settings.load(paths, defaults={})
     assert (loaded.supabase_url, loaded.api_key, loaded.merchant_code) == ("http://127.0.0.1:55555", "anon.demo.key",
                                                                           "SHOP001")
-    assert loaded.is_configured and loaded.terminal_name == "Demo counter"
+    assert loaded.is_configured and loaded.terminal_name == "DEMO-1"
     assert "service.demo.key" not in paths.settings_file.read_text()  # the POS never gets the service key
     env = demo_pos.pos_environment(paths, {"PATH": "/bin"})
     assert pos_settings.Paths.default(env) == paths and env["PATH"] == "/bin"

@@ -293,11 +293,14 @@ class MpsClient:
 
     def list_transactions(self, *, since: datetime | None = None, until: datetime | None = None,
                           limit: int = 50, before: tuple[str, str] | None = None,
-                          operator_user_id: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+                          operator_user_id: str | None = None, kind: str | None = None,
+                          shift_id: str | None = None) -> list[dict[str, Any]]:
         """Transactions newest first in `[since, until)`; `before` = the last row's
-        `(created_at, tx_id)` for the next page. A cashier only ever gets their own."""
+        `(created_at, tx_id)` for the next page; `shift_id`: only that shift's rows. A cashier
+        only ever gets their own."""
         params: dict[str, Any] = {"p_merchant_code": self._merchant_code, "p_limit": limit}
-        optional = {"p_from": since, "p_to": until, "p_operator_user_id": operator_user_id, "p_kind": kind}
+        optional = {"p_from": since, "p_to": until, "p_operator_user_id": operator_user_id, "p_kind": kind,
+                    "p_shift_id": None if shift_id is None else str(shift_id)}
         params.update({k: v for k, v in optional.items() if v is not None})
         if before is not None:
             params["p_before_created_at"], params["p_before_id"] = before

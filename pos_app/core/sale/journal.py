@@ -309,6 +309,15 @@ class Journal:
                               " order by case kind when 'cash' then 1 else 0 end, key", [sale_group])
         return [_attempt(r) for r in rows]
 
+    def done_in_shift(self, merchant_code: str, shift_id: str) -> list[Attempt]:
+        """Finished attempts whose server answer names `shift_id`, oldest first (what a shift's
+        close compares with the server's rows of the shift)."""
+        with self._lock:
+            rows = self._rows("select * from attempt where state = 'done' and merchant_code = ?"
+                              " and json_extract(result_json, '$.shift_id') = ? order by created_at, key",
+                              [merchant_code, str(shift_id)])
+        return [_attempt(r) for r in rows]
+
     def _select(self, where: str, merchant_code: str | None, order: str, limit: int | None) -> list[Attempt]:
         sql, params = f"select * from attempt where {where}", []
         if merchant_code is not None:

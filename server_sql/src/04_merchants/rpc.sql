@@ -94,6 +94,8 @@ select app.deploy_comment('function', 'public.add_merchant_user(text, uuid, text
   'Give a Supabase Auth user a role (cashier, manager, owner) at a merchant, or change it; a merchant keeps at least one owner. Owner or service role.');
 
 -- Who am I at this merchant: role, and the merchant's name, currency and timezone.
+-- runs_shifts: the merchant has registered a terminal (contract §9), so its counters sell only
+-- in an open shift; a cashier can read this, though not the list of terminals.
 create or replace function public.merchant_session_info(p_merchant_code text) returns jsonb
 language plpgsql stable security definer
 set search_path = ''
@@ -108,7 +110,8 @@ begin
     'currency', v_ctx.currency, 'timezone', v_ctx.timezone,
     'settlement_mode', v_ctx.settlement_mode, 'role', v_ctx.merchant_role,
     'user_id', v_ctx.user_id, 'email', auth.jwt() ->> 'email',
-    'business_day', (v_now at time zone v_ctx.timezone)::date, 'server_time', v_now);
+    'business_day', (v_now at time zone v_ctx.timezone)::date, 'server_time', v_now,
+    'runs_shifts', exists (select 1 from app.terminals t where t.merchant_id = v_ctx.merchant_id));
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_session_info(text)', 'authenticated', 'service_role');
