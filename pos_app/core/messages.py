@@ -81,6 +81,10 @@ CATALOG: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         N_("first_shift_needs_manager", "Ask a manager to sign in here and open the first shift.")),
     "shift_open_unseen": (N_("shift_open_unseen", "This counter's shift is open under another operator."),
         N_("shift_open_unseen", "Ask that operator or a manager to sign in here.")),
+    "close_not_opener": (N_("close_not_opener",
+                            "This shift was opened by another operator: only they or a manager can close it."),
+        N_("close_not_opener", "Keep selling in it; to close it, switch to that operator (PIN) or ask a manager "
+                               "to sign in here.")),
     "terminal_name_invalid": (N_("terminal_name_invalid",
                                  "This counter's terminal name cannot be used for shifts (1 to 32 letters, digits,"
                                  " _ or -)."),

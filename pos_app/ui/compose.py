@@ -10,6 +10,7 @@ from pos_app.core.scanning.camera import OpenCVCamera
 from pos_app.core.services import Services
 from pos_app.core.session.signin import Operator
 from pos_app.core.settings import Settings
+from pos_app.core.shift.current import CurrentShift
 from pos_app.core.shift.lifecycle import ShiftDesk
 
 from .cashier import CashierView, cashier_view_for
@@ -49,9 +50,10 @@ def counter_page(services: Services, operator: Operator, language: Language, sal
 
 
 def customer_display_for(window: MainWindow, operator: Operator, language: Language, settings: Settings,
-                         shop_language: str) -> CustomerDisplayLink:
+                         shop_language: str, shift: CurrentShift | None = None) -> CustomerDisplayLink:
     """The member's display for `window`'s cashier view, speaking the `customer_language`
-    setting, or the shop's language (`shop_language`) when that is empty."""
+    setting, or the shop's language (`shop_language`) when that is empty; `shift` is the
+    terminal's (its close brings the welcome back)."""
     return CustomerDisplayLink(window, window.cashier, language, shop=operator.merchant_name,
                                currency=operator.currency, member_language=settings.customer_language or shop_language,
-                               mode=settings.customer_display)
+                               mode=settings.customer_display, shift=shift)

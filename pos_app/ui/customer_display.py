@@ -6,8 +6,8 @@ keyboard from the cashier's window."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QGridLayout, QLabel, QLayout, QSizePolicy, QSpacerItem, QVBoxLayout, QWidget
 
 from pos_app.core.customer.placement import Placement
 from pos_app.core.customer.screen import CustomerScreen, Face
@@ -16,6 +16,19 @@ from pos_app.core.customer.words import Shown, render
 MAX_ROWS = 7  # the most a face has: amount, discount, card, cash, balance after, points
 _TONE = {"neutral": "#ffffff", "ok": "#69f0ae", "attention": "#ffb74d"}
 MAIN_FIGURE = "#ffd54f"
+MIN_BASE = 8  # px: the smallest type the fitting goes down to (a window squeezed by hand)
+SLACK = 4  # px: a label's own rounding, so a fitted text is never clipped by one pixel
+
+
+def _font(label: QLabel, pixels: int, *, bold: bool = False) -> QFont:
+    font = QFont(label.font())
+    font.setPixelSize(max(1, pixels))
+    font.setBold(bold)
+    return font
+
+
+def _width(font: QFont, text: str) -> int:
+    return QFontMetrics(font).horizontalAdvance(text)
 
 
 class CustomerDisplay(QWidget):
@@ -33,25 +46,27 @@ class CustomerDisplay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)  # the black reaches every edge
         self.setStyleSheet("#customerDisplay { background: #000000; } QLabel { color: #ffffff; }")
         self.setWindowTitle(shop)
-        self.title = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.title = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)  # one line: a long name is elided
         self.card = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.message = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.rows = [(QLabel(), QLabel(alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
                      for _ in range(MAX_ROWS)]
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(48)
+        self.grid = grid = QGridLayout()
         for index, (label, value) in enumerate(self.rows):
             grid.addWidget(label, index, 0)
             grid.addWidget(value, index, 1)
-        for label in (self.title, self.message):
+        for label in (self.title, self.message, self.card):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 32)
+        layout = self.box = QVBoxLayout(self)
+        # The window gets the size of its place (a corner of a small screen, a whole screen) and
+        # the type is fitted to it, never the other way round (_style).
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.addWidget(self.title)
         layout.addStretch(1)
         layout.addLayout(grid)
         layout.addWidget(self.card)
-        layout.addSpacing(24)
+        self.gap = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        layout.addItem(self.gap)
         layout.addWidget(self.message)  # under the figures, in the middle: the eye is there already
         layout.addStretch(1)
         self.shown: Shown | None = None
@@ -62,7 +77,6 @@ class CustomerDisplay(QWidget):
 
     def show_face(self, face: Face) -> None:
         shown = self.shown = render(face, self.language, self.shop)
-        self.title.setText(shown.title)
         for index, (label, value) in enumerate(self.rows):
             row = shown.rows[index] if index < len(shown.rows) else None
             label.setText(row.label if row else "")
@@ -79,26 +93,71 @@ class CustomerDisplay(QWidget):
         return [label.text() for label in self.findChildren(QLabel) if label.isVisibleTo(self) and label.text()]
 
     def _style(self) -> None:
-        # Sizes follow the window's height: the same proportions on a 7" pole display and a 24" one.
-        base = max(14, self.height() // 20)
+        # Sizes follow the window's height (the same proportions on a 7" pole display and a 24"
+        # one), then shrink until everything fits the window's width and height.
         shown = self.shown
-        self._font(self.title, int(base * 1.1), bold=True)
-        self._font(self.card, int(base * 0.9))
-        self._font(self.message, int(base * 1.4), bold=True)
+        width, height = self.width(), self.height()
+        mx, my = max(8, width // 21), max(6, height // 24)  # 48 and 32 px on a 1024x768 screen
+        self.box.setContentsMargins(mx, my, mx, my)
+        room = (width - 2 * mx, height - 2 * my)
+        base = max(MIN_BASE, height // 20)
+        while base > MIN_BASE:
+            fits = self._layout_at(base, room)
+            if fits >= 1.0:
+                break
+            base = max(MIN_BASE, min(base - 1, int(base * fits)))
+        self._layout_at(base, room, apply=True)
         self.message.setStyleSheet(f"color: {_TONE.get(shown.tone if shown else 'neutral', '#ffffff')};")
-        for index, (label, value) in enumerate(self.rows):
+        for index, (_label, value) in enumerate(self.rows):
             main = bool(shown and index < len(shown.rows) and shown.rows[index].main)
-            size = int(base * (2.0 if main else 1.2))
-            self._font(label, size, bold=main)
-            self._font(value, size, bold=True)
             value.setStyleSheet(f"color: {MAIN_FIGURE if main else '#ffffff'};")
 
-    @staticmethod
-    def _font(label: QLabel, pixels: int, *, bold: bool = False) -> None:
-        font = QFont(label.font())
-        font.setPixelSize(pixels)
-        font.setBold(bold)
-        label.setFont(font)
+    def _layout_at(self, base: int, room: tuple[int, int], *, apply: bool = False) -> float:
+        """How well the face fits `room` (width, height) with type of `base` px: the largest
+        factor the type could be scaled by (below 1: it does not fit). With `apply`, set it."""
+        shown = self.shown
+        rows = len(shown.rows) if shown else 0
+        gap = max(12, base * 2)
+        spacing = max(2, base // 4)
+        title_font = _font(self.title, int(base * 1.1), bold=True)
+        card_font = _font(self.card, int(base * 0.9))
+        message_font = _font(self.message, int(base * 1.4), bold=True)
+        row_fonts = []
+        for index in range(rows):
+            main = shown.rows[index].main
+            size = int(base * (2.0 if main else 1.2))
+            row_fonts.append((_font(self.rows[index][0], size, bold=main), _font(self.rows[index][1], size, bold=True)))
+        room_w, room_h = room
+        texts = [(shown.rows[i].label, shown.rows[i].value) for i in range(rows)]
+        need_w = max((_width(lf, label) + gap + _width(vf, value)
+                      for (lf, vf), (label, value) in zip(row_fonts, texts, strict=True)), default=0)
+        if shown and shown.card:
+            need_w = max(need_w, _width(card_font, shown.card))
+        # The message wraps (a refusal is a sentence); no word of it may be wider than the room.
+        message = shown.message if shown else ""
+        need_w = max([need_w] + [_width(message_font, word) for word in message.split()]) + SLACK
+        message_h = QFontMetrics(message_font).boundingRect(
+            0, 0, max(1, room_w), 100000, int(Qt.TextFlag.TextWordWrap), message).height()
+        rows_h = sum(max(QFontMetrics(lf).height(), QFontMetrics(vf).height()) for lf, vf in row_fonts)
+        card_h = QFontMetrics(card_font).height() if shown and shown.card else 0
+        need_h = (QFontMetrics(title_font).height() + rows_h + card_h + base + message_h
+                  + spacing * (rows + 4) + SLACK)
+        if apply:
+            self.title.setFont(title_font)
+            self.card.setFont(card_font)
+            self.message.setFont(message_font)
+            for index, (lf, vf) in enumerate(row_fonts):
+                self.rows[index][0].setFont(lf)
+                self.rows[index][1].setFont(vf)
+            self.grid.setHorizontalSpacing(gap)
+            self.grid.setVerticalSpacing(spacing)
+            self.box.setSpacing(spacing)
+            self.gap.changeSize(0, base, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+            title = shown.title if shown else ""
+            self.title.setText(QFontMetrics(title_font).elidedText(title, Qt.TextElideMode.ElideRight, max(1, room_w)))
+            self.title.setToolTip(title)
+            self.box.invalidate()
+        return min(room_w / max(1, need_w), room_h / max(1, need_h))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)

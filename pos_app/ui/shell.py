@@ -235,7 +235,7 @@ class Shell(QObject):
         self.watch.came_back.connect(page.look_if_unknown)  # the shift could not be looked up
         window.show_fitted()
         self.customer_display = customer_display_for(window, operator, self.language, self.settings,
-                                                     self._shop_language)
+                                                     self._shop_language, svc.shift)
         window.raise_()
         window.activateWindow()  # the sign-in dialog had the keyboard: hand it to the counter
         recovery.run()

@@ -214,3 +214,33 @@ def test_a_short_balance_shows_the_split_offer_or_no_negative_balance():
     face = show_payer(s, payer(D("120.00"), D("0.00"), D("0.00")))  # nothing on the card: no split either
     assert face.balance_after is None and "Balance after" not in render(face, "en", "S").all_text()
     assert show_payer(s, NS(preview=NS(card_last4="4321"), estimate=None, split=None)) == face  # no amount yet
+
+
+def test_the_corner_window_and_its_frame_lie_inside_the_screens_available_area():
+    from pos_app.core.customer.placement import inside
+
+    # The lead's screen: 1600x1000, a panel at the bottom, openbox's title bar and borders.
+    screen, available, frame = (0, 0, 1600, 1000), (0, 0, 1600, 960), (1, 23, 1, 1)
+    p = place([screen], 0, available=[available], frame=frame)
+    x, y, w, h = p.rect
+    assert (w, h) == (640, 420) and not p.full_screen
+    assert inside((x - 1, y - 23, w + 2, h + 24), available)
+    assert (x + w + 1, y + h + 1) == (1600, 960)  # in the corner, flush with the panel
+    small = place([(0, 0, 600, 400)], 0, available=[(0, 30, 600, 370)], frame=frame)
+    sx, sy, sw, sh = small.rect
+    assert inside((sx - 1, sy - 23, sw + 2, sh + 24), (0, 30, 600, 370)) and (sw, sh) == (598, 346)
+    assert place([LEFT, RIGHT], 0, available=[LEFT, (1280, 0, 1024, 700)]).rect == RIGHT  # a whole screen
+
+
+def test_an_outcome_read_goes_back_to_the_welcome_unless_the_next_sale_began():
+    s = paid_screen()
+    thank_you = s.face
+    assert s.outcome_read(thank_you).state is State.IDLE
+    s = paid_screen()
+    thank_you = s.face
+    s.entering("3")
+    assert s.outcome_read(thank_you).amount == D("3.00")  # the next amount stays
+    s.entering("")
+    assert s.outcome_read(s.face).state is State.IDLE
+    s.entering("4")
+    assert s.outcome_read(s.face).state is State.ENTERING  # an amount being typed is no outcome

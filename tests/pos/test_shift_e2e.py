@@ -134,3 +134,61 @@ def test_a_terminal_name_that_is_no_terminal_code_blocks_a_shop_that_runs_shifts
     with pytest.raises(ShiftRefused) as refused:
         desk.open(Decimal("1"))
     assert refused.value.reason == "terminal_name_invalid"
+
+
+def test_a_cashier_signing_in_where_a_colleague_opened_the_shift_sells_into_it_and_cannot_close_it(shop, tmp_path):
+    """The handover: cashier A opened lane-1's shift and sold; cashier B signs in at lane-1 after
+    a fresh start (nothing held), finds A's shift at once and sells into it as B. B reads only
+    B's own part, and B's close is refused in words before anything is sent."""
+    from .api_shop import new_operator
+
+    manager = signed_in(shop, shop.manager)
+    manager.register_terminal(LANE, "Lane 1")
+    a = signed_in(shop, shop.cashier)
+    opened = a.open_shift(LANE, Decimal("100"), str(uuid.uuid4()))
+    b_op = new_operator(shop.gateway, shop.code, "cashier")
+    seen = FaultyTransport()  # passes everything; records what B's counter sends
+    b = client_for(shop, transport=seen)
+    b.sign_in(b_op.email, b_op.password)
+    with Journal(tmp_path / "journal.sqlite3") as journal:
+        a_holder = CurrentShift()
+        a_holder.set(opened)
+        a_sales = SaleService(a, journal, Till(shop.code, LANE, shop.cashier.email), shift=a_holder)
+        a_sales.run(a_sales.prepare_charge("30.00", shop.qr()))
+
+        holder = CurrentShift()  # a fresh start: the counter holds no shift
+        desk = ShiftDesk(b, holder, LANE, can_manage=False)
+        found = desk.find()
+        assert (found.mode, found.sells) == ("open", True)
+        assert holder.shift_id == opened.shift_id and found.shift.opened_by == shop.cashier.user_id
+        assert found.shift.own_part and found.shift.payments_count == 0 and found.shift.expected_cash is None
+        assert not desk.may_close
+
+        b_sales = SaleService(b, journal, Till(shop.code, LANE, b_op.email), shift=holder)
+        paid = b_sales.run(b_sales.prepare_charge("12.00", shop.qr()))
+        assert paid.state == "done" and paid.result["shift_id"] == opened.shift_id
+        row = db_rows(shop, "select shift_id::text, operator_user_id::text from app.transactions where id = %s",
+                      paid.result["tx_id"])
+        assert row == [(opened.shift_id, b_op.user_id)]
+
+        x = desk.read_out()
+        assert x.own_part and (x.payments_count, x.payments_paid) == (1, Decimal("12.00"))
+        assert [o.operator_user_id for o in x.by_operator] == [b_op.user_id] and x.expected_cash is None
+
+        with pytest.raises(ShiftRefused) as refused:
+            desk.close(Decimal("142.00"), None, unsettled=0)
+        assert refused.value.reason == "close_not_opener"
+        assert seen.rpc_bodies("merchant_close_shift") == []  # refused at the counter: nothing sent
+        assert holder.shift_id == opened.shift_id  # still open, B keeps selling
+
+        # The server refuses it too (a counter that did not learn who it is): the same words.
+        desk.user_id = None
+        with pytest.raises(ShiftRefused) as refused:
+            desk.close(Decimal("142.00"), None, unsettled=0)
+        assert refused.value.reason == "close_not_opener" and len(seen.rpc_bodies("merchant_close_shift")) == 1
+        assert manager.get_shift(opened.shift_id).is_open
+
+    # A, who opened it, reads it whole: both sales, both cashiers, the drawer.
+    whole = a.get_shift(opened.shift_id)
+    assert not whole.own_part and whole.payments_count == 2 and whole.expected_cash == Decimal("100.00")
+    assert {o.operator_user_id for o in whole.by_operator} == {shop.cashier.user_id, b_op.user_id}

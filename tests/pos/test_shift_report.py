@@ -165,3 +165,25 @@ def test_the_document_of_a_signed_in_operator_takes_the_shop_and_its_clock():
     op = Operator("u", "c@shop.test", "cashier", "M001", "Tea House", "CNY", "Asia/Shanghai")
     d = ShiftDocument.for_operator(closed(), op, duplicate=True)
     assert (d.shop, d.timezone, d.duplicate) == ("Tea House", "Asia/Shanghai", True)
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN", "zh_TW"])
+def test_a_cashiers_own_part_of_a_colleagues_shift_shows_their_figures_and_no_drawer_total(language):
+    """What the server gives a cashier in a shift someone else opened (scope "own"): their own
+    sales and cash only; the drawer's expected cash and the other operators are not printed."""
+    own = {"operator_user_id": MANAGER, "email": "manager@shop.example", "payments_count": 1,
+           "payments_paid": "12.00", "refunds_count": 0, "refunds_amount": "0.00", "topups_count": 0,
+           "topups_amount": "0.00", "cash_movements_count": 0, "cash_in": "0.00", "cash_out": "0.00"}
+    shift = open_shift(scope="own", expected_cash=None, payments_count=1, payments_raw="12.00",
+                       payments_discount="0.00", payments_paid="12.00", refunds_count=0, refunds_amount="0.00",
+                       topups_count=0, topups_amount="0.00", pay_ins_count=0, pay_ins_amount="0.00",
+                       pay_outs_count=0, pay_outs_amount="0.00", drops_count=0, drops_amount="0.00",
+                       cash_sales_count=0, cash_sales_amount="0.00", by_operator=[own])
+    assert shift.own_part and shift.expected_cash is None
+    english = "\n".join(render_text(doc(shift), 40, "en"))
+    assert "Your part of this shift" in english and "¥12.00" in english
+    assert "Expected" not in english and "cashier@shop.example" in english  # who opened it, not their figures
+    assert "By operator" not in english and "Opening float" not in english
+    lines = render_text(doc(shift), 32, language)
+    assert all(display_width(line) <= 32 for line in lines)
+    assert render_escpos(doc(shift), 32, language).decode(ENCODING, errors="ignore")

@@ -360,18 +360,89 @@ def test_a_cashier_sees_their_own_shifts_a_manager_all(db, world, shop):
         db.call("add_merchant_user", p_merchant_code=shop.code, p_user_id=other_cashier.user_id, p_role="cashier")
     mine = open_shift(db, shop, "T1")["shift_id"]
     theirs = open_shift(db, shop, "T2", op=other_cashier)["shift_id"]
+    close_shift(db, shop, theirs, "100", op=other_cashier)
     with db.raises("42501", "forbidden"):
-        get_shift(db, shop, theirs, op=shop.cashier)
+        get_shift(db, shop, theirs, op=shop.cashier)  # closed, someone else's, never worked in
     assert [s["shift_id"] for s in list_shifts(db, shop, op=shop.cashier)] == [mine]
     assert {s["shift_id"] for s in list_shifts(db, shop)} == {mine, theirs}
     assert [s["shift_id"] for s in list_shifts(db, shop, p_terminal_code="T2")] == [theirs]
-    # Ringing something up in a colleague's shift (a cashier switch) makes it readable.
-    movement(db, shop, theirs, "pay_in", "1", op=shop.cashier)
-    assert get_shift(db, shop, theirs, op=shop.cashier)["shift_id"] == theirs
     with db.raises("MP012", "not_found"):
         list_shifts(db, shop, p_terminal_code="NOPE")
     with db.raises("MP013", "invalid_argument"):
         list_shifts(db, shop, p_limit=0)
+
+
+def _second_cashier(world, shop):
+    b = world.user()
+    with world.as_service():
+        world.db.call("add_merchant_user", p_merchant_code=shop.code, p_user_id=b.user_id, p_role="cashier")
+    return b
+
+
+def test_a_cashier_finds_the_open_shift_another_cashier_opened_at_the_terminal_and_sells_into_it(db, world, shop):
+    """The handover: B signs in at T1 where A's shift is open; B finds it by the terminal (its
+    identity, none of A's figures), charges into it, and then reads their own part only."""
+    a_shift = open_shift(db, shop, "T1", "100")["shift_id"]
+    alice = world.member(balance="200")
+    charge(db, shop, world.qr(alice.card_id), "30.00", shift_id=a_shift)  # A's sale
+    movement(db, shop, a_shift, "pay_in", "5")  # A's cash
+    b = _second_cashier(world, shop)
+
+    found = list_shifts(db, shop, op=b, p_terminal_code="T1")
+    assert [s["shift_id"] for s in found] == [a_shift]
+    assert list_shifts(db, shop, op=b) == []  # without the terminal: only B's own shifts
+    seen = found[0]
+    assert seen["scope"] == "own" and seen["status"] == "open"
+    assert (seen["terminal_code"], seen["opened_by"], money(seen["opening_float"])) == (
+        "T1", str(shop.cashier.user_id), Decimal("100.00"))
+    assert seen["opened_by_email"] == shop.cashier.email and seen["opened_at"]
+    # None of A's figures: B has rung nothing up yet, and the drawer's figure is A's.
+    assert (seen["payments_count"], money(seen["payments_paid"]), seen["pay_ins_count"]) == (0, Decimal("0.00"), 0)
+    assert seen["by_operator"] == [] and seen["expected_cash"] is None
+
+    pay = charge(db, shop, world.qr(alice.card_id), "12.00", shift_id=a_shift, op=b)
+    assert pay["shift_id"] == a_shift
+    assert [s["shift_id"] for s in list_shifts(db, shop, op=b)] == [a_shift]  # now B worked in it
+    x = get_shift(db, shop, a_shift, op=b)
+    assert x["scope"] == "own" and x["expected_cash"] is None
+    assert (x["payments_count"], money(x["payments_paid"]), x["pay_ins_count"]) == (1, Decimal("12.00"), 0)
+    assert [o["operator_user_id"] for o in x["by_operator"]] == [str(b.user_id)]
+    # A, who opened it, reads it whole: both sales, both operators, the drawer.
+    whole = get_shift(db, shop, a_shift, op=shop.cashier)
+    assert "scope" not in whole and whole["payments_count"] == 2
+    assert money(whole["expected_cash"]) == Decimal("105.00")
+    assert {o["operator_user_id"] for o in whole["by_operator"]} == {str(shop.cashier.user_id), str(b.user_id)}
+    with db.superuser():
+        assert db.q("select operator_user_id::text as op from app.transactions where id = %s",
+                    (pay["tx_id"],))[0]["op"] == str(b.user_id)
+
+
+def test_a_cashier_who_took_over_cannot_close_the_shift_its_opener_or_a_manager_does(db, world, shop):
+    a_shift = open_shift(db, shop, "T1", "100")["shift_id"]
+    b = _second_cashier(world, shop)
+    movement(db, shop, a_shift, "pay_in", "1", op=b)
+    with db.raises("42501", "forbidden"):
+        close_shift(db, shop, a_shift, "101", op=b)
+    assert get_shift(db, shop, a_shift)["status"] == "open"  # the refusal closed nothing
+    z = close_shift(db, shop, a_shift, "101")
+    # Afterwards B still sees their part of the closed shift (they worked in it), not the Z's drawer.
+    after = get_shift(db, shop, a_shift, op=b)
+    assert after["scope"] == "own" and after["status"] == "closed" and after["z_number"] == z["z_number"]
+    assert after["counted_cash"] is None and after["difference"] is None and after["expected_cash"] is None
+    assert (after["pay_ins_count"], [o["operator_user_id"] for o in after["by_operator"]]) == (1, [str(b.user_id)])
+
+
+def test_a_cashier_of_another_merchant_sees_nothing_of_the_open_shift(db, world, shop):
+    a_shift = open_shift(db, shop, "T1")["shift_id"]
+    other = world.merchant()
+    with db.raises("42501", "forbidden"):
+        list_shifts(db, shop, op=other.cashier, p_terminal_code="T1")
+    with db.raises("42501", "forbidden"):
+        get_shift(db, shop, a_shift, op=other.cashier)
+    terminal(db, other, "T1")
+    assert list_shifts(db, other, op=other.cashier, p_terminal_code="T1") == []
+    with db.raises("MP014", "shift_conflict"):
+        get_shift(db, other, a_shift, op=other.cashier)
 
 
 def test_list_shifts_keeps_those_open_at_some_moment_of_the_range(db, shop):

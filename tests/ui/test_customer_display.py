@@ -130,9 +130,20 @@ def window(qtbot, kit):
     return main
 
 
-def link_for(window, kit, mode):
+def link_for(window, kit, mode, **kwargs):
     return CustomerDisplayLink(window, kit.view, kit.language, shop=SHOP.shop, currency="CNY",
-                               member_language="zh_TW", mode=mode)
+                               member_language="zh_TW", mode=mode, **kwargs)
+
+
+def pay(qtbot, kit, link, amount="12.30"):
+    kit.view.controller.scan(kit.api.card("100.00", last4="4321"))
+    kit.enter_amount(amount)
+    kit.view.charge()
+    qtbot.waitUntil(lambda: link.display.shown.tone == "ok", timeout=WAIT)
+    assert "謝謝惠顧，歡迎再來！" in words(link.display)
+
+
+WELCOME_TW = f"{SHOP.shop}\n歡迎光臨"
 
 
 def test_with_one_screen_auto_stays_closed_and_the_shortcut_opens_a_window_without_taking_the_keyboard(
@@ -201,3 +212,51 @@ def test_a_split_sale_and_a_preview_reach_the_member_screen_as_branch_cash_tende
     assert words(shown).split("\n") == [SHOP.shop, "Amount", "¥120.00", "By card", "¥100.00", "In cash", "¥20.00",
                                         "Balance after", "¥0.00", "Points earned", "+100", "Card •••• 4321",
                                         "Thank you! See you soon"]
+
+
+# -- between people: the last sale never waits for the next member -------------------------------
+
+def test_the_thank_you_goes_back_to_the_welcome_after_a_while(qtbot, kit, window):
+    link = link_for(window, kit, "on", welcome_after_ms=300)
+    pay(qtbot, kit, link)
+    qtbot.waitUntil(lambda: words(link.display) == WELCOME_TW, timeout=WAIT)
+    assert "12.30" not in words(link.display)
+    link.close()
+
+
+def test_the_next_sales_amount_ends_the_thank_you_and_is_not_wiped_by_its_timer(qtbot, kit, window):
+    link = link_for(window, kit, "on", welcome_after_ms=300)
+    pay(qtbot, kit, link)
+    kit.enter_amount("3")
+    assert words(link.display).split("\n") == [SHOP.shop, "金額", "CN¥3.00", "請出示付款碼"]
+    assert not link.back_to_welcome.timer.isActive()  # the welcome would hide the amount being typed
+    link.close()
+
+
+def test_the_shift_closing_brings_the_welcome_back_at_once(qtbot, kit, window):
+    import threading
+
+    from pos_app.core.shift.current import CurrentShift
+
+    holder = CurrentShift()
+    link = link_for(window, kit, "on", shift=holder)  # the default while: minutes away in a test
+    pay(qtbot, kit, link)
+    closing = threading.Thread(target=holder.clear)  # the close's answer lands on a worker thread
+    closing.start()
+    closing.join()
+    qtbot.waitUntil(lambda: words(link.display) == WELCOME_TW, timeout=WAIT)
+    link.close()
+    holder.clear()  # after the window went: nobody listens any more, nothing breaks
+    QApplication.processEvents()
+
+
+def test_blank_on_lock_and_sign_out_leave_nothing_of_the_sale(qtbot, kit, window):
+    link = link_for(window, kit, "on")
+    pay(qtbot, kit, link)
+    link.blank()  # what the terminal's lock calls
+    assert words(link.display) == WELCOME_TW
+    pay(qtbot, kit, link, "7")
+    screen = link.screen
+    link.close()  # sign out
+    assert not link.display.isVisible() and screen.state.value == "idle"
+    QApplication.processEvents()

@@ -120,3 +120,34 @@ def test_by_default_the_member_reads_the_shops_language_whatever_f12_does(qtbot,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(link.display.isVisible, timeout=WAIT)
     assert link.display.texts()[1] == "欢迎光临" and link.button.text() == "Customer display  (Ctrl+Shift+D)"
+
+
+def test_closing_the_shift_takes_the_last_sale_off_the_member_screen_at_once(qtbot, make_shell, shop):
+    import time
+    import uuid as _uuid
+
+    from pos_app.core.customer.screen import WELCOME_AFTER_SECONDS
+
+    shop.top_up("100.00")
+    signed_in(shop, shop.manager).register_terminal("lane-1", "Lane")
+    signed_in(shop, shop.cashier).open_shift("lane-1", Decimal("0"), str(_uuid.uuid4()))
+    shell = make_shell(shop_settings(shop, terminal_name="lane-1", customer_display="on", customer_language="zh_CN"))
+    window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
+    display = shell.customer_display.display
+    qtbot.waitUntil(window.cashier.isVisible, timeout=WAIT)
+    window.cashier.controller.scan(shop.qr())
+    window.cashier.amount_field.setText("8.00")
+    window.cashier.charge()
+    qtbot.waitUntil(lambda: display.shown.tone == "ok", timeout=WAIT)
+    paid_at = time.monotonic()
+    assert "谢谢惠顾，欢迎再来！" in display.texts()
+
+    page = window.cashier_page
+    page.shortcuts["close"].activated.emit()  # F8
+    dialog = page.close_dialog
+    qtbot.waitUntil(lambda: dialog.reconciliation is not None, timeout=WAIT)
+    dialog.counted_field.setText("0")
+    dialog.submit()
+    qtbot.waitUntil(lambda: not shell.services.shift.is_open, timeout=WAIT)
+    qtbot.waitUntil(lambda: display.texts() == [window.shop.text(), "欢迎光临"], timeout=WAIT)
+    assert time.monotonic() - paid_at < WELCOME_AFTER_SECONDS  # the close did it, not the while after a sale

@@ -190,3 +190,47 @@ def test_before_the_shift_is_open_no_sale_key_reaches_the_sale_screen(qtbot, mak
     qtbot.wait(300)
     assert shell.services.journal.unfinished() == []  # nothing was even begun
     assert shop.balance() == Decimal("100.00") and "drawer" in page.open_panel.problem.text()
+
+
+def test_a_cashier_signing_in_after_a_colleague_opened_the_shift_sells_into_it_and_is_told_who_closes_it(
+        qtbot, make_shell, shop):
+    """The handover at a fresh start: A opened lane-1's shift elsewhere; B signs in here and goes
+    straight to the sale screen; B's sale is in A's shift under B; F8 says who closes it (in
+    both languages) and opens no count; F11 shows B's own part, not A's figures or the drawer."""
+    from tests.pos.api_shop import new_operator
+
+    signed_in(shop, shop.manager).register_terminal(LANE, "Lane")
+    a = signed_in(shop, shop.cashier)
+    opened = a.open_shift(LANE, Decimal("100"), str(uuid.uuid4()))
+    a.charge_by_qr(shop.qr(), Decimal("30.00"), str(uuid.uuid4()), shift_id=opened.shift_id)  # A's sale
+    b = new_operator(shop.gateway, shop.code, "cashier")
+    shell, window, page = _counter(qtbot, make_shell, shop, b, register=None)
+    assert page.standing.mode == "open" and page.stack.currentWidget() is window.cashier
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.cashier.amount_field, timeout=WAIT)
+    assert shell.services.shift.shift_id == opened.shift_id
+    assert shop.cashier.email in page.bar_label.text() and "¥100.00" in page.bar_label.text()
+    assert "open under another operator" not in page.open_panel.problem.text()
+
+    view = window.cashier
+    view.controller.scan(shop.qr())
+    view.amount_field.setText("12.00")
+    view.charge()
+    qtbot.waitUntil(lambda: "Paid ¥12.00" in view.notice.text(), timeout=WAIT)
+    mine = [t for t in signed_in(shop, shop.manager).list_transactions(shift_id=opened.shift_id)
+            if t["operator_user_id"] == b.user_id]
+    assert [(t["kind"], Decimal(str(t["amount"]))) for t in mine] == [("payment", Decimal("12.00"))]
+
+    page.shortcuts["close"].activated.emit()  # F8: B may not close A's shift
+    assert page.close_dialog is None and page.bar_problem.isVisible()
+    assert "opened by another operator" in page.bar_problem.text() and "PIN" in page.bar_problem.text()
+    shell.language.set("zh_CN")  # F12: the same refusal in the other language
+    assert "其他操作员" in page.bar_problem.text(), page.bar_problem.text()
+    shell.language.set("en")
+    assert signed_in(shop, shop.manager).get_shift(opened.shift_id).is_open
+
+    page.shortcuts["x"].activated.emit()  # F11: B's own part only
+    qtbot.waitUntil(lambda: page.report is not None and page.report.isVisible(), timeout=WAIT)
+    body = "\n".join(page.report.view.lines())
+    assert "Your part of this shift" in body and "¥12.00" in body, body
+    assert "¥30.00" not in body and "Expected cash" not in body and shop.cashier.email in body  # who opened it
+    page.report.accept()

@@ -61,6 +61,11 @@ class Shift:
 
     `expected_cash = opening_float + topups_amount + cash_sales_amount + pay_ins_amount
     - pay_outs_amount - drops_amount`; card payments and refunds never touch the drawer.
+
+    `scope` is "shift" (the whole shift) or "own": a cashier reading a shift someone else opened
+    (the handover) gets its identity and their own part only: every count and total is of their
+    rows, `by_operator` is theirs alone, and the drawer's figures (`expected_cash`,
+    `counted_cash`, `difference`) are None (docs/supabase_rpc.md, "What a cashier sees").
     """
 
     shift_id: str
@@ -88,7 +93,7 @@ class Shift:
     drops_amount: Decimal
     cash_sales_count: int
     cash_sales_amount: Decimal
-    expected_cash: Decimal
+    expected_cash: Decimal | None  # None only in a cashier's own part (scope "own")
     by_operator: tuple[OperatorFigures, ...]
     # Set once closed (the Z report):
     z_number: int | None = None
@@ -100,11 +105,17 @@ class Shift:
     # Set on an open shift's read-out: when the figures were taken.
     generated_at: datetime | None = None
     replayed: bool = False
+    scope: str = "shift"
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_open(self) -> bool:
         return self.status == "open"
+
+    @property
+    def own_part(self) -> bool:
+        """Only the reader's own part of someone else's shift (no drawer figures)."""
+        return self.scope == "own"
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Shift:
@@ -120,12 +131,12 @@ class Shift:
             pay_outs_count=int(d["pay_outs_count"]), pay_outs_amount=_money(d["pay_outs_amount"]),
             drops_count=int(d["drops_count"]), drops_amount=_money(d["drops_amount"]),
             cash_sales_count=int(d["cash_sales_count"]), cash_sales_amount=_money(d["cash_sales_amount"]),
-            expected_cash=_money(d["expected_cash"]),
+            expected_cash=_opt_money(d["expected_cash"]) if d.get("scope") == "own" else _money(d["expected_cash"]),
             by_operator=tuple(OperatorFigures.from_json(o) for o in d.get("by_operator") or ()),
             z_number=d.get("z_number"), closed_by=d.get("closed_by"), closed_at=_time(d.get("closed_at")),
             counted_cash=_opt_money(d.get("counted_cash")), difference=_opt_money(d.get("difference")),
             note=d.get("note"), generated_at=_time(d.get("generated_at")), replayed=bool(d.get("replayed", False)),
-            raw=d)
+            scope=d.get("scope") or "shift", raw=d)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,11 @@ class State(StrEnum):
     REFUSED = "refused"  # not charged: the member is asked to see the cashier
 
 
+# A sale's outcome is read, then goes: the next member in the queue must not read the last one's.
+OUTCOMES = frozenset({State.PAID, State.SPLIT_PAID, State.TOPPED_UP, State.REFUSED})
+WELCOME_AFTER_SECONDS = 20  # how long an outcome stays before the welcome comes back
+
+
 @dataclass(frozen=True)
 class Face:
     """One screenful. Amounts are Decimals; None is "not shown"."""
@@ -92,6 +97,11 @@ class CustomerScreen:
     def idle(self) -> Face:
         """The cashier cleared the sale (New sale, Esc) or signed out: the welcome."""
         return self._new(State.IDLE)
+
+    def outcome_read(self, face: Face) -> Face:
+        """The time to read `face` (an outcome) is over: the welcome, unless something else is
+        shown by now (the next sale's amount)."""
+        return self.idle() if self.face is face and face.state in OUTCOMES else self.face
 
     def entering(self, typed: str) -> Face:
         """The amount field changed. A new amount ends the previous sale's screen; an emptied

@@ -9,6 +9,13 @@ is needed: the next start finds the shift open (the open landed) or closed (the 
 on the server. A second open answered by `shift_conflict` (MP014) means the terminal has an
 open shift already: it is fetched and adopted, not reported as a failure.
 
+The handover: the shift belongs to the counter, not to the cashier. A cashier who signs in where
+a colleague's shift is open finds it (the server lists every open shift to a cashier, as their
+own part: docs/supabase_rpc.md, "What a cashier sees of a shift") and sells into it at once.
+Closing it stays the opener's or a manager's: `may_close` says so before anything is counted,
+and a `forbidden` close is told as `close_not_opener`. `shift_open_unseen` is left only for a
+server that still hides a colleague's open shift (the first release of shifts).
+
 Where the counter stands (`Standing.mode`):
 - `open`: the terminal's shift is open; selling works.
 - `closed`: the terminal is registered, no shift is open: the counter shows "Open shift".
@@ -106,6 +113,7 @@ class ShiftDesk:
         self._open: _Pending | None = None
         self._close: _Pending | None = None
         self.standing = Standing("closed")
+        self.user_id: str | None = None  # the signed-in operator's, from the server (find)
 
     # -- checks (UI thread) ----------------------------------------------------------------
 
@@ -132,6 +140,15 @@ class ShiftDesk:
         return self._open.amount if self._open is not None else None
 
     @property
+    def may_close(self) -> bool:
+        """This operator may close the open shift: a manager or owner, or the cashier who
+        opened it (contract §9). Another cashier keeps selling in it and is told who closes."""
+        shift = self.standing.shift if self.standing.mode == "open" else None
+        if shift is None or self.can_manage:
+            return True
+        return self.user_id is None or shift.opened_by == self.user_id
+
+    @property
     def close_pending(self) -> tuple[Decimal, str | None] | None:
         """The count and note of a close sent without an answer, or None."""
         return (self._close.amount, self._close.note) if self._close is not None else None
@@ -140,7 +157,9 @@ class ShiftDesk:
 
     def find(self) -> Standing:
         """Where this counter stands, from the server; sets the terminal's current shift."""
-        runs_shifts = bool(self.api.session_info().get("runs_shifts"))
+        info = self.api.session_info()
+        runs_shifts = bool(info.get("runs_shifts"))
+        self.user_id = str(info["user_id"]) if info.get("user_id") else None
         if self.code is None:
             self.holder.clear()
             mode = "bad_name" if runs_shifts else "free"
@@ -155,8 +174,8 @@ class ShiftDesk:
         found = next((s for s in shifts if s.is_open), None)
         held = self.holder.shift
         if found is None and held is not None and held.terminal_code == self.code and not self.can_manage:
-            # A cashier reads only the shifts they worked in: another operator's open shift at
-            # this counter (adopted earlier in this run) is invisible to them, not closed.
+            # A server of the first release of shifts hides a colleague's open shift from a
+            # cashier: one adopted earlier in this run is invisible to them, not closed.
             found = held
         self.holder.set(found)
         if found is not None:
@@ -210,6 +229,8 @@ class ShiftDesk:
         """Close the open shift with the counted cash; the Z report. `unsettled`: how many
         journal attempts are still unsettled (the close refuses while any is). A close sent
         without an answer is resent as it was (same key, count and note)."""
+        if not self.may_close:
+            raise ShiftRefused("close_not_opener")
         if unsettled:
             raise ShiftRefused("close_unsettled")
         shift_id = self.holder.shift_id
@@ -227,6 +248,8 @@ class ShiftDesk:
             if e.name == "shift_closed":
                 self.holder.clear()  # closed by someone else meanwhile
                 self._stand(Standing("closed", None, True))
+            if e.name == "forbidden" and not self.can_manage:
+                raise ShiftRefused("close_not_opener") from e  # another cashier's shift
             raise
         self._close = None
         self.holder.set(z)  # closed: the counter has no open shift now

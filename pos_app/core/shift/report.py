@@ -66,6 +66,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "op_moves": N_("shift_report", "Cash movements"),
     "op_cash_in": N_("shift_report", "Cash in"),
     "op_cash_out": N_("shift_report", "Cash out"),
+    "own_part": N_("shift_report", "Your part of this shift"),
+    "own_part_note": N_("shift_report", "Only what you rang up. The drawer's expected cash and the other "
+                                        "cashiers' figures are for the cashier who opened the shift or a manager."),
     "end_z": N_("shift_report", "End of {number}"),
     "end_x": N_("shift_report", "End of X read-out"),
 }
@@ -172,6 +175,27 @@ def _operator_rows(o: OperatorFigures, w: dict[str, str], money) -> list[Row]:
             Row("pair", money(-o.cash_out), w["op_cash_out"])]
 
 
+def _own_part_rows(doc: ShiftDocument, w: dict[str, str], money) -> list[Row]:
+    """A cashier's read-out of a shift someone else opened: their own sales and cash only, no
+    drawer total (the server sends none: it is everyone's cash)."""
+    s = doc.shift
+    out = [Row("rule"), Row("title", w["own_part"]), Row("text", w["own_part_note"]),
+           Row("rule"), Row("center", w["cards"]),
+           Row("pair", str(s.payments_count), w["count"]),
+           Row("pair", money(s.payments_raw), w["raw"]),
+           Row("pair", money(-s.payments_discount), w["discount"]),
+           Row("pair", money(s.payments_paid), w["paid"]),
+           Row("pair", money(-s.refunds_amount), w["refunds"].format(count=s.refunds_count)),
+           Row("rule"), Row("center", w["drawer"]),
+           Row("pair", money(s.topups_amount), w["topups"].format(count=s.topups_count)),
+           Row("pair", money(s.cash_sales_amount), w["cash_sales"].format(count=s.cash_sales_count)),
+           Row("pair", money(s.pay_ins_amount), w["pay_ins"].format(count=s.pay_ins_count)),
+           Row("pair", money(-s.pay_outs_amount), w["pay_outs"].format(count=s.pay_outs_count)),
+           Row("pair", money(-s.drops_amount), w["drops"].format(count=s.drops_count))]
+    end = w["end_z"].format(number=doc.number) if doc.is_close else w["end_x"]
+    return out + [Row("rule"), Row("center", end)]
+
+
 def rows(doc: ShiftDocument, language: str = "en") -> list[Row]:
     """The document's rows in `language`. Money out of the drawer is shown negative, money in
     positive, so the drawer's lines add up to the expected cash as printed."""
@@ -199,6 +223,9 @@ def rows(doc: ShiftDocument, language: str = "en") -> list[Row]:
     if doc.duplicate and doc.printed_at is not None:
         out.append(Row("pair", doc.local(doc.printed_at), w["reprinted"]))
     out.append(Row("pair", doc.timezone, w["zone"]))
+
+    if s.own_part:
+        return out + _own_part_rows(doc, w, money)
 
     out += [Row("rule"), Row("center", w["cards"]),
             Row("pair", str(s.payments_count), w["count"]),

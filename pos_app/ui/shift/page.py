@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, 
 from pos_app.core.messages import message_for
 from pos_app.core.money import format_amount
 from pos_app.core.shift.lifecycle import Standing
-from pos_app.core.shift.report import ShiftDocument
+from pos_app.core.shift.report import ShiftDocument, who_opened
 from pos_app.ui.common.shift_report_dialog import ShiftReportDialog
 from pos_app.ui.i18n import Language
 
@@ -190,10 +190,15 @@ class CounterPage(QWidget):
         self.bar_problem.show()
 
     def close_or_start(self) -> None:
+        self._bar_problem = None
+        self.bar_problem.hide()
         standing = self.standing
         if standing is None:
             return
-        if standing.mode == "open":
+        if standing.mode == "open" and not self.controller.desk.may_close:
+            # Another cashier's shift: said before anything is counted, nothing is sent.
+            self._read_failed("close_not_opener")
+        elif standing.mode == "open":
             self.close_dialog = CloseShiftDialog(self.controller, self.language, self.currency, self)
             self.close_dialog.closed.connect(self._after_close)
             self.close_dialog.open()
@@ -212,8 +217,12 @@ class CounterPage(QWidget):
             self.bar_label.setText(t("shift.looking"))
         elif s.mode == "open" and s.shift is not None:
             since = s.shift.opened_at.astimezone(ZoneInfo(self.timezone)).strftime("%H:%M")
-            self.bar_label.setText(t("shift.bar_open", since=since, code=s.shift.terminal_code,
-                                     amount=format_amount(s.shift.opening_float, self.currency, self.language.code)))
+            amount = format_amount(s.shift.opening_float, self.currency, self.language.code)
+            if self.controller.desk.may_close:
+                self.bar_label.setText(t("shift.bar_open", since=since, code=s.shift.terminal_code, amount=amount))
+            else:  # taken over from a colleague: say whose drawer this is
+                self.bar_label.setText(t("shift.bar_open_other", since=since, code=s.shift.terminal_code,
+                                         amount=amount, who=who_opened(s.shift)))
         elif s.mode == "free":
             self.bar_label.setText(t("shift.bar_free"))
         else:

@@ -18,6 +18,7 @@ register(
     N_("shift.look_failed", "Could not learn this counter's shift: {reason}"),
     N_("shift.opening", "Opening the shift…"),
     N_("shift.bar_open", "Shift open since {since} · float {amount} · terminal {code}"),
+    N_("shift.bar_open_other", "Shift of {who} open since {since} · float {amount} · terminal {code}"),
     N_("shift.bar_closed", "No shift open at this counter"),
     N_("shift.bar_free", "This shop does not run shifts yet"),
     N_("shift.x", "&X read-out  (F11)"),

@@ -278,7 +278,9 @@ select app.deploy_comment('function', 'public.merchant_close_shift(text, uuid, n
   'Close a shift with the counted cash: the final Z report, numbered per merchant without gaps; idempotent per merchant and key. Its cashier, a manager, owner or service role.');
 
 -- One shift: while open, its running figures (the X read-out, generated_at says when); once
--- closed, the Z report exactly as the close wrote it. Cashier or above (see app.shift_readable).
+-- closed, the Z report exactly as the close wrote it. Cashier or above: a cashier who did not
+-- open it gets its identity and their own part only (app.shift_view), in any open shift of the
+-- merchant (the handover: B sells into the shift A opened) or a shift they worked in.
 create or replace function public.merchant_get_shift(p_merchant_code text, p_shift_id uuid) returns jsonb
 language plpgsql stable security definer
 set search_path = ''
@@ -296,18 +298,20 @@ begin
     perform app.fail('shift_conflict', 'this shift belongs to another merchant');
   end if;
   if not app.shift_readable(v_ctx.merchant_role, v_ctx.user_id, v_shift) then
-    perform app.fail('forbidden', 'a cashier sees only their own shifts');
+    perform app.fail('forbidden', 'a cashier sees only their own shifts and the open ones');
   end if;
-  return app.shift_json(p_shift_id);
+  return app.shift_json_for(v_ctx.merchant_role, v_ctx.user_id, p_shift_id);
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_get_shift(text, uuid)', 'authenticated', 'service_role');
 select app.deploy_comment('function', 'public.merchant_get_shift(text, uuid)',
-  'One shift: its running figures while open (X read-out), its Z report once closed. Cashier (own shifts) or above.');
+  'One shift: running figures while open (X), the Z once closed. Cashier (another''s shift: identity and own part) or above.');
 
 -- The merchant's shifts that were open at some moment of [p_from, p_to) (either end optional),
--- newest opening first, optionally of one terminal. A cashier gets their own (see
--- app.shift_readable); managers, owners and the platform every one. p_limit 1 to 500.
+-- newest opening first, optionally of one terminal. Managers, owners and the platform get every
+-- one, whole. A cashier gets the shifts they opened (whole) and those they worked in (their own
+-- part, app.shift_view); with p_terminal_code also that terminal's open shift (their own part):
+-- so a cashier signing in at a counter finds the shift a colleague opened there. p_limit 1 to 500.
 create or replace function public.merchant_list_shifts(
   p_merchant_code text,
   p_from timestamptz default null,
@@ -338,17 +342,21 @@ begin
     end if;
   end if;
   return query
-    select app.shift_json(s.id)
+    select app.shift_json_for(v_ctx.merchant_role, v_ctx.user_id, s.id)
       from app.shifts s
      where s.merchant_id = v_ctx.merchant_id
        and (v_terminal is null or s.terminal_id = v_terminal)
        and (p_to is null or s.opened_at < p_to)
        and (p_from is null or s.closed_at is null or s.closed_at >= p_from)
        and app.shift_readable(v_ctx.merchant_role, v_ctx.user_id, s)
+       -- A cashier's list keeps to their own shifts (opened, worked in); naming the terminal
+       -- also finds its open shift, whoever opened it (the counter's look-up at sign-in).
+       and (v_terminal is not null or v_ctx.merchant_role <> 'cashier' or s.opened_by = v_ctx.user_id
+            or app.shift_worked_in(v_ctx.user_id, s.id))
      order by s.opened_at desc, s.id desc
      limit v_limit;
 end
 $$;
 select app.deploy_rpc_grant('public.merchant_list_shifts(text, timestamptz, timestamptz, text, integer)', 'authenticated', 'service_role');
 select app.deploy_comment('function', 'public.merchant_list_shifts(text, timestamptz, timestamptz, text, integer)',
-  'The merchant''s shifts open at some moment of a range, newest first, optionally of one terminal. Cashier (own shifts) or above.');
+  'Shifts open at some moment of a range, newest first, optionally of one terminal. Cashier (own; with the terminal its open shift, as own part) or above.');

@@ -219,17 +219,21 @@ $$;
 -- A shift's figures, computed from its rows: what the X read-out shows for an open shift and
 -- what the close writes down for good. expected_cash = opening_float + cash top-ups + cash
 -- sales + pay-ins - pay-outs - drops (refunds go back to the card, never out of the drawer).
-create or replace function app.shift_figures(p_shift_id uuid) returns jsonb
+-- p_operator: only that operator's rows (their part of the shift, app.shift_json_for); null: all.
+create or replace function app.shift_figures(p_shift_id uuid, p_operator uuid) returns jsonb
 language sql stable
 set search_path = ''
 as $$
   with s as (select * from app.shifts where id = p_shift_id),
   tx as (
     select t.kind, t.operator_user_id, t.raw_amount, t.discount_amount, t.amount
-      from app.transactions t where t.shift_id = p_shift_id
+      from app.transactions t
+     where t.shift_id = p_shift_id and (p_operator is null or t.operator_user_id = p_operator)
   ),
   mv as (
-    select m.kind, m.operator_user_id, m.amount from app.cash_movements m where m.shift_id = p_shift_id
+    select m.kind, m.operator_user_id, m.amount
+      from app.cash_movements m
+     where m.shift_id = p_shift_id and (p_operator is null or m.operator_user_id = p_operator)
   ),
   ops as (
     select operator_user_id from tx union select operator_user_id from mv
@@ -289,9 +293,16 @@ as $$
   from s, k, c
 $$;
 
--- A shift as the API returns it: who opened and closed it on which terminal, and its figures
--- (live while open: the X read-out; as written at the close once closed, unchanged forever).
-create or replace function app.shift_json(p_shift_id uuid) returns jsonb
+-- The whole shift's figures (every operator's rows).
+create or replace function app.shift_figures(p_shift_id uuid) returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select app.shift_figures(p_shift_id, null)
+$$;
+
+-- Who opened and closed a shift on which terminal: what any operator who may see the shift sees.
+create or replace function app.shift_identity(p_shift_id uuid) returns jsonb
 language sql stable
 set search_path = ''
 as $$
@@ -300,13 +311,24 @@ as $$
     'terminal_code', t.code, 'terminal_name', t.name, 'status', s.status,
     'opened_by', s.opened_by, 'opened_by_email', (select u.email from auth.users u where u.id = s.opened_by),
     'opened_at', s.opened_at, 'opening_float', s.opening_float,
-    'closed_by', s.closed_by, 'closed_at', s.closed_at, 'z_number', s.z_number,
-    'counted_cash', s.counted_cash, 'note', s.note)
-  || case when s.status = 'closed' then s.report
-          else app.shift_figures(s.id) || jsonb_build_object('generated_at', app.now()) end
+    'closed_by', s.closed_by, 'closed_at', s.closed_at, 'z_number', s.z_number)
   from app.shifts s
   join app.merchants m on m.id = s.merchant_id
   join app.terminals t on t.id = s.terminal_id
+  where s.id = p_shift_id
+$$;
+
+-- A shift as the API returns it: who opened and closed it on which terminal, and its figures
+-- (live while open: the X read-out; as written at the close once closed, unchanged forever).
+create or replace function app.shift_json(p_shift_id uuid) returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select app.shift_identity(s.id)
+      || jsonb_build_object('counted_cash', s.counted_cash, 'note', s.note)
+      || case when s.status = 'closed' then s.report
+              else app.shift_figures(s.id) || jsonb_build_object('generated_at', app.now()) end
+  from app.shifts s
   where s.id = p_shift_id
 $$;
 
@@ -322,16 +344,59 @@ as $$
   from app.cash_movements c where c.id = p_movement_id
 $$;
 
--- May the caller read this shift? Managers, owners and the platform: every shift of the
--- merchant. A cashier: the shifts they opened or rang anything up in.
+-- How much of a shift the caller sees (contract §9 "a cashier sees their own shifts; a manager
+-- all", extended for the handover, docs/supabase_rpc.md):
+-- 'whole': managers, owners, the platform, and the cashier who opened it (they count the drawer
+--   and close it, and the Z they print lists every operator);
+-- 'operator': another cashier of the merchant, in any open shift (a cashier taking over a counter
+--   finds its shift and sells into it) or a shift they rang anything up in: its identity and
+--   their own part, never another operator's figures nor the drawer's;
+-- null: nothing (a closed shift of someone else they never worked in).
+-- Did this operator ring anything up in the shift (a money call or a cash movement)?
+create or replace function app.shift_worked_in(p_user uuid, p_shift_id uuid) returns boolean
+language sql stable
+set search_path = ''
+as $$
+  select exists (select 1 from app.transactions t where t.shift_id = p_shift_id and t.operator_user_id = p_user)
+      or exists (select 1 from app.cash_movements c where c.shift_id = p_shift_id and c.operator_user_id = p_user)
+$$;
+
+create or replace function app.shift_view(p_ctx_role text, p_user uuid, p_shift app.shifts) returns text
+language sql stable
+set search_path = ''
+as $$
+  select case
+    when p_ctx_role <> 'cashier' or p_shift.opened_by = p_user then 'whole'
+    when p_shift.status = 'open' or app.shift_worked_in(p_user, p_shift.id) then 'operator'
+  end
+$$;
+
+-- May the caller read this shift at all (app.shift_view)?
 create or replace function app.shift_readable(p_ctx_role text, p_user uuid, p_shift app.shifts) returns boolean
 language sql stable
 set search_path = ''
 as $$
-  select p_ctx_role <> 'cashier'
-      or p_shift.opened_by = p_user
-      or exists (select 1 from app.transactions t where t.shift_id = p_shift.id and t.operator_user_id = p_user)
-      or exists (select 1 from app.cash_movements c where c.shift_id = p_shift.id and c.operator_user_id = p_user)
+  select app.shift_view(p_ctx_role, p_user, p_shift) is not null
+$$;
+
+-- A shift as this caller may read it (app.shift_view): the whole shift, or its identity and the
+-- caller's own part, marked scope = 'own' (as merchant_daily_summary's), whose totals and by_operator are the caller's
+-- rows only and whose drawer figures (expected, counted, difference) are null. Null: unreadable.
+create or replace function app.shift_json_for(p_ctx_role text, p_user uuid, p_shift_id uuid) returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select case app.shift_view(p_ctx_role, p_user, s)
+    when 'whole' then app.shift_json(s.id)
+    when 'operator' then
+      app.shift_identity(s.id)
+      || app.shift_figures(s.id, p_user)
+      || jsonb_build_object('scope', 'own', 'expected_cash', null, 'counted_cash', null,
+                            'difference', null, 'note', null)
+      || case when s.status = 'open' then jsonb_build_object('generated_at', app.now()) else '{}'::jsonb end
+  end
+  from app.shifts s
+  where s.id = p_shift_id
 $$;
 
 select app.deploy_private_functions();
