@@ -39,6 +39,7 @@ def run(out: TextIO | None = None) -> int:
         ("qr decode", _qr_decode),
         ("journal", lambda: _journal(settings)),
         ("session store", _session_store),
+        ("pin hash", _pin_hash),
         ("translations", _translations),
     ]
     failed = 0
@@ -135,6 +136,22 @@ def _journal(settings: core_settings.Settings) -> str:
     if state != "failed":
         raise RuntimeError(f"the journal gave back state {state!r}")
     return "written and read back in a temp data dir"
+
+
+def _pin_hash() -> str:
+    import tempfile
+    from pathlib import Path
+
+    from pos_app.core.session.pins import PinBook, PinCheck
+
+    # hashlib.scrypt needs the OpenSSL the bundle was built with: without it no operator could
+    # set a PIN at this counter.
+    with tempfile.TemporaryDirectory(prefix="mps-self-check-") as tmp:
+        book = PinBook(Path(tmp))
+        book.set_pin("self-check", "self-check@localhost", "0000")
+        if book.check("self-check", "0000") is not PinCheck.OK:
+            raise RuntimeError("a PIN set could not be checked back")
+    return "scrypt PIN set and checked back in a temp dir"
 
 
 def _session_store() -> str:

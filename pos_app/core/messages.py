@@ -131,6 +131,20 @@ CATALOG: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         N_("sign_in_offline", "Check the network, then sign in again.")),
     "sign_in_no_answer": (N_("sign_in_no_answer", "The server did not answer in time."),
         N_("sign_in_no_answer", "Wait a moment, then sign in again.")),
+    # Switching cashier by PIN at the counter (the same words for every operator listed: a
+    # wrong PIN never says more than that).
+    "pin_wrong": (N_("pin_wrong", "Wrong PIN."),
+        N_("pin_wrong", "Type it again; after five wrong PINs the password is needed.")),
+    "pin_locked": (N_("pin_locked", "Too many wrong PINs: this PIN is locked."),
+        N_("pin_locked", "Sign in with your email and password, then set a new PIN.")),
+    "pin_length": (N_("pin_length", "A PIN has 4 to 8 digits."),
+        N_("pin_length", "Type 4 to 8 digits.")),
+    "pin_digits": (N_("pin_digits", "A PIN is digits only."),
+        N_("pin_digits", "Type 4 to 8 digits, no letters or spaces.")),
+    "pin_mismatch": (N_("pin_mismatch", "The two PINs are not the same."),
+        N_("pin_mismatch", "Type the new PIN twice, the same both times.")),
+    "switch_needs_password": (N_("switch_needs_password", "This operator must sign in with the password again."),
+        N_("switch_needs_password", "Choose \"Sign in with password\"; ask your manager if it is refused.")),
     # The sale service.
     "attempt_unsettled": (N_("attempt_unsettled", "A sale is still waiting for its outcome."),
         N_("attempt_unsettled", "Press Retry or Check on that sale before starting another.")),

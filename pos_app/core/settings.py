@@ -57,6 +57,9 @@ class Settings:
     language: str = "en"
     customer_display: str = "auto"  # the member-facing window: auto (on a second screen), on, off
     customer_language: str = ""  # the member-facing window's language; empty: the shop's (`language`)
+    # Seconds without a key or mouse input before the counter locks (the next operator types
+    # their PIN); 0 never locks by itself.
+    lock_after_seconds: int = 300
 
     @property
     def is_configured(self) -> bool:
@@ -80,6 +83,8 @@ class Settings:
             raise SettingsError("terminal_name", "1-64 characters", source)
         if self.camera_index < 0:
             raise SettingsError("camera_index", "must be 0 or more", source)
+        if not 0 <= self.lock_after_seconds <= 86_400:
+            raise SettingsError("lock_after_seconds", "0 (never) to 86400 seconds", source)
         if self.language not in LANGUAGES:
             raise SettingsError("language", f"one of {', '.join(LANGUAGES)}", source)
         if self.customer_display not in CUSTOMER_DISPLAY_MODES:
@@ -104,6 +109,11 @@ class Paths:
     @property
     def journal_dir(self) -> Path:
         return self.data_dir / "journal"
+
+    @property
+    def operators_dir(self) -> Path:
+        """Where the operators known at this terminal and their PIN hashes are kept."""
+        return self.data_dir / "operators"
 
     @classmethod
     def default(cls, environ: dict[str, str] | None = None) -> Paths:

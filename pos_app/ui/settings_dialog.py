@@ -21,14 +21,15 @@ from pos_app.core.customer.placement import MODES as CUSTOMER_DISPLAY_MODES
 from pos_app.core.settings import Settings, SettingsError
 from pos_app.core.translations import LANGUAGES
 
-from . import customer_display_text, shell_text  # noqa: F401 - registers the labels
+from . import customer_display_text, lock_text, shell_text  # noqa: F401 - registers the labels
 from .i18n import Language, language_name
 
 # Fields the counter cannot work without, with their label keys.
 REQUIRED = (("supabase_url", "settings.url"), ("api_key", "settings.api_key"), ("merchant_code", "settings.merchant"))
 FIELD_LABELS = dict(REQUIRED, terminal_name="settings.terminal", camera_index="settings.camera",
                     printer_name="settings.printer", escpos_device="settings.escpos", language="settings.language",
-                    customer_display="settings.customer_display", customer_language="settings.customer_language")
+                    customer_display="settings.customer_display", customer_language="settings.customer_language",
+                    lock_after_seconds="settings.lock_after")
 
 
 class SettingsDialog(QDialog):
@@ -60,6 +61,9 @@ class SettingsDialog(QDialog):
         for code in ("", *LANGUAGES):
             self.customer_language.addItem(language_name(code) if code else "", code)
         self.customer_language.setCurrentIndex(max(0, self.customer_language.findData(settings.customer_language)))
+        # Minutes here; the setting is in seconds (a test, a demo may want less than a minute).
+        self.lock_after = QSpinBox(minimum=0, maximum=240, value=round(settings.lock_after_seconds / 60),
+                                   objectName="lockAfter")
         self.problem = QLabel(wordWrap=True, objectName="problem")
         self.problem.setStyleSheet("color: #b00020; font-weight: bold;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
@@ -72,7 +76,8 @@ class SettingsDialog(QDialog):
                       ("settings.camera", self.camera), ("settings.printer", self.printer),
                       ("settings.escpos", self.escpos), ("settings.language", self.language_box),
                       ("settings.customer_display", self.customer_display),
-                      ("settings.customer_language", self.customer_language)]
+                      ("settings.customer_language", self.customer_language),
+                      ("settings.lock_after", self.lock_after)]
         for _key, widget in self._rows:
             widget.setMinimumHeight(40)  # touch targets
             self.form.addRow(QLabel(), widget)
@@ -107,7 +112,13 @@ class SettingsDialog(QDialog):
                        printer_name="" if printer == self.printer.itemText(0) else printer,
                        escpos_device=self.escpos.text().strip(), language=self.language_box.currentData(),
                        customer_display=self.customer_display.currentData(),
-                       customer_language=self.customer_language.currentData())
+                       customer_language=self.customer_language.currentData(),
+                       lock_after_seconds=self._lock_after_seconds())
+
+    def _lock_after_seconds(self) -> int:
+        minutes = self.lock_after.value()
+        unchanged = minutes == round(self._base.lock_after_seconds / 60)
+        return self._base.lock_after_seconds if unchanged else minutes * 60
 
     def validate(self) -> bool:
         """Whether the values can be saved; if not, the first problem is in `problem`."""

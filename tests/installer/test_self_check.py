@@ -29,7 +29,7 @@ def test_a_configured_counter_passes_and_says_what_it_is_for(counter_dirs, capsy
     assert app.main(["--self-check"]) == 0
     text = capsys.readouterr().out
     assert "merchant: SHOP001\n" in text and "url: http://127.0.0.1:54321\n" in text
-    for check in ("settings", "qt platform", "printing", "qr decode", "journal", "session store"):
+    for check in ("settings", "qt platform", "printing", "qr decode", "journal", "session store", "pin hash"):
         assert f"ok   {check}: " in text
     assert "self-check: passed" in text
     assert anon.split(".")[2] not in text  # the key itself is never printed

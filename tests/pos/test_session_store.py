@@ -69,9 +69,10 @@ def test_the_keyring_store_keeps_the_session_across_instances():
 def test_the_keyring_holds_the_refresh_token_and_who_not_a_password():
     ring = MemoryKeyring()
     KeyringSessionStore(ring).save(SESSION)
-    (service, _), raw = next(iter(ring.items.items()))
-    assert service == SERVICE
-    assert json.loads(raw) == {"refresh_token": "rt-secret-123", "user_id": "user-1", "email": "cashier@shop.test"}
+    assert {service for service, _ in ring.items} == {SERVICE}
+    assert json.loads(ring.items[(SERVICE, "session:user-1")]) == {
+        "refresh_token": "rt-secret-123", "user_id": "user-1", "email": "cashier@shop.test"}
+    assert json.loads(ring.items[(SERVICE, "session")]) == {"current": "user-1", "operators": ["user-1"]}
 
 
 def test_clear_forgets_and_clearing_nothing_is_fine():
@@ -124,3 +125,53 @@ def test_separate_accounts_keep_separate_sessions():
     ring = MemoryKeyring()
     KeyringSessionStore(ring, "SHOP1").save(SESSION)
     assert KeyringSessionStore(ring, "SHOP2").load() is None
+
+
+OTHER = StoredSession(refresh_token="rt-secret-456", user_id="user-2", email="manager@shop.test")
+
+
+@pytest.mark.parametrize("make", [lambda ring: KeyringSessionStore(ring), lambda ring: MemorySessionStore()],
+                         ids=["keyring", "memory"])
+def test_one_session_per_operator_and_clearing_one_keeps_the_other(make):
+    ring = MemoryKeyring()
+    store = make(ring)
+    store.save(SESSION)
+    store.save(OTHER)
+    assert store.load() == OTHER  # the last kept is current (resumed at start)
+    assert store.load("user-1") == SESSION and store.load("user-2") == OTHER
+    assert store.known() == [SESSION, OTHER]
+    store.clear()  # the current one signs out
+    assert store.load() is None and store.load("user-1") == SESSION and store.known() == [SESSION]
+    store.save(StoredSession("rt-rotated", "user-1", "cashier@shop.test"))  # refreshed: rotated
+    assert store.load("user-1").refresh_token == "rt-rotated" and len(store.known()) == 1
+    store.clear("user-1")
+    assert store.known() == [] and store.load() is None
+
+
+def test_the_operators_sessions_survive_a_restart_and_clearing_all_leaves_nothing():
+    ring = MemoryKeyring()
+    first = KeyringSessionStore(ring)
+    first.save(SESSION)
+    first.save(OTHER)
+    restarted = KeyringSessionStore(ring)
+    assert restarted.load() == OTHER and restarted.known() == [SESSION, OTHER]
+    restarted.clear("user-2")
+    restarted.clear("user-1")
+    assert ring.items == {}
+
+
+def test_the_single_session_an_older_app_kept_is_read_and_kept_beside_a_new_one():
+    ring = MemoryKeyring()
+    ring.items[(SERVICE, "session")] = json.dumps(
+        {"refresh_token": "rt-secret-123", "user_id": "user-1", "email": "cashier@shop.test"})
+    store = KeyringSessionStore(ring)
+    assert store.load() == SESSION and store.load("user-1") == SESSION and store.load("user-2") is None
+    store.save(OTHER)
+    assert store.known() == [SESSION, OTHER] and store.load() == OTHER
+
+
+def test_a_keyring_that_refuses_keeps_every_operator_in_memory():
+    store = KeyringSessionStore(LockedKeyring())
+    store.save(SESSION)
+    store.save(OTHER)
+    assert not store.persistent and store.known() == [SESSION, OTHER] and store.load("user-1") == SESSION

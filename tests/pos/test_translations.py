@@ -91,7 +91,7 @@ def test_traditional_chinese_speaks_as_taiwan_and_hong_kong_do():
 
 
 def test_every_label_the_window_asks_for_is_registered():
-    from pos_app.ui import customer_display_text, shell_text  # noqa: F401
+    from pos_app.ui import customer_display_text, lock_text, shell_text  # noqa: F401
     from pos_app.ui import i18n as ui_i18n
     from pos_app.ui.cashier import text as cashier_text  # noqa: F401
     from pos_app.ui.common import text as common_text  # noqa: F401

@@ -54,12 +54,14 @@ def transport():
 
 @pytest.fixture
 def make_shell(qtbot, paths, store, transport):
-    """Build and start a shell for `settings`; every shell is shut down after the test."""
+    """Build and start a shell for `settings`; every shell is shut down after the test. The
+    operators' PINs are left out (`ask_for_pin=True` for the tests about them), so a test of
+    the sale screen is not asked for a PIN after signing in."""
     shells: list[Shell] = []
 
-    def make(settings: Settings, **kwargs) -> Shell:
+    def make(settings: Settings, *, ask_for_pin: bool = False, **kwargs) -> Shell:
         wiring = Wiring(store=store, transport=transport, retry=no_sleep_policy(1)[0], poll_ms=50,
-                        online_interval=0.2, offline_interval=0.0)
+                        online_interval=0.2, offline_interval=0.0, ask_for_pin=ask_for_pin)
         shell = Shell(settings, paths, wiring, language=Language(settings.language), **kwargs)
         shells.append(shell)
         shell.start()

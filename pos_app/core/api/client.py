@@ -50,11 +50,22 @@ class MpsClient:
         self._observer = observer
         self.auth = AuthClient(http, base_url, api_key, retry=self._retry, clock=clock)
         self._session: Session | None = None
+        # Every operator's session this run has held, by user id (the newest refresh token of
+        # each, also when the keyring could not keep it).
+        self._sessions: dict[str, Session] = {}
         self._session_lock = threading.RLock()  # one refresh at a time, whatever the thread
+        self._in_flight = 0  # RPCs sent and not yet answered (with their retries), any thread
+        self._in_flight_lock = threading.Lock()
 
     @property
     def merchant_code(self) -> str:
         return self._merchant_code
+
+    @property
+    def calls_in_flight(self) -> int:
+        """How many RPCs are on their way (retries included). The counter switches operator
+        only at zero: a call must be answered under the session it was sent with."""
+        return self._in_flight
 
     @property
     def session(self) -> Session | None:
@@ -81,16 +92,54 @@ class MpsClient:
         try:
             session = self._observed(lambda: self.auth.refresh(stored.refresh_token))
         except AuthError:
-            self.session_store.clear()
+            self.session_store.clear(stored.user_id)
             return None
         self._adopt(session)
         return session
+
+    def switch_to(self, user_id: str, *, refresh: bool = True) -> Session:
+        """Make `user_id`'s own session the one every call is made under (a PIN switch at the
+        counter), from the refresh token kept for them. It is always refreshed, even when this
+        run holds a fresh access token: a session ended elsewhere (revoked, the user blocked) is
+        known at the switch, not an hour later. NotSignedIn when none is kept or the server
+        ended it (it is forgotten: the password is needed); Unreachable/OutcomeUnknown when the
+        server cannot be asked (the current session stays). `refresh=False` goes back to a
+        session this run holds without a round trip (a switch that failed half-way)."""
+        with self._session_lock:
+            held = self._sessions.get(user_id)
+            if held is not None and not refresh:
+                self._adopt(held)
+                return held
+            kept = held or self.session_store.load(user_id)
+            if kept is None:
+                raise NotSignedIn("no session is kept for this operator: sign in with the password")
+            token = kept.refresh_token
+            try:
+                session = self._observed(lambda: self.auth.refresh(token))
+            except AuthError as e:
+                self.forget(user_id)
+                raise NotSignedIn(f"the session ended ({e.code}): sign in again") from e
+            self._adopt(session)
+            return session
+
+    def forget(self, user_id: str) -> None:
+        """Drop `user_id`'s session here (held and kept), without a call: the server said they
+        may not work here any more, or their session ended."""
+        with self._session_lock:
+            self._sessions.pop(user_id, None)
+            self.session_store.clear(user_id)
+            if self._session is not None and self._session.user_id == user_id:
+                self._session = None
 
     def sign_out(self) -> None:
         """End this counter's session (scope local) and forget it here, even when offline."""
         with self._session_lock:
             session, self._session = self._session, None
-            self.session_store.clear()
+            if session is not None:
+                self._sessions.pop(session.user_id, None)
+                self.session_store.clear(session.user_id)
+            else:
+                self.session_store.clear()
         if session is not None:
             # Unanswered: the access token expires within the hour; nothing kept can renew it.
             with contextlib.suppress(Unreachable, OutcomeUnknown):
@@ -98,7 +147,7 @@ class MpsClient:
 
     def _adopt(self, session: Session) -> None:
         with self._session_lock:
-            self._session = session
+            self._session = self._sessions[session.user_id] = session
             self.session_store.save(StoredSession(session.refresh_token, session.user_id, session.email))
 
     def _access_token(self) -> str:
@@ -129,8 +178,7 @@ class MpsClient:
             try:
                 session = self._observed(lambda: self.auth.refresh(current.refresh_token))
             except AuthError as e:
-                self._session = None
-                self.session_store.clear()
+                self.forget(current.user_id)
                 raise NotSignedIn(f"the session ended ({e.code}): sign in again") from e
             self._adopt(session)
             return session
@@ -144,6 +192,15 @@ class MpsClient:
         retried after an unknown outcome. A token the server refuses (expired, bad) is refreshed
         and the call sent once more.
         """
+        with self._in_flight_lock:
+            self._in_flight += 1
+        try:
+            return self._rpc(fn, params, idempotent)
+        finally:
+            with self._in_flight_lock:
+                self._in_flight -= 1
+
+    def _rpc(self, fn: str, params: dict[str, Any] | None, idempotent: bool) -> Any:
         body = wire.encode(params or {})  # encoded once: every retry sends the same bytes
         sent_with: list[str] = []
 

@@ -4,6 +4,7 @@ shows in the cashier's language."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from ..api.errors import ApiError, AuthError, NotSignedIn, OutcomeUnknown, Unrea
 MANAGING_ROLES = ("manager", "owner")
 # Every name `problem_name` can return (each has words in messages.CATALOG; a test checks).
 PROBLEMS = ("invalid_credentials", "sign_in_refused", "not_an_operator", "merchant_inactive",
-            "sign_in_offline", "sign_in_no_answer", "unexpected")
+            "sign_in_offline", "sign_in_no_answer", "unexpected", "switch_needs_password")
 
 
 @dataclass(frozen=True)
@@ -110,3 +111,39 @@ def resume(client: MpsClient) -> Operator | None:
         return None
     except Exception as e:
         raise SignInFailed(problem_name(e)) from e
+
+
+def switch(client: MpsClient, user_id: str) -> Operator:
+    """Make `user_id` (whose PIN was just checked here) the operator every call is made under,
+    with their own kept session, and learn their role again (it may have changed). Raises
+    SignInFailed: `switch_needs_password` when the server ended their session or no longer
+    lets them work here (both forgotten: the password is needed), `sign_in_offline` /
+    `sign_in_no_answer` when it cannot be asked. On any failure the calls go on under the
+    operator before."""
+    before = client.session.user_id if client.session is not None else None
+    try:
+        client.switch_to(user_id)
+    except NotSignedIn as e:
+        raise SignInFailed("switch_needs_password") from e
+    except Exception as e:
+        raise SignInFailed(problem_name(e)) from e
+    try:
+        return Operator.from_session_info(client.session_info())
+    except Exception as e:
+        failed = _switch_problem(client, user_id, e)
+    if before is not None and before != user_id:
+        with contextlib.suppress(NotSignedIn):  # that operator's window is still on screen
+            client.switch_to(before, refresh=False)
+    raise failed
+
+
+def _switch_problem(client: MpsClient, user_id: str, error: Exception) -> SignInFailed:
+    if isinstance(error, NotSignedIn):
+        failed = SignInFailed("switch_needs_password")
+    elif isinstance(error, ApiError) and (error.is_forbidden or error.name == "merchant_inactive"):
+        client.forget(user_id)
+        failed = SignInFailed("switch_needs_password")
+    else:
+        failed = SignInFailed(problem_name(error))
+    failed.__cause__ = error
+    return failed
