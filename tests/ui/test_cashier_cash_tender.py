@@ -51,6 +51,15 @@ def test_the_member_and_the_balance_after_are_shown_before_charge(kit):
     kit.qtbot.waitUntil(lambda: not kit.view.payer_label.isVisible(), timeout=WAIT)  # the code is spent
 
 
+def test_a_member_without_a_discount_is_shown_without_a_discount_part(kit):
+    kit.paste_code(kit.api.card("100.00"))
+    shown(kit, "A**")
+    label = kit.view.payer_label.text()
+    assert "discount" not in label and "•••• 0001" in label and "¥100.00" in label
+    kit.view.language.set("zh_CN")
+    assert "折扣" not in kit.view.payer_label.text() and "0%" not in kit.view.payer_label.text()
+
+
 def test_a_scan_then_enter_charges_at_once_and_a_late_preview_is_dropped(kit):
     release = threading.Event()
     kit.api.fail_next(lambda fn, key: release.wait(WAIT / 1000))  # the preview hangs on the network

@@ -65,6 +65,7 @@ register(
 # Who is paying, the split tender and the cash drawer.
 register(
     N_("cashier.payer", "{member} · {level} (discount {rate}%) · card •••• {last4}"),
+    N_("cashier.payer_no_discount", "{member} · {level} · card •••• {last4}"),
     N_("cashier.payer_balance", "Balance {balance}"),
     N_("cashier.payer_after", "Balance {balance} − this sale {due} → balance after {after}"),
     N_("cashier.payer_short", "Balance {balance} is short of this sale {due} by {short}"),
