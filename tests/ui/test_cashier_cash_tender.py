@@ -149,6 +149,22 @@ def test_a_card_part_of_unknown_outcome_is_held_as_the_sale_and_what_the_member_
     assert len(kit.api.payments) == 1 and kit.api.balances["0001"] == Decimal("0")  # charged once
 
 
+def test_a_split_sale_on_hold_settled_when_the_line_came_back_gives_its_one_receipt_and_frees_the_counter(kit):
+    kit.paste_code(kit.api.card("30.00"))
+    kit.enter_amount("50")
+    kit.qtbot.waitUntil(kit.view.split_button.isVisible, timeout=WAIT)
+    kit.api.fail_next("lost_answer")  # the card part went through unanswered
+    kit.view.charge_split()
+    panel = kit.view.pending_panel
+    kit.qtbot.waitUntil(lambda: not panel.isHidden(), timeout=WAIT)
+    kit.view.show_recovered(kit.sales.recover())  # the window's recovery, as the shell runs it
+    kit.qtbot.waitUntil(lambda: kit.view.receipt_panel.receipt is not None
+                        and kit.view.receipt_panel.receipt.cash_paid is not None, timeout=WAIT)
+    kit.qtbot.waitUntil(panel.isHidden, timeout=WAIT)
+    assert kit.view.charge_button.isEnabled() and kit.journal.unfinished() == []
+    assert kit.api.movements == [("cash_sale", Decimal("20.00"), None)] and len(kit.api.payments) == 1
+
+
 def test_the_offer_follows_the_amount_and_goes_when_the_balance_covers_it(kit):
     kit.paste_code(kit.api.card("30.00"))
     kit.enter_amount("40")

@@ -316,6 +316,47 @@ class CashierController(QObject):
             # Another attempt (from before a restart, or another screen) blocks this counter:
             # bring it into the pending panel, where Retry or Check can settle it.
             self._work(lambda: self._unsettled(key), self._show_unsettled)
+        elif error.reason == "not_pending" and key and key == self.checkout.pending_key:
+            # Retry or Check on a sale that something else settled meanwhile (the recovery when
+            # the line came back, the close's reconciliation): the panel lets go of it.
+            self._work(lambda: self._final_row(key), self._settled_elsewhere)
+
+    def _final_row(self, key: str):
+        # Worker thread: the journal's row and its sale's parts.
+        attempt = self.sales.journal.get(key)
+        group = attempt.sale_group if attempt is not None else None
+        return attempt, self.sales.journal.group(group) if group else None
+
+    def _settled_elsewhere(self, got) -> None:
+        attempt, parts = got
+        if attempt is None or attempt.unfinished or self.checkout.pending_key != attempt.key:
+            return
+        self._release(Outcome(attempt, attempt.error_name), parts)
+
+    def _release_if_held(self, outcome: Outcome) -> None:
+        held, cash = self.checkout.pending_key, outcome.cash_part
+        if held is None or held not in (outcome.key, cash.key if cash is not None else None):
+            return
+        if cash is None:
+            self._release(outcome, None)
+        elif cash.attempt.unfinished:
+            if cash.key != held:
+                self._release(outcome, [cash.attempt])  # the card part is settled: hold its cash part
+        else:
+            self._release(cash if cash.key == held else outcome, None)
+
+    def _release(self, outcome: Outcome, parts: list | None) -> None:
+        """The sale the pending panel holds was settled by another path: free the counter, or
+        hold the split sale's cash part when that is what is still owed."""
+        owed = next((p for p in parts or () if p.kind == "cash" and p.unfinished), None)
+        if outcome.attempt.kind == "charge" and outcome.state == "done" and owed is not None:
+            self._work(lambda: self._unsettled(owed.key), self._show_unsettled)
+            return
+        self.checkout.settle(outcome)
+        self.settled.emit()
+        self.can_start.emit(self.checkout.can_start)
+        self.armed.emit("")  # the code was spent, or the sale is over: a fresh one for the next
+        self.payer_watch.forget()
 
     def _unsettled(self, key: str):
         # Worker thread: the journal's row, whether Retry can resend it, and its sale's parts.
@@ -353,6 +394,7 @@ class CashierController(QObject):
             if outcome.state == "pending":
                 self._work(lambda o=outcome: self._with_retry(o), self._outcome)
                 return  # recover() stopped at the first it could not settle
+            self._release_if_held(outcome)  # the line came back: the sale on hold may be settled
             if outcome.state == "done" and outcome.attempt.sale_group is not None:
                 self._split_done(outcome)
             elif outcome.state == "done":
