@@ -1916,6 +1916,8 @@ create table if not exists app.cash_movements (
 select app.deploy_table_access('app.cash_movements', 'service_role');
 select app.deploy_index('app.cash_movements_shift_idx', $$create index if not exists cash_movements_shift_idx on app.cash_movements (shift_id, created_at)$$);
 select app.deploy_index('app.cash_movements_merchant_idx', $$create index if not exists cash_movements_merchant_idx on app.cash_movements (merchant_id, created_at desc)$$);
+-- merchant_resolve_attempt looks a movement up by its key once the registry has forgotten it.
+select app.deploy_index('app.cash_movements_merchant_key_idx', $$create index if not exists cash_movements_merchant_key_idx on app.cash_movements (merchant_id, idempotency_key) where idempotency_key is not null$$);
 
 -- Money calls made from a terminal name their shift (a counter top-up always does): the
 -- column is app.transactions' own (05_money); its foreign key comes here, after app.shifts.

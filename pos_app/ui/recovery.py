@@ -1,15 +1,18 @@
 """At start (and when the line comes back), settle the sales the last run left open
 (`SaleService.recover()`, on a worker) and say what happened to each: charged (its receipt is
-in the list) or not charged (ring it up again)."""
+in the list) or not charged (ring it up again). A split sale is told as one sale with both
+of its parts."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
 
 from PySide6.QtCore import QObject, Signal
 
 from pos_app.core.messages import message_for
-from pos_app.core.money import format_amount
+from pos_app.core.money import format_amount, from_api
 from pos_app.core.sale.service import Outcome, SaleService
 from pos_app.core.session.signin import problem_name
 
@@ -20,17 +23,44 @@ Notice = tuple[str, dict[str, object]]  # a label key and its fields (callables 
 
 def notice_for(outcome: Outcome, currency: str) -> Notice:
     """What to tell the cashier about one settled attempt."""
-    amount = outcome.attempt.amount
+    attempt = outcome.attempt
 
-    def money(code: str) -> str:
-        return format_amount(amount, currency, code)
+    def money(amount: Decimal) -> Callable[[str], str]:
+        return lambda code: format_amount(amount, currency, code)
 
+    def words(cause: str) -> Callable[[str], str]:
+        return lambda code: str(message_for(cause, code))
+
+    if attempt.sale_group is not None:
+        return _split_notice(outcome, money, words)
+    amount = money(attempt.amount)
     if outcome.state == "done":
-        return "main.recover_done", {"amount": money}
+        return "main.recover_done", {"amount": amount}
     if outcome.state == "voided":
-        return "main.recover_voided", {"amount": money}
-    cause = outcome.error or "outcome_unknown"
-    return "main.recover_pending", {"amount": money, "words": lambda code: str(message_for(cause, code))}
+        return "main.recover_voided", {"amount": amount}
+    return "main.recover_pending", {"amount": amount, "words": words(outcome.error or "outcome_unknown")}
+
+
+def _split_notice(outcome: Outcome, money, words) -> Notice:
+    """A split sale is one sale to the cashier: both parts are named, the card part as the member
+    paid it (the server's paid amount, not the charge before discount)."""
+    attempt = outcome.attempt
+    sale = money(attempt.sale_amount if attempt.sale_amount is not None else attempt.amount)
+    if attempt.kind == "cash":  # the card part was done before the restart; this is what was owed
+        if outcome.state == "done":
+            return "main.recover_split_cash_done", {"sale": sale, "cash": money(attempt.amount)}
+        return "main.recover_split_cash_open", {"sale": sale, "cash": money(attempt.amount),
+                                                "words": words(outcome.error or "outcome_unknown")}
+    cash = outcome.cash_part
+    if outcome.state == "pending" or cash is None:
+        return "main.recover_split_pending", {"sale": sale, "words": words(outcome.error or "outcome_unknown")}
+    if outcome.state != "done":
+        return "main.recover_split_voided", {"sale": sale}
+    card = money(from_api(outcome.result.get("paid_amount", attempt.amount)))
+    if cash.state == "done":
+        return "main.recover_split_done", {"sale": sale, "card": card, "cash": money(cash.attempt.amount)}
+    return "main.recover_split_card_only", {"sale": sale, "card": card, "cash": money(cash.attempt.amount),
+                                            "words": words(cash.error or "outcome_unknown")}
 
 
 class Recovery(QObject):
@@ -68,7 +98,23 @@ class Recovery(QObject):
 def on_each(notice: Callable[..., None], currency: str) -> Callable[[list[Outcome]], None]:
     """A slot that adds one notice per settled outcome."""
     def show(outcomes: list[Outcome]) -> None:
-        for outcome in outcomes:
+        for outcome in _one_per_sale(outcomes):
             key, fields = notice_for(outcome, currency)
             notice(key, **fields)
     return show
+
+
+def _one_per_sale(outcomes: list[Outcome]) -> list[Outcome]:
+    """A split sale's cash part that `recover()` tried again after its card part (the line went
+    down in between) is told within its sale, as the later try left it: one notice a sale."""
+    told: dict[str, int] = {}  # a cash part's key -> where its sale is in the list
+    kept: list[Outcome] = []
+    for outcome in outcomes:
+        at = told.get(outcome.key)
+        if at is not None:
+            kept[at] = replace(kept[at], cash_part=outcome)
+            continue
+        if outcome.cash_part is not None:
+            told[outcome.cash_part.key] = len(kept)
+        kept.append(outcome)
+    return kept

@@ -372,6 +372,8 @@ class Shell(QObject):
         panel.password_requested.connect(lambda email: self._show_sign_in(email, from_lock=True))
         if self.idle is not None:
             self.idle.stop()
+        if self.customer_display is not None:
+            self.customer_display.blank()  # the member facing a locked counter sees no sale
         if self.window is not None:
             self.window.lock(panel)
         else:

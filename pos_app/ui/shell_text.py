@@ -46,6 +46,18 @@ register(
        "Sale of {amount} from the last run went through: it was charged. Its receipt is in the list."),
     N_("main.recover_voided", "Sale of {amount} from the last run was not charged: ring it up again."),
     N_("main.recover_pending", "Sale of {amount} from the last run is still open: {words}"),
+    N_("main.recover_split_done", "Split sale of {sale} from the last run went through: {card} by card and"
+       " {cash} in cash. Its receipt is in the list."),
+    N_("main.recover_split_card_only", "Split sale of {sale} from the last run: {card} was charged to the card;"
+       " the cash part {cash} is not recorded yet: {words}"),
+    N_("main.recover_split_cash_done", "Split sale of {sale} from the last run: its cash part {cash} is now"
+       " recorded. Its receipt is in the list."),
+    N_("main.recover_split_cash_open", "Split sale of {sale} from the last run: the card part is paid; the cash"
+       " part {cash} is not recorded yet: {words}"),
+    N_("main.recover_split_voided", "Split sale of {sale} from the last run was not charged, neither card nor"
+       " cash: ring it up again."),
+    N_("main.recover_split_pending", "Split sale of {sale} from the last run is still open (card part first,"
+       " then cash): {words}"),
     N_("main.recover_failed", "Could not check the sales left open: {words}"),
     N_("main.dismiss", "Dismiss"),
     # Status bar

@@ -48,7 +48,7 @@ def test_an_attempt_is_on_disk_in_state_sending_as_soon_as_begin_returns(journal
 def test_the_file_is_wal_with_full_sync_and_versioned(journal):
     assert journal._db.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert journal._db.execute("pragma synchronous").fetchone()[0] == 2  # FULL
-    assert journal._db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert journal._db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION == 3
 
 
 def test_done_keeps_the_servers_answer_and_the_card_hint(journal):
@@ -166,9 +166,9 @@ def test_migrations_run_from_an_empty_file_only_once(tmp_path, monkeypatch):
     path = tmp_path / "journal.sqlite3"
     Journal(path).close()
     monkeypatch.setattr(journal_module, "_MIGRATIONS", journal_module._MIGRATIONS + [("create table extra (x)",)])
-    monkeypatch.setattr(journal_module, "SCHEMA_VERSION", 3)
-    with Journal(path) as j:  # v1 and v2 are not run again (they would fail: tables exist); v3 is
-        assert j._db.execute("pragma user_version").fetchone()[0] == 3
+    monkeypatch.setattr(journal_module, "SCHEMA_VERSION", 4)
+    with Journal(path) as j:  # v1 to v3 are not run again (they would fail: they are applied); v4 is
+        assert j._db.execute("pragma user_version").fetchone()[0] == 4
         assert j._db.execute("select count(*) from extra").fetchone()[0] == 0
 
 
@@ -274,3 +274,28 @@ def test_a_version_1_file_is_carried_over_with_every_row(tmp_path):
                                                                              {"paid": Decimal("2.00")})
         assert [a.key for a in j.unfinished()] == ["k-pending"] and j.get("k-pending").error_name == "offline"
         assert begin(j, kind="cash", movement_kind="drop", reason="safe").kind == "cash"
+
+
+# -- what a split sale's card part takes from the card (migration 3) ---------------------------
+
+
+def test_a_split_card_part_keeps_what_it_takes_from_the_card_and_a_version_2_file_opens(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    db = sqlite3.connect(path)
+    for migration in journal_module._MIGRATIONS[:2]:
+        for statement in migration:
+            db.execute(statement)
+    stamp = "2030-01-31T08:00:00.000000Z"
+    db.execute("insert into attempt (key, kind, merchant_code, terminal, operator, amount, state, created_at,"
+               " updated_at, sale_group, sale_amount) values ('k-old', 'charge', 'SHOP001', 'lane-1', 'ann',"
+               " '105.26', 'pending', ?, ?, 'g-old', '150.00')", (stamp, stamp))
+    db.execute("pragma user_version = 2")
+    db.commit()
+    db.close()
+    with Journal(path) as j:
+        old = j.get("k-old")
+        assert (old.amount, old.sale_amount, old.card_paid) == (Decimal("105.26"), Decimal("150.00"), None)
+        new = begin(j, sale_group="g-1", sale_amount=Decimal("150.00"), card_paid=Decimal("100.00"))
+        assert j.get(new.key).card_paid == Decimal("100.00")
+        with pytest.raises(JournalError, match="card_paid"):
+            begin(j, card_paid=100.0)

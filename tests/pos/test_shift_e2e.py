@@ -1,7 +1,7 @@
 """A shift's life at the counter against the stand-in (issue 8): find the terminal's shift at
-sign-in, open it once whatever is retried, sell in it, settle at close what was of unknown
-outcome, compare the journal with the server, close with a counted difference; the Z figures
-are checked against the database itself."""
+sign-in, open it once whatever is retried, sell in it (one sale split card + cash), top up, pay
+out, refund, settle at close what was of unknown outcome, compare the journal with the server,
+close with a counted difference; the Z figures are checked against the database itself."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 
 from pos_app.core.api.errors import CallFailed
 from pos_app.core.sale.journal import Journal
-from pos_app.core.sale.service import SaleService, Till
+from pos_app.core.sale.service import SaleRefused, SaleService, Till
+from pos_app.core.sale.split import split
 from pos_app.core.scanning.codes import receipt_code
 from pos_app.core.shift.current import CurrentShift
 from pos_app.core.shift.lifecycle import ShiftDesk, ShiftRefused
@@ -55,47 +56,82 @@ def test_a_whole_shift_open_sales_top_up_refund_an_unknown_settled_at_close_and_
         refunds = SaleService(manager, journal, Till(shop.code, LANE, shop.manager.email), shift=holder)
         paid = sales.run(sales.prepare_charge("30.00", shop.qr()))
         sales.run(sales.prepare_charge("12.50", shop.qr()))
+        # A sale the card cannot cover (57.50 left of 100): card for the balance, rest in cash.
+        code = shop.qr()
+        who = cashier.preview_qr(code)
+        assert (who.balance, who.discount_rate) == (Decimal("57.50"), Decimal("0"))
+        parts = split(Decimal("150.00"), who.discount_rate, who.balance)
+        both = sales.run_split(sales.prepare_split(code, parts))
+        assert (both.state, both.cash_part.state) == ("done", "done")
+        assert (both.result["paid_amount"], both.cash_part.result["amount"]) == (Decimal("57.50"), Decimal("92.50"))
+        assert shop.balance() == Decimal("0.00")
         sales.run(sales.prepare_topup("40.00", shop.qr()))
+        with pytest.raises(SaleRefused) as no_reason:
+            sales.prepare_cash("pay_out", "10.00", "  ")
+        assert no_reason.value.reason == "cash_reason_needed"
+        out = sales.run(sales.prepare_cash("pay_out", "10.00", "window cleaner"))
+        assert out.state == "done" and out.result["reason"] == "window cleaner"
         back = refunds.run(refunds.prepare_refund(receipt_code(paid.result["tx_id"]), "5.00"))
         assert back.state == "done"
         # A charge whose answer is lost: it went through, the counter does not know.
         faulty.script = ["lose_answer"]
         lost = sales.run(sales.prepare_charge("7.00", shop.qr()))
         assert lost.state == "pending"
-        # (The lead adds here, after merging cash-tender: a split sale and a pay-out.)
 
         # The close refuses while the journal holds it; the reconciliation settles it by key.
         with pytest.raises(ShiftRefused):
             desk.close(Decimal("1"), None, unsettled=len(sales.unsettled()))
         check = reconcile(sales, cashier.list_transactions, opened.shift_id, own_rows_only=True)
         assert [(o.key, o.state) for o in check.settling.settled] == [(lost.key, "done")]
-        assert check.may_close and check.comparison.agrees and check.comparison.matched == 4
+        # Card money only: 30, 12.50, the split's card part, the top-up, the settled 7.
+        assert check.may_close and check.comparison.agrees and check.comparison.matched == 5
         # The manager's view of the same shift covers the refund too.
         whole = reconcile(refunds, manager.list_transactions, opened.shift_id, own_rows_only=False)
-        assert whole.comparison.agrees and whole.comparison.matched == 5
+        assert whole.comparison.agrees and whole.comparison.matched == 6
 
         x = desk.read_out()
-        assert x.expected_cash == Decimal("140.00")  # the float and the top-up: card money never
-        assert (x.payments_count, x.refunds_count, x.topups_count) == (3, 1, 1)
+        # The drawer: float 100 + top-up 40 + the split's cash 92.50 - pay-out 10; card money never.
+        assert x.expected_cash == Decimal("222.50")
+        assert (x.payments_count, x.refunds_count, x.topups_count) == (4, 1, 1)
+        assert (x.cash_sales_count, x.pay_outs_count) == (1, 1)
         # The close's answer is lost too: resent as it was, one Z.
         faulty.script = ["lose_answer"]
         with pytest.raises(CallFailed):
-            desk.close(Decimal("139.00"), "one yuan short", unsettled=0)
+            desk.close(Decimal("221.50"), "one yuan short", unsettled=0)
         z = desk.close(Decimal("1.00"), None, unsettled=0)
     assert holder.shift_id is None and desk.standing.mode == "closed"
-    assert (z.counted_cash, z.difference, z.note) == (Decimal("139.00"), Decimal("-1.00"), "one yuan short")
+    assert (z.counted_cash, z.expected_cash, z.difference, z.note) == (
+        Decimal("221.50"), Decimal("222.50"), Decimal("-1.00"), "one yuan short")
     assert z.z_number == 1
 
     # The Z against the database's own rows.
     (counted, expected, z_number, status), = db_rows(
         shop, "select counted_cash, expected_cash, z_number, status from app.shifts where id = %s", z.shift_id)
-    assert (counted, expected, z_number, status) == (Decimal("139.00"), Decimal("140.00"), 1, "closed")
-    by_kind = dict(db_rows(shop, "select kind::text, sum(amount) from app.transactions where shift_id = %s"
-                                 " group by kind", z.shift_id))
-    assert by_kind == {"payment": z.payments_paid, "refund": z.refunds_amount, "recharge": z.topups_amount}
-    assert z.payments_paid == Decimal("49.50") and z.refunds_amount == Decimal("5.00")
-    assert z.opening_float + z.topups_amount == z.expected_cash
-
+    assert (counted, expected, z_number, status) == (z.counted_cash, z.expected_cash, z.z_number, "closed")
+    assert counted - expected == z.difference
+    money = {kind: rest for kind, *rest in db_rows(
+        shop, "select kind::text, count(*), sum(raw_amount), sum(discount_amount), sum(amount)"
+              " from app.transactions where shift_id = %s group by kind", z.shift_id)}
+    assert money == {
+        "payment": [z.payments_count, z.payments_raw, z.payments_discount, z.payments_paid],
+        "refund": [z.refunds_count, z.refunds_amount, Decimal("0"), z.refunds_amount],
+        "recharge": [z.topups_count, z.topups_amount, Decimal("0"), z.topups_amount],
+    }
+    cash = {kind: rest for kind, *rest in db_rows(
+        shop, "select kind, count(*), sum(amount) from app.cash_movements where shift_id = %s group by kind",
+        z.shift_id)}
+    assert cash == {"cash_sale": [z.cash_sales_count, z.cash_sales_amount],
+                    "pay_out": [z.pay_outs_count, z.pay_outs_amount]}
+    assert (z.pay_ins_count, z.drops_count) == (0, 0)
+    (reason,), = db_rows(shop, "select reason from app.cash_movements where shift_id = %s and kind = 'pay_out'",
+                         z.shift_id)
+    assert reason == "window cleaner"
+    # What the cashier saw, in figures a person can check.
+    assert (z.payments_count, z.payments_paid, z.refunds_amount, z.topups_amount) == (
+        4, Decimal("107.00"), Decimal("5.00"), Decimal("40.00"))
+    assert (z.cash_sales_amount, z.pay_outs_amount) == (Decimal("92.50"), Decimal("10.00"))
+    assert (z.opening_float + z.topups_amount + z.cash_sales_amount + z.pay_ins_amount
+            - z.pay_outs_amount - z.drops_amount) == z.expected_cash
 
 def test_a_manager_at_a_shop_without_terminals_registers_this_one_by_opening_its_first_shift(shop):
     manager = signed_in(shop, shop.manager)

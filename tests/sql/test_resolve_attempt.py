@@ -9,7 +9,7 @@ import pytest
 from .committed import call_as, make_shop, request
 from .conftest import acting
 from .harness import money
-from .rpc import charge, refund, topup
+from .rpc import charge, close_shift, movement, open_shift, refund, terminal, topup
 
 
 def resolve(db, merchant, key, op=None):
@@ -96,6 +96,45 @@ def test_after_the_registry_forgot_the_key_the_ledger_still_answers(db, world):
     assert got["result"]["tx_id"] == tx["tx_id"] and got["result"]["from_ledger"] is True
     assert money(got["result"]["paid_amount"]) == Decimal("20.00")
     assert world.balance(alice.card_id) == Decimal("30.00")
+
+
+def test_after_the_registry_forgot_a_cash_movements_key_the_drawer_still_answers(db, world):
+    """A pay-out (or a split sale's cash part) is never told 'voided' once its key is purged: it
+    is answered from app.cash_movements as the registry answered it, and no void is recorded."""
+    shop = world.merchant()
+    terminal(db, shop, "T1")
+    shift = open_shift(db, shop, "T1", "50.00")["shift_id"]
+    made = movement(db, shop, shift, "pay_out", "12.00", reason="window cleaner", key="old-pay-out")
+    movement(db, shop, shift, "cash_sale", "42.50", reason=None, key="old-cash-part", p_tag={"sale_group": "g-1"})
+    from_registry = resolve(db, shop, "old-pay-out")
+    close_shift(db, shop, shift, "88.50")
+    db.advance_clock(40 * 86400)
+    with world.as_service():
+        assert db.call("purge_idempotency_keys") >= 4  # the open, both movements, the close
+    got = resolve(db, shop, "old-pay-out")
+    assert (got["outcome"], got["operation"], got["replayed"]) == ("succeeded", "cash_movement", True)
+    assert got["result"]["from_ledger"] is True and got["result"]["movement_id"] == made["movement_id"]
+    assert {k: v for k, v in got["result"].items() if k != "from_ledger"} == from_registry["result"]
+    part = resolve(db, shop, "old-cash-part", op=shop.manager)["result"]
+    assert (part["kind"], money(part["amount"]), part["tag"]) == ("cash_sale", Decimal("42.50"), {"sale_group": "g-1"})
+    with db.superuser():
+        assert db.q("select 1 from app.idempotency_registry where scope_id = %s", (shop.id,)) == []  # no void
+    assert resolve(db, shop, "never-sent")["outcome"] == "voided"  # an unknown key is still voided
+
+
+def test_a_cashier_cannot_read_another_operators_old_cash_movement_from_the_drawer(db, world):
+    shop = world.merchant()
+    bob = second_cashier(world, shop)
+    terminal(db, shop, "T1")
+    shift = open_shift(db, shop, "T1", "50.00")["shift_id"]
+    movement(db, shop, shift, "pay_in", "5.00", key="alices-pay-in")
+    db.advance_clock(40 * 86400)
+    with world.as_service():
+        assert db.call("purge_idempotency_keys") >= 2
+    with pytest.raises(psycopg.Error) as refused:
+        resolve(db, shop, "alices-pay-in", op=bob)
+    assert refused.value.sqlstate == "42501" and "5.00" not in str(refused.value)
+    assert resolve(db, shop, "alices-pay-in")["result"]["from_ledger"] is True  # not voided by Bob's asking
 
 
 # -- A cashier settles only their own attempts (issue 9, item 2) ----------------------------------

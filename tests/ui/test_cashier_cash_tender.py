@@ -51,6 +51,15 @@ def test_the_member_and_the_balance_after_are_shown_before_charge(kit):
     kit.qtbot.waitUntil(lambda: not kit.view.payer_label.isVisible(), timeout=WAIT)  # the code is spent
 
 
+def test_a_member_without_a_discount_is_shown_without_a_discount_part(kit):
+    kit.paste_code(kit.api.card("100.00"))
+    shown(kit, "A**")
+    label = kit.view.payer_label.text()
+    assert "discount" not in label and "•••• 0001" in label and "¥100.00" in label
+    kit.view.language.set("zh_CN")
+    assert "折扣" not in kit.view.payer_label.text() and "0%" not in kit.view.payer_label.text()
+
+
 def test_a_scan_then_enter_charges_at_once_and_a_late_preview_is_dropped(kit):
     release = threading.Event()
     kit.api.fail_next(lambda fn, key: release.wait(WAIT / 1000))  # the preview hangs on the network
@@ -110,6 +119,50 @@ def test_a_cash_part_left_unknown_waits_in_the_pending_panel_and_retry_completes
     assert kit.api.movements == [("cash_sale", Decimal("20.00"), None)] and kit.charges() == 1
     kit.qtbot.waitUntil(kit.view.pending_panel.isHidden, timeout=WAIT)
     assert kit.view.charge_button.isEnabled() and kit.journal.unfinished() == []
+
+
+def test_a_card_part_of_unknown_outcome_is_held_as_the_sale_and_what_the_member_pays(kit):
+    # A gold member (5 % off) with 100.00 buys for 150.00: the card is charged 105.26 before its
+    # discount, which takes the 100.00 on it; the rest of the 142.50 is 42.50 in cash.
+    kit.api.rates["0001"] = Decimal("0.0500")
+    kit.paste_code(kit.api.card("100.00"))
+    kit.enter_amount("150")
+    kit.qtbot.waitUntil(kit.view.split_button.isVisible, timeout=WAIT)
+    kit.api.fail_next("lost_answer")  # the card part went through, the counter does not know
+    kit.view.charge_split()
+    panel = kit.view.pending_panel
+    kit.qtbot.waitUntil(lambda: not panel.isHidden(), timeout=WAIT)
+    assert panel.amount.text() == ("Split sale ¥150.00: card part ¥100.00 (the card's whole balance),"
+                                   " then ¥42.50 in cash")
+    assert "105.26" not in panel.amount.text()
+    kit.view.language.set("zh_CN")
+    assert "¥150.00" in panel.amount.text() and "¥42.50" in panel.amount.text() and "Split" not in panel.amount.text()
+    kit.view.language.set("en")
+    kit.api.fail_next(None, "unreachable")  # Retry: the card part is answered, the cash part finds no line
+    kit.view.controller.retry()
+    kit.qtbot.waitUntil(lambda: "is not recorded yet" in panel.amount.text(), timeout=WAIT)
+    assert panel.amount.text() == ("Split sale ¥150.00: card part ¥100.00 is paid; the cash part ¥42.50"
+                                   " is not recorded yet")
+    kit.view.controller.retry()
+    kit.qtbot.waitUntil(panel.isHidden, timeout=WAIT)
+    assert kit.view.receipt_panel.receipt.cash_paid == Decimal("42.50")
+    assert len(kit.api.payments) == 1 and kit.api.balances["0001"] == Decimal("0")  # charged once
+
+
+def test_a_split_sale_on_hold_settled_when_the_line_came_back_gives_its_one_receipt_and_frees_the_counter(kit):
+    kit.paste_code(kit.api.card("30.00"))
+    kit.enter_amount("50")
+    kit.qtbot.waitUntil(kit.view.split_button.isVisible, timeout=WAIT)
+    kit.api.fail_next("lost_answer")  # the card part went through unanswered
+    kit.view.charge_split()
+    panel = kit.view.pending_panel
+    kit.qtbot.waitUntil(lambda: not panel.isHidden(), timeout=WAIT)
+    kit.view.show_recovered(kit.sales.recover())  # the window's recovery, as the shell runs it
+    kit.qtbot.waitUntil(lambda: kit.view.receipt_panel.receipt is not None
+                        and kit.view.receipt_panel.receipt.cash_paid is not None, timeout=WAIT)
+    kit.qtbot.waitUntil(panel.isHidden, timeout=WAIT)
+    assert kit.view.charge_button.isEnabled() and kit.journal.unfinished() == []
+    assert kit.api.movements == [("cash_sale", Decimal("20.00"), None)] and len(kit.api.payments) == 1
 
 
 def test_the_offer_follows_the_amount_and_goes_when_the_balance_covers_it(kit):

@@ -99,3 +99,31 @@ def test_recover_at_start_reports_a_settled_sale(qtbot, tmp_path):
         assert "not charged" in k.view.notice.text() and k.view.charge_button.isEnabled()
     finally:
         k.close()
+
+
+# -- settled by another path while on hold ----------------------------------------------------
+
+
+def test_a_sale_on_hold_settled_when_the_line_came_back_frees_the_counter(kit):
+    kit.api.fail_next("unreachable")  # the line is down: the sale never left
+    start_charge(kit)
+    panel = kit.view.pending_panel
+    kit.qtbot.waitUntil(panel.isVisible, timeout=WAIT)
+    # The line is back: the window's recovery (ui/recovery.py) settles it by its key and tells
+    # this view, as the shell does.
+    kit.view.show_recovered(kit.sales.recover())
+    kit.qtbot.waitUntil(panel.isHidden, timeout=WAIT)
+    assert kit.view.charge_button.isEnabled() and balance(kit) == Decimal("100.00")
+    start_charge(kit, "5.00")  # the counter sells again
+    assert kit.wait_receipt().amount == Decimal("5.00")
+
+
+def test_retry_on_a_sale_something_else_settled_frees_the_counter(kit):
+    kit.api.fail_next("unreachable")
+    start_charge(kit)
+    panel = kit.view.pending_panel
+    kit.qtbot.waitUntil(panel.isVisible, timeout=WAIT)
+    kit.sales.recover()  # settled elsewhere (the close's reconciliation), this view not told
+    kit.qtbot.mouseClick(panel.retry_button, Qt.MouseButton.LeftButton)
+    kit.qtbot.waitUntil(panel.isHidden, timeout=WAIT)
+    assert kit.view.charge_button.isEnabled() and kit.journal.unfinished() == []

@@ -151,3 +151,17 @@ def test_closing_the_shift_takes_the_last_sale_off_the_member_screen_at_once(qtb
     qtbot.waitUntil(lambda: not shell.services.shift.is_open, timeout=WAIT)
     qtbot.waitUntil(lambda: display.texts() == [window.shop.text(), "欢迎光临"], timeout=WAIT)
     assert time.monotonic() - paid_at < WELCOME_AFTER_SECONDS  # the close did it, not the while after a sale
+
+
+def test_locking_the_counter_takes_the_last_sale_off_the_member_screen(qtbot, make_shell, shop):
+    shell = make_shell(shop_settings(shop, customer_display="on", customer_language="zh_CN"))
+    window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
+    display = shell.customer_display.display
+    qtbot.waitUntil(window.cashier.isVisible, timeout=WAIT)
+    window.cashier.controller.scan(shop.qr())
+    window.cashier.amount_field.setText("6.00")
+    window.cashier.charge()
+    qtbot.waitUntil(lambda: display.shown.tone == "ok", timeout=WAIT)
+    shell.lock()  # Ctrl+L, the Lock button or the idle time all come here
+    assert shell.lock_panel is not None
+    assert display.texts() == [window.shop.text(), "欢迎光临"]  # nothing of the sale for the next person

@@ -92,6 +92,9 @@ _MIGRATIONS: list[tuple[str, ...]] = [
      "create index attempt_unfinished on attempt (state, created_at) where state in ('waiting', 'sending', 'pending')",
      "create index attempt_by_update on attempt (state, updated_at)",
      "create index attempt_by_group on attempt (sale_group) where sale_group is not null"),
+    # What a split sale's card part takes from the card (its balance, to the cent), known before
+    # it is sent: the charge itself is of the amount before discount, which the member never pays.
+    ("alter table attempt add column card_paid text",),
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -123,6 +126,7 @@ class Attempt:
     shift_id: str | None = None
     sale_group: str | None = None
     sale_amount: Decimal | None = None
+    card_paid: Decimal | None = None  # a split sale's card part: what it takes from the card
 
     @property
     def unfinished(self) -> bool:
@@ -193,12 +197,14 @@ class Journal:
     def begin(self, *, key: str, kind: str, merchant_code: str, terminal: str, operator: str,
               amount: Decimal, card_hint: str | None = None, original_tx_id: str | None = None,
               reason: str | None = None, movement_kind: str | None = None, shift_id: str | None = None,
-              sale_group: str | None = None, sale_amount: Decimal | None = None) -> Attempt:
+              sale_group: str | None = None, sale_amount: Decimal | None = None,
+              card_paid: Decimal | None = None) -> Attempt:
         """Record a new attempt in state `sending`, on disk before this returns."""
         return self.begin_many([dict(key=key, kind=kind, merchant_code=merchant_code, terminal=terminal,
                                      operator=operator, amount=amount, card_hint=card_hint,
                                      original_tx_id=original_tx_id, reason=reason, movement_kind=movement_kind,
-                                     shift_id=shift_id, sale_group=sale_group, sale_amount=sale_amount)])[0]
+                                     shift_id=shift_id, sale_group=sale_group, sale_amount=sale_amount,
+                                     card_paid=card_paid)])[0]
 
     def begin_many(self, rows: list[dict[str, Any]]) -> list[Attempt]:
         """Record several attempts in one durable transaction (the parts of a split sale): all
@@ -213,7 +219,8 @@ class Journal:
                     self._db.execute(
                         "insert into attempt (key, kind, merchant_code, terminal, operator, amount, card_hint,"
                         " original_tx_id, reason, state, created_at, updated_at, movement_kind, shift_id,"
-                        " sale_group, sale_amount) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+                        " sale_group, sale_amount, card_paid)"
+                        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
                 self._db.execute("commit")
             except sqlite3.IntegrityError as e:
                 self._db.execute("rollback")
@@ -228,7 +235,7 @@ class Journal:
                     amount: Decimal, card_hint: str | None = None, original_tx_id: str | None = None,
                     reason: str | None = None, movement_kind: str | None = None, shift_id: str | None = None,
                     sale_group: str | None = None, sale_amount: Decimal | None = None,
-                    state: str = "sending") -> tuple:
+                    card_paid: Decimal | None = None, state: str = "sending") -> tuple:
         if kind not in KINDS:
             raise JournalError(f"unknown kind {kind!r}")
         if (kind == "cash") != (movement_kind is not None) or (movement_kind and movement_kind not in MOVEMENT_KINDS):
@@ -238,11 +245,12 @@ class Journal:
         if not isinstance(amount, Decimal) or not amount.is_finite():
             raise JournalError(f"amount must be a finite Decimal, not {amount!r}")
         _no_secret(key, merchant_code, terminal, operator, card_hint, original_tx_id, reason, shift_id, sale_group)
-        if sale_amount is not None and (not isinstance(sale_amount, Decimal) or not sale_amount.is_finite()):
-            raise JournalError(f"sale_amount must be a finite Decimal, not {sale_amount!r}")
+        for name, value in (("sale_amount", sale_amount), ("card_paid", card_paid)):
+            if value is not None and (not isinstance(value, Decimal) or not value.is_finite()):
+                raise JournalError(f"{name} must be a finite Decimal, not {value!r}")
         return (key, kind, merchant_code, terminal, operator, str(amount), card_hint, original_tx_id, reason,
                 state, now, now, movement_kind, shift_id, sale_group,
-                None if sale_amount is None else str(sale_amount))
+                None if sale_amount is None else str(sale_amount), None if card_paid is None else str(card_paid))
 
     def mark_sending(self, key: str) -> Attempt:
         """A waiting part is about to be sent (the part before it is done)."""
@@ -367,4 +375,5 @@ def _attempt(row: dict[str, Any]) -> Attempt:
         updated_at=datetime.strptime(row["updated_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
         movement_kind=row.get("movement_kind"), shift_id=row.get("shift_id"), sale_group=row.get("sale_group"),
         sale_amount=None if row.get("sale_amount") is None else Decimal(row["sale_amount"]),
+        card_paid=None if row.get("card_paid") is None else Decimal(row["card_paid"]),
     )

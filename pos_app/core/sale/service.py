@@ -277,8 +277,8 @@ class SaleService:
             if blocker is not None:
                 raise SaleRefused("attempt_unsettled", blocker)
             whole = prepared.split.amount
-            rows = self.journal.begin_many([self._row(card, prepared.group, whole),
-                                            self._row(cash, prepared.group, whole) | {"state": "waiting"}])
+            card_row = self._row(card, prepared.group, whole) | {"card_paid": prepared.split.card_paid}
+            rows = self.journal.begin_many([card_row, self._row(cash, prepared.group, whole) | {"state": "waiting"}])
             self._in_flight.add(card.key)
             self._codes[card.key] = card.code
         return self._send(rows[0], card.code)

@@ -45,7 +45,9 @@ class CashierController(QObject):
     notice = Signal(str, str)  # severity (ok, info, warn, error), words in the current language
     armed = Signal(str)  # the armed code's non-secret hint; "" when none
     can_start = Signal(bool)  # Charge / Top-up may be pressed
-    pending = Signal(str, str, bool)  # amount, cause (a messages name), Retry possible
+    # amount, cause (a messages name), Retry possible, and for a part of a split sale the line
+    # that names the sale and both parts (`_split_line`), else None
+    pending = Signal(str, str, bool, object)
     pending_busy = Signal(bool)
     settled = Signal()  # the pending sale is settled
     receipt = Signal(object)  # a core.receipt.Receipt to show
@@ -196,9 +198,33 @@ class CashierController(QObject):
         self._set_busy(True)
         self._work(lambda: self._with_retry(self.sales.check(key)), self._outcome)
 
-    def _with_retry(self, outcome: Outcome) -> tuple[Outcome, bool]:
-        # Worker thread: whether Retry can resend is a journal read, kept off the UI thread.
-        return outcome, outcome.state == "pending" and self.sales.can_retry(outcome.key)
+    def _with_retry(self, outcome: Outcome) -> tuple[Outcome, bool, list | None]:
+        # Worker thread: whether Retry can resend, and a pending split sale's parts, are journal
+        # reads, kept off the UI thread.
+        pending = outcome.state == "pending"
+        return outcome, pending and self.sales.can_retry(outcome.key), self._parts_if_split(outcome.attempt, pending)
+
+    def _parts_if_split(self, attempt, pending: bool) -> list | None:
+        return self.sales.journal.group(attempt.sale_group) if pending and attempt.sale_group else None
+
+    def _split_line(self, attempt, parts: list | None) -> dict[str, str] | None:
+        """What the pending panel says of a part of a split sale: the sale, and the card part as
+        the member pays it (the card's balance), not the charge before discount."""
+        card = next((p for p in parts or () if p.kind == "charge"), None)
+        cash = next((p for p in parts or () if p.kind == "cash"), None)
+        if card is None or cash is None or card.sale_amount is None:
+            return None
+        if attempt.kind == "charge":
+            if card.card_paid is None:  # journaled by a version that did not keep it
+                return None
+            return {"key": "cashier.pending_split_card", "sale": self._money(card.sale_amount),
+                    "card": self._money(card.card_paid), "cash": self._money(cash.amount)}
+        paid = (card.result or {}).get("paid_amount")
+        took = from_api(paid) if paid is not None else card.card_paid
+        if took is None:
+            return None
+        return {"key": "cashier.pending_split_cash", "sale": self._money(card.sale_amount),
+                "card": self._money(took), "cash": self._money(cash.amount)}
 
     def _work(self, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
         run_in_background(fn, on_done=on_done, on_failed=self._failed)
@@ -208,13 +234,14 @@ class CashierController(QObject):
         self.can_start.emit(self.checkout.can_start)
         self.pending_busy.emit(busy)
 
-    def _outcome(self, got: tuple[Outcome, bool]) -> None:
-        outcome, can_retry = got
+    def _outcome(self, got: tuple[Outcome, bool, list | None]) -> None:
+        outcome, can_retry, parts = got
         was_pending = self.checkout.pending_key
         self.checkout.settle(outcome)
         self._set_busy(False)
         if outcome.state == "pending":
-            self.pending.emit(self._money(outcome.attempt.amount), outcome.error or "outcome_unknown", can_retry)
+            self.pending.emit(self._money(outcome.attempt.amount), outcome.error or "outcome_unknown", can_retry,
+                              self._split_line(outcome.attempt, parts))
             self.clear_notice()  # the pending panel says it, with its buttons
             return
         if was_pending == outcome.key:
@@ -276,7 +303,7 @@ class CashierController(QObject):
             return
         self.receipt.emit(receipts.from_result("charge", card.result, self.counter))
         if cash.unfinished:  # the cash part is owed: it waits in the pending panel for Retry or Check
-            self._show_unsettled((cash, True))
+            self._show_unsettled((cash, True, parts))
         why = cash.error_name or "outcome_unknown"
         self._say("error", lambda: self.language.t(
             "cashier.split_cash_missing", cash=self._money(cash.amount),
@@ -288,15 +315,63 @@ class CashierController(QObject):
         if error.reason == "attempt_unsettled" and key:
             # Another attempt (from before a restart, or another screen) blocks this counter:
             # bring it into the pending panel, where Retry or Check can settle it.
-            self._work(lambda: (self.sales.journal.get(key), self.sales.can_retry(key)), self._show_unsettled)
+            self._work(lambda: self._unsettled(key), self._show_unsettled)
+        elif error.reason == "not_pending" and key and key == self.checkout.pending_key:
+            # Retry or Check on a sale that something else settled meanwhile (the recovery when
+            # the line came back, the close's reconciliation): the panel lets go of it.
+            self._work(lambda: self._final_row(key), self._settled_elsewhere)
+
+    def _final_row(self, key: str):
+        # Worker thread: the journal's row and its sale's parts.
+        attempt = self.sales.journal.get(key)
+        group = attempt.sale_group if attempt is not None else None
+        return attempt, self.sales.journal.group(group) if group else None
+
+    def _settled_elsewhere(self, got) -> None:
+        attempt, parts = got
+        if attempt is None or attempt.unfinished or self.checkout.pending_key != attempt.key:
+            return
+        self._release(Outcome(attempt, attempt.error_name), parts)
+
+    def _release_if_held(self, outcome: Outcome) -> None:
+        held, cash = self.checkout.pending_key, outcome.cash_part
+        if held is None or held not in (outcome.key, cash.key if cash is not None else None):
+            return
+        if cash is None:
+            self._release(outcome, None)
+        elif cash.attempt.unfinished:
+            if cash.key != held:
+                self._release(outcome, [cash.attempt])  # the card part is settled: hold its cash part
+        else:
+            self._release(cash if cash.key == held else outcome, None)
+
+    def _release(self, outcome: Outcome, parts: list | None) -> None:
+        """The sale the pending panel holds was settled by another path: free the counter, or
+        hold the split sale's cash part when that is what is still owed."""
+        owed = next((p for p in parts or () if p.kind == "cash" and p.unfinished), None)
+        if outcome.attempt.kind == "charge" and outcome.state == "done" and owed is not None:
+            self._work(lambda: self._unsettled(owed.key), self._show_unsettled)
+            return
+        self.checkout.settle(outcome)
+        self.settled.emit()
+        self.can_start.emit(self.checkout.can_start)
+        self.armed.emit("")  # the code was spent, or the sale is over: a fresh one for the next
+        self.payer_watch.forget()
+
+    def _unsettled(self, key: str):
+        # Worker thread: the journal's row, whether Retry can resend it, and its sale's parts.
+        attempt = self.sales.journal.get(key)
+        pending = attempt is not None and attempt.unfinished
+        return attempt, self.sales.can_retry(key), self._parts_if_split(attempt, pending) if pending else None
 
     def _show_unsettled(self, got) -> None:
-        attempt, can_retry = got
+        attempt, can_retry, parts = got
         if attempt is None or not attempt.unfinished:
             return
         self.checkout.pending_key = attempt.key
         self.can_start.emit(False)
-        self.pending.emit(self._money(attempt.amount), attempt.error_name or "outcome_unknown", can_retry)
+        self.pending.emit(self._money(attempt.amount), attempt.error_name or "outcome_unknown", can_retry,
+                          self._split_line(attempt, parts))
 
     def _failed(self, error: BaseException) -> None:
         self._set_busy(False)
@@ -319,6 +394,7 @@ class CashierController(QObject):
             if outcome.state == "pending":
                 self._work(lambda o=outcome: self._with_retry(o), self._outcome)
                 return  # recover() stopped at the first it could not settle
+            self._release_if_held(outcome)  # the line came back: the sale on hold may be settled
             if outcome.state == "done" and outcome.attempt.sale_group is not None:
                 self._split_done(outcome)
             elif outcome.state == "done":

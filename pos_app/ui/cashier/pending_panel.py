@@ -18,7 +18,8 @@ class PendingPanel(QWidget):
     def __init__(self, language: Language, parent: QWidget | None = None):
         super().__init__(parent)
         self._language = language
-        self._state: tuple[str, str, bool] | None = None  # amount text, cause, retry possible
+        # amount text, cause, retry possible, a split sale's line (its label key and fields)
+        self._state: tuple[str, str, bool, dict[str, str] | None] | None = None
         self.setObjectName("pendingPanel")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)  # a plain QWidget draws no sheet background otherwise
         self.setStyleSheet("#pendingPanel { background: #fff4d6; border: 2px solid #e0a100; border-radius: 8px; }"
@@ -47,8 +48,8 @@ class PendingPanel(QWidget):
         self.retranslate()
         self.hide()
 
-    def show_pending(self, amount: str, cause: str, can_retry: bool) -> None:
-        self._state = (amount, cause, can_retry)
+    def show_pending(self, amount: str, cause: str, can_retry: bool, split: dict[str, str] | None = None) -> None:
+        self._state = (amount, cause, can_retry, split)
         self.retranslate()
         self.show()
 
@@ -68,8 +69,12 @@ class PendingPanel(QWidget):
         self.check_button.setText(t("cashier.check"))
         if self._state is None:
             return
-        amount, cause, can_retry = self._state
-        self.amount.setText(t("cashier.pending_amount", amount=amount))
+        amount, cause, can_retry, split = self._state
+        if split is not None:
+            fields = dict(split)
+            self.amount.setText(t(fields.pop("key"), **fields))
+        else:
+            self.amount.setText(t("cashier.pending_amount", amount=amount))
         words = str(message_for(cause, self._language.code))
         self.words.setText(words if can_retry else f"{words}\n{t('cashier.retry_gone')}")
         self.retry_button.setEnabled(can_retry)

@@ -26,6 +26,10 @@ register(
     N_("cashier.camera_failed", "Camera unavailable: {reason}"),
     N_("cashier.pending_title", "Outcome unknown — this sale is on hold"),
     N_("cashier.pending_amount", "Amount: {amount}"),
+    N_("cashier.pending_split_card", "Split sale {sale}: card part {card} (the card's whole balance),"
+       " then {cash} in cash"),
+    N_("cashier.pending_split_cash", "Split sale {sale}: card part {card} is paid; the cash part {cash} is not"
+       " recorded yet"),
     N_("cashier.retry", "&Retry (same sale)  (F9)"),
     N_("cashier.check", "C&heck outcome  (F10)"),
     N_("cashier.retry_gone", "Retry needs the payment code, which is gone after a restart: press Check."),
@@ -65,6 +69,7 @@ register(
 # Who is paying, the split tender and the cash drawer.
 register(
     N_("cashier.payer", "{member} · {level} (discount {rate}%) · card •••• {last4}"),
+    N_("cashier.payer_no_discount", "{member} · {level} · card •••• {last4}"),
     N_("cashier.payer_balance", "Balance {balance}"),
     N_("cashier.payer_after", "Balance {balance} − this sale {due} → balance after {after}"),
     N_("cashier.payer_short", "Balance {balance} is short of this sale {due} by {short}"),

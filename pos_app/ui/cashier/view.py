@@ -361,9 +361,11 @@ class CashierView(QWidget):
             return format_amount(amount, payer.preview.currency or self.counter.currency, lang)
 
         p = payer.preview
-        rate = f"{(p.discount_rate * 100).normalize():f}"
-        lines = [t("cashier.payer", member=p.member_display, level=level_name(p.level_code, lang), rate=rate,
-                   last4=p.card_last4)]
+        who = dict(member=p.member_display, level=level_name(p.level_code, lang), last4=p.card_last4)
+        if p.discount_rate:
+            lines = [t("cashier.payer", rate=f"{(p.discount_rate * 100).normalize():f}", **who)]
+        else:  # "(discount 0%)" would read as a discount the member is missing
+            lines = [t("cashier.payer_no_discount", **who)]
         e = payer.estimate
         if e is None:
             lines.append(t("cashier.payer_balance", balance=money(p.balance)))

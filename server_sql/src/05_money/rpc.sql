@@ -381,6 +381,10 @@ declare
   v_ctx record;
   v_row app.idempotency_registry;
   v_tx app.transactions;
+  -- Scalars, not app.cash_movements%rowtype: that table comes later in the build (08_shifts).
+  v_move_id uuid;
+  v_move_operator uuid;
+  v_move_shift uuid;
   v_result jsonb;
 begin
   select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
@@ -420,6 +424,27 @@ begin
       'result', app.tx_json(v_tx.id) || jsonb_build_object('replayed', true, 'from_ledger', true),
       'replayed', true);
   end if;
+  -- The drawer keeps its keys too (contract §9): a cash movement (a pay-out, the cash part of a
+  -- split sale) answered as merchant_cash_movement answered it. Shifts keep no key of their
+  -- own (their open and close keys live in the registry and the audit trail only).
+  select c.id, c.operator_user_id, c.shift_id into v_move_id, v_move_operator, v_move_shift
+    from app.cash_movements c
+   where c.merchant_id = v_ctx.merchant_id and c.idempotency_key = p_idempotency_key
+   order by c.created_at desc limit 1;
+  if found then
+    if v_ctx.merchant_role = 'cashier' and v_move_operator is distinct from v_ctx.user_id then
+      perform app.fail('forbidden', 'a cashier settles only the attempts they made; ask a manager');
+    end if;
+    return jsonb_build_object(
+      'outcome', 'succeeded', 'operation', 'cash_movement', 'idempotency_key', p_idempotency_key,
+      'result', app.cash_movement_json(v_move_id)
+                || jsonb_build_object('merchant_code', v_ctx.merchant_code, 'currency', v_ctx.currency,
+                                      'terminal_code', (select t.code from app.shifts s
+                                                          join app.terminals t on t.id = s.terminal_id
+                                                         where s.id = v_move_shift),
+                                      'replayed', true, 'from_ledger', true),
+      'replayed', true);
+  end if;
   v_result := jsonb_build_object('outcome', 'voided', 'idempotency_key', p_idempotency_key,
                                  'voided_at', app.now(), 'replayed', false);
   perform app.idempotency_store('merchant', v_ctx.merchant_id, p_idempotency_key, 'void', '{}'::jsonb,
@@ -431,7 +456,7 @@ end
 $$;
 select app.deploy_rpc_grant('public.merchant_resolve_attempt(text, text)', 'authenticated', 'service_role');
 select app.deploy_comment('function', 'public.merchant_resolve_attempt(text, text)',
-  'Settle a charge, refund or top-up of unknown outcome by its key: its result if it committed, else the key is voided. Cashier (own attempts) or above.');
+  'Settle a charge, refund, top-up or cash movement of unknown outcome by its key: its result if it committed, else the key is voided. Cashier (own attempts) or above.');
 
 -- One transaction of this merchant, with its refunds and what is still refundable (for a
 -- payment). A cashier may read only the transactions they rang up.
