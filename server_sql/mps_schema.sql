@@ -468,9 +468,16 @@ create table if not exists audit.event_log (
   amount numeric(14, 2),
   details jsonb not null default '{}'::jsonb
 );
-select app.deploy_index('audit.event_log_occurred_at_idx', $$create index if not exists event_log_occurred_at_idx on audit.event_log (occurred_at)$$);
-select app.deploy_index('audit.event_log_merchant_id_idx', $$create index if not exists event_log_merchant_id_idx on audit.event_log (merchant_id, occurred_at) where merchant_id is not null$$);
+-- An auditor reads the log by entity (what happened to this transaction, card, shift) and by
+-- time (a merchant's or an action's events of a period: the time range, then the filter). No
+-- code reads it. Every charge, refund and top-up writes an event, so each btree entry is paid on
+-- the hot path: time is a BRIN index, which an append-only log suits (occurred_at follows the
+-- rows' order) and which costs next to nothing per insert. The first release's btrees on
+-- occurred_at and on (merchant_id, occurred_at) are dropped (docs/Architecture.md, "Scaling").
 select app.deploy_index('audit.event_log_entity_idx', $$create index if not exists event_log_entity_idx on audit.event_log (entity_type, entity_id)$$);
+select app.deploy_index('audit.event_log_occurred_at_brin', $$create index if not exists event_log_occurred_at_brin on audit.event_log using brin (occurred_at)$$);
+select app.deploy_exec('drop index if exists audit.' || i) from unnest(array['event_log_occurred_at_idx', 'event_log_merchant_id_idx']) i
+ where pg_catalog.to_regclass('audit.' || i) is not null;
 select app.deploy_table_access('audit.event_log', 'service_role');
 
 -- Append-only, even for the table's owner: rows are never updated or deleted.
@@ -634,8 +641,12 @@ create or replace function app.advisory_xact_lock(p_key text) returns void
 language plpgsql volatile
 set search_path = ''
 as $$
+declare
+  v_taken boolean;
 begin
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.' || p_key, 0));
+  -- An assignment rather than PERFORM: plpgsql evaluates a plain expression without starting an
+  -- executor (PERFORM runs a query). Every money call takes two of these locks.
+  v_taken := pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.' || p_key, 0)) is not null;
 end
 $$;
 
@@ -771,8 +782,10 @@ create or replace function app.lock_card(p_card_id uuid) returns void
 language plpgsql volatile
 set search_path = ''
 as $$
+declare
+  v_taken boolean;
 begin
-  perform app.advisory_xact_lock('card:' || p_card_id::text);
+  v_taken := app.advisory_xact_lock('card:' || p_card_id::text) is not null;  -- no executor (see advisory_xact_lock)
 end
 $$;
 
@@ -965,7 +978,7 @@ begin
   if coalesce(p_plain, '') !~ '^MPSQR1\.[0-9a-f]{24}\.[A-Za-z0-9_-]{32}$' then
     perform app.fail('qr_invalid', 'this is not a member payment code; ask the member to show the payment QR');
   end if;
-  lookup_id := substr(p_plain, 8, 24);
+  lookup_id := substr(p_plain, 8, 24);  -- app.qr_live cuts it at the same place
   secret := substr(p_plain, 33, 32);
 end
 $$;
@@ -996,11 +1009,13 @@ language plpgsql stable
 set search_path = ''
 as $$
 declare
-  v_token record := app.qr_parse(p_plain);
+  -- Its lookup id, where app.qr_parse cuts it: every caller has resolved the token first
+  -- (app.qr_resolve parsed and checked it), so it is not matched again (~8 us of regex a call).
+  v_lookup_id text := substr(p_plain, 8, 24);
   v_state app.card_qr_state;
 begin
   select s.* into v_state from app.card_qr_state s where s.card_id = p_card_id;
-  if not found or v_state.lookup_id <> v_token.lookup_id then
+  if not found or v_state.lookup_id <> v_lookup_id then
     perform app.fail('qr_not_active', 'this payment code was already used or replaced; ask the member to refresh it');
   end if;
   if v_state.expires_at <= app.now() then
@@ -1294,8 +1309,11 @@ create or replace function app.idempotency_lock(p_scope text, p_scope_id uuid, p
 language plpgsql volatile
 set search_path = ''
 as $$
+declare
+  v_taken boolean;
 begin
-  perform app.advisory_xact_lock('idem:' || p_scope || ':' || p_scope_id::text || ':' || p_key);
+  -- no executor (see app.advisory_xact_lock)
+  v_taken := app.advisory_xact_lock('idem:' || p_scope || ':' || p_scope_id::text || ':' || p_key) is not null;
 end
 $$;
 

@@ -461,9 +461,16 @@ create table if not exists audit.event_log (
   amount numeric(14, 2),
   details jsonb not null default '{}'::jsonb
 );
-select app.deploy_index('audit.event_log_occurred_at_idx', $$create index if not exists event_log_occurred_at_idx on audit.event_log (occurred_at)$$);
-select app.deploy_index('audit.event_log_merchant_id_idx', $$create index if not exists event_log_merchant_id_idx on audit.event_log (merchant_id, occurred_at) where merchant_id is not null$$);
+-- An auditor reads the log by entity (what happened to this transaction, card, shift) and by
+-- time (a merchant's or an action's events of a period: the time range, then the filter). No
+-- code reads it. Every charge, refund and top-up writes an event, so each btree entry is paid on
+-- the hot path: time is a BRIN index, which an append-only log suits (occurred_at follows the
+-- rows' order) and which costs next to nothing per insert. The first release's btrees on
+-- occurred_at and on (merchant_id, occurred_at) are dropped (docs/Architecture.md, "Scaling").
 select app.deploy_index('audit.event_log_entity_idx', $$create index if not exists event_log_entity_idx on audit.event_log (entity_type, entity_id)$$);
+select app.deploy_index('audit.event_log_occurred_at_brin', $$create index if not exists event_log_occurred_at_brin on audit.event_log using brin (occurred_at)$$);
+select app.deploy_exec('drop index if exists audit.' || i) from unnest(array['event_log_occurred_at_idx', 'event_log_merchant_id_idx']) i
+ where pg_catalog.to_regclass('audit.' || i) is not null;
 select app.deploy_table_access('audit.event_log', 'service_role');
 
 -- Append-only, even for the table's owner: rows are never updated or deleted.
@@ -627,8 +634,12 @@ create or replace function app.advisory_xact_lock(p_key text) returns void
 language plpgsql volatile
 set search_path = ''
 as $$
+declare
+  v_taken boolean;
 begin
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.' || p_key, 0));
+  -- An assignment rather than PERFORM: plpgsql evaluates a plain expression without starting an
+  -- executor (PERFORM runs a query). Every money call takes two of these locks.
+  v_taken := pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('mps.' || p_key, 0)) is not null;
 end
 $$;
 

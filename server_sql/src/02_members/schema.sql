@@ -108,8 +108,10 @@ create or replace function app.lock_card(p_card_id uuid) returns void
 language plpgsql volatile
 set search_path = ''
 as $$
+declare
+  v_taken boolean;
 begin
-  perform app.advisory_xact_lock('card:' || p_card_id::text);
+  v_taken := app.advisory_xact_lock('card:' || p_card_id::text) is not null;  -- no executor (see advisory_xact_lock)
 end
 $$;
 

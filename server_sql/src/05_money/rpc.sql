@@ -36,6 +36,7 @@ declare
   v_tx uuid := gen_random_uuid();
   v_now timestamptz := app.now();
   v_result jsonb;
+  v_locked boolean;
 begin
   -- The hot path of the whole system: checks are assignments where they can be (plpgsql
   -- evaluates a plain expression without starting an executor), and the writes are one statement
@@ -46,7 +47,7 @@ begin
   v_tag := app.check_tag(p_tag);
   v_card_id := app.qr_resolve(p_qr_plain);
 
-  perform app.idempotency_lock('merchant', v_ctx.merchant_id, p_idempotency_key);
+  v_locked := app.idempotency_lock('merchant', v_ctx.merchant_id, p_idempotency_key) is not null;
   v_fp := jsonb_build_object('card_id', v_card_id, 'amount', v_amount);
   v_replay := app.idempotency_replay('merchant', v_ctx.merchant_id, p_idempotency_key, 'charge', v_fp);
   if v_replay is not null then
@@ -56,7 +57,7 @@ begin
     v_shift := app.shift_for_call(v_ctx.merchant_id, p_shift_id);
   end if;
 
-  perform app.lock_card(v_card_id);
+  v_locked := app.lock_card(v_card_id) is not null;
   -- Judged here as app.qr_consume judges it (qr_not_active, then qr_expired); spent below, with
   -- the other rows, as qr_consume spends it.
   v_state := app.qr_live(p_qr_plain, v_card_id);

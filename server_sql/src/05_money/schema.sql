@@ -74,8 +74,11 @@ create or replace function app.idempotency_lock(p_scope text, p_scope_id uuid, p
 language plpgsql volatile
 set search_path = ''
 as $$
+declare
+  v_taken boolean;
 begin
-  perform app.advisory_xact_lock('idem:' || p_scope || ':' || p_scope_id::text || ':' || p_key);
+  -- no executor (see app.advisory_xact_lock)
+  v_taken := app.advisory_xact_lock('idem:' || p_scope || ':' || p_scope_id::text || ':' || p_key) is not null;
 end
 $$;
 
