@@ -4,12 +4,16 @@
 
 Starts a private demo stack (its own data dir and free ports, so it never meets a running
 `make demo`), a virtual X display (Xvfb) with a window manager (openbox), then the real
-`mps-pos` on the demo shop, and drives it with xdotool's keyboard as a manager would: sign in,
-type an amount, "scan" the member's code (typed at scanner speed), Enter, a refund from the
-manager's tab (its list and dialog by mouse, as a person does), the day's figures; in English,
-then in Chinese. Each step's screen is saved as a
-PNG (8-bit colour, under 300 KB). As root it installs what it needs with apt-get when missing
-(xvfb, openbox, xdotool, x11-utils, imagemagick); otherwise it says what to install.
+`mps-pos` on the demo shop, and drives it with xdotool's keyboard as a shift runs: the cashier
+signs in, sets a PIN, opens the shift (the float typed), types an amount and "scans" a member's
+code (typed at scanner speed): who is paying, the member's screen, the sale; a split for a card
+that is short (F7), a pay-out from the cash drawer (F6), the X read-out (F11), the lock
+(Ctrl+L); the manager signs in from the lock screen with the password, refunds (the list and
+dialog by mouse, as a person does), reads the day, closes the shift (F8: the drawer counted by
+denomination) and finds its Z in the Shifts tab. In English, then in Chinese; each language on a
+demo shop of its own (the same balances, a PIN asked for). Each step's screen is saved as a PNG (8-bit colour,
+under 300 KB). As root it installs what it needs with apt-get when missing (xvfb, openbox,
+xdotool, x11-utils, imagemagick); otherwise it says what to install.
 """
 
 from __future__ import annotations
@@ -152,17 +156,30 @@ class Stack:
         return project.load(self.dir)
 
 
-def member_code(proj) -> str:
-    """A fresh single-use payment code of the demo member's card (as the member's phone gets it)."""
-    from mps_demo import launcher as demo_pos
+def member_code(proj, phone: str) -> str:
+    """A fresh single-use payment code of a member's card (as the member's phone gets it). Not
+    Alice's: the demo's member QR window rotates hers, and a code issued here would void its own."""
     from mps_dev import member_qr
 
     api = member_qr.Api(proj)
-    return member_qr.rotate(api, member_qr.resolve_card(proj, api, demo_pos.DEMO_MEMBER), 300)[0]
+    return member_qr.rotate(api, member_qr.resolve_card(proj, api, phone), 300)[0]
+
+
+BOB, CAROL = "+8613800000002", "+8613800000003"  # Carol: 1945.00, short of a 2100 sale (a split)
+PIN = "2468"
+WORDS = {  # what the cashier types, per language
+    "refund": {"en": "Cup spilt", "zh_CN": "饮品洒了", "zh_TW": "飲品灑了"},
+    "pay_out": {"en": "Milk for the coffee", "zh_CN": "买咖啡用的牛奶", "zh_TW": "買咖啡用的牛奶"},
+    "note": {"en": "Counted twice, 1 yuan short", "zh_CN": "点了两遍，少一元", "zh_TW": "點了兩遍，少一元"},
+}
+COUNT = ("2", "0", "0", "1", "0", "4")  # the drawer at the close (¥100, 50, 20, 10, 5, 1 notes): ¥1 short
 
 
 def session(desk: Desktop, stack: Stack, language: str, out: Path) -> None:
-    """One language: sign in as the manager, sell, refund, show the day; four screenshots."""
+    """One language, as a shift runs: the cashier signs in, sets a PIN, opens the shift, sells
+    (one sale paid by card, one split with cash), pays cash out, reads the X, locks the counter;
+    the manager signs in from the lock screen, refunds, reads the day, closes the shift (Z) and
+    finds it in the Shifts tab."""
     from mps_demo import launcher as demo_pos
     from mps_dev import seed
     from pos_app.core import settings as pos_settings
@@ -172,27 +189,85 @@ def session(desk: Desktop, stack: Stack, language: str, out: Path) -> None:
     proj = stack.project()
     paths = demo_pos.demo_dirs(stack.dir)
     pos_settings.save(replace(demo_pos.demo_settings(proj), language=language), paths)
-    email, password = next((e, p) for role, e, p in seed.OPERATORS if role == "manager")
+    accounts = {role: (e, p) for role, e, p in seed.OPERATORS}
     env = demo_pos.pos_environment(paths, desk.env)
-    pos = subprocess.Popen([sys.executable, "-m", "pos_app.app", "--email", email], env=env)
+    pos = subprocess.Popen([sys.executable, "-m", "pos_app.app", "--email", accounts["cashier"][0]], env=env)
     tag = {"en": "en", "zh_CN": "zh"}.get(language, language)  # the README's names for the first two
+
+    def shot(name: str, wait: float = 1.0) -> None:
+        time.sleep(wait)
+        desk.shot(out / f"{name}-{tag}.png")
+
     try:
         desk.wait_window(translations.text(N_("signin.title", "Sign in"), language))
-        time.sleep(1.0)
-        desk.shot(out / f"signin-{tag}.png")
-        desk.type(password)  # the cursor is in the password field already: the email is filled in
+        shot("signin")
+        desk.type(accounts["cashier"][1])  # the cursor is in the password field: the email is filled in
         desk.key("Return")
-        desk.wait_window("MPS")
-        time.sleep(2.0)
-        desk.type("12.50", delay_ms=200)  # the amount field has the keyboard after sign-in
-        desk.type(member_code(proj) + "\n", delay_ms=5)  # the scanner's burst
+        desk.wait_window(translations.text(N_("pin.title", "Set your PIN"), language))
         time.sleep(1.0)
-        desk.key("Return")  # charge
-        time.sleep(3.0)
-        desk.shot(out / f"sale-{tag}.png")
-        desk.key("ctrl+2")  # the manager's tab: refunds
+        desk.type(PIN, delay_ms=250)
+        desk.key("Return")  # on to the second field
+        desk.type(PIN, delay_ms=250)
+        shot("pin", 0.5)
+        desk.key("Return")  # saves
         time.sleep(2.0)
-        desk.click(*TODAY_FIRST_ROW)  # today's newest payment (the sale above): a person clicks it
+        desk.type("200.00", delay_ms=200)  # the opening float: its field has the keyboard
+        shot("shift-open", 0.5)
+        desk.key("Return")
+        time.sleep(3.0)
+        desk.type("12.50", delay_ms=200)  # the amount field has the keyboard once the shift is open
+        time.sleep(0.8)
+        desk.type(member_code(proj, BOB) + "\n", delay_ms=5)  # the scanner's burst
+        shot("preview", 2.0)  # who is paying, before the charge
+        desk.key("ctrl+shift+d")  # the member's screen, in its corner
+        shot("customer", 2.0)
+        desk.key("ctrl+shift+d")
+        time.sleep(1.0)
+        desk.xdotool("windowactivate", "--sync", desk.wait_window("MPS"))
+        time.sleep(0.5)
+        desk.key("Return")  # charge
+        shot("sale", 3.0)
+        desk.key("Escape")  # a new sale
+        time.sleep(1.0)
+        desk.type("2100", delay_ms=200)
+        time.sleep(0.8)
+        desk.type(member_code(proj, CAROL) + "\n", delay_ms=5)
+        shot("split", 2.0)  # the card is short: the split offer
+        desk.key("F7")
+        shot("split-paid", 4.0)  # one receipt: card and cash
+        desk.key("Escape")
+        time.sleep(1.0)
+        desk.key("F6")  # the cash drawer
+        time.sleep(1.5)
+        desk.key("alt+k", "Down")  # pay-out
+        desk.key("alt+a")
+        desk.type("35.00", delay_ms=200)
+        desk.key("alt+r")
+        desk.type(WORDS["pay_out"][language], delay_ms=120)
+        shot("cash", 0.5)
+        desk.key("Return")
+        shot("cash-slip", 3.0)
+        desk.key("F11")  # the X read-out
+        shot("x", 3.0)
+        desk.key("Escape")
+        time.sleep(1.0)
+        desk.key("ctrl+l")
+        shot("lock", 2.0)
+        desk.key("alt+p")  # the manager: with the password
+        desk.wait_window(translations.text(N_("signin.title", "Sign in"), language))
+        time.sleep(1.0)
+        desk.key("shift+Tab", "ctrl+a")  # the cursor is in the password: the locked cashier's email is above
+        desk.type(accounts["manager"][0], delay_ms=60)
+        desk.key("Tab")
+        desk.type(accounts["manager"][1])
+        desk.key("Return")
+        desk.wait_window(translations.text(N_("pin.title", "Set your PIN"), language))
+        time.sleep(1.0)
+        desk.key("Escape")  # Not now
+        time.sleep(2.0)
+        desk.key("ctrl+2", "alt+r")  # the manager's tab: refunds
+        time.sleep(2.0)
+        desk.click(*TODAY_FIRST_ROW)  # today's newest payment: a person clicks it
         time.sleep(2.0)
         if os.environ.get("MPS_SHOTS_DEBUG"):
             desk.shot(Path(os.environ["MPS_SHOTS_DEBUG"]) / f"found-{tag}.png")
@@ -201,17 +276,34 @@ def session(desk: Desktop, stack: Stack, language: str, out: Path) -> None:
         desk.key("ctrl+a")
         desk.type("2.50", delay_ms=150)
         desk.key("Tab")
-        desk.type("Cup spilt" if language == "en" else "饮品洒了", delay_ms=120)
-        time.sleep(0.5)
-        desk.shot(out / f"refund-{tag}.png")  # the dialog, filled in
+        desk.type(WORDS["refund"][language], delay_ms=120)
+        shot("refund", 0.5)  # the dialog, filled in
         x, y, w, h = desk.active_geometry()
         desk.click(x + w - 165, y + h - 38)  # its Refund button (Enter in the reason box is a new line)
-        time.sleep(3.0)
-        desk.shot(out / f"refunded-{tag}.png")
-        desk.key("alt+d" if language == "en" else "alt+d")  # The day
-        time.sleep(3.0)
-        desk.shot(out / f"day-{tag}.png")
-        desk.key("ctrl+1")  # back to the till, then close as a person does
+        shot("refunded", 3.0)
+        desk.key("alt+d")  # The day
+        shot("day", 3.0)
+        desk.key("ctrl+1")  # back to the till: the manager closes the shift
+        time.sleep(1.0)
+        desk.key("F8")
+        time.sleep(2.5)
+        for count in COUNT:  # by denomination, the ¥100 notes' field first
+            desk.type(count, delay_ms=200)
+            desk.key("Tab")
+        desk.key("alt+n")
+        desk.type(WORDS["note"][language], delay_ms=120)
+        shot("close", 1.0)
+        desk.key("ctrl+Return")
+        shot("z", 4.0)
+        desk.key("Escape")
+        time.sleep(1.0)
+        desk.key("ctrl+2", "alt+z")  # the Shifts tab
+        time.sleep(2.5)
+        if os.environ.get("MPS_SHOTS_DEBUG"):
+            desk.shot(Path(os.environ["MPS_SHOTS_DEBUG"]) / f"shifts0-{tag}.png")
+        desk.key("Tab", "Tab", "Down")
+        shot("shifts", 2.5)
+        desk.key("ctrl+1")
         time.sleep(0.5)
         desk.key("alt+F4")
         code = pos.wait(30)
@@ -231,15 +323,19 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     need_tools()
     args.out.mkdir(parents=True, exist_ok=True)
-    desk, stack = Desktop(args.display), Stack()
+    desk = Desktop(args.display)
     try:
         desk.start()
-        stack.up()
         for language in args.languages.split(","):
+            # A fresh demo shop each time: the same balances (Carol's split), the same Z number.
             print(f"screenshots: {language}", flush=True)
-            session(desk, stack, language, args.out)
+            stack = Stack()
+            try:
+                stack.up()
+                session(desk, stack, language, args.out)
+            finally:
+                stack.down()
     finally:
-        stack.down()
         desk.stop()
     return 0
 
