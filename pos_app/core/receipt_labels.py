@@ -37,6 +37,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "reason": N_("receipt", "Reason"),
     "scan_hint": N_("receipt", "Scan this code for refunds"),
     "thanks": N_("receipt", "Thank you"),
+    # A cash slip is the drawer's record, not the member's: whoever took or brought the cash signs it.
+    "slip_signature": N_("receipt", "Signed"),
 }
 
 

@@ -262,6 +262,8 @@ def test_a_pay_out_slip_names_its_kind_amount_and_reason_and_no_card():
     text = "\n".join(render_text(slip, width=42, language="en"))
     assert "PAY-OUT SLIP" in text and "What for" in text and "window cleaner" in text and "12.30" in text
     assert "Card balance" not in text and "Scan this code" not in text and MOVEMENT["movement_id"] in text
+    # The drawer's record, signed by whoever took the cash: not a "thank you" to a customer.
+    assert "Thank you" not in text and any(ln.startswith("Signed") and "____" in ln for ln in text.splitlines())
     assert "CASH DROP SLIP" in "\n".join(render_text(dataclasses.replace(slip, movement_kind="drop"), width=42))
 
 

@@ -73,5 +73,8 @@ def rows(receipt: Receipt, language: str = "en", card_dot: str = "•") -> list[
         out.append(Row("pair", r.reason, w["slip_reason" if r.kind is ReceiptKind.CASH else "reason"]))
     if r.qr_payload:
         out += [Row("qr", r.qr_payload), Row("center", w["scan_hint"])]
-    out.append(Row("center", w["thanks"]))
+    if r.kind is ReceiptKind.CASH:
+        out += [Row("rule"), Row("pair", "_" * 16, w["slip_signature"])]
+    else:
+        out.append(Row("center", w["thanks"]))
     return out
