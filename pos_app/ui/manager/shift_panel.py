@@ -50,6 +50,8 @@ class ShiftPanel(QWidget):
             label.setBuddy(edit)
         self.terminal = QComboBox()
         self.terminal.setMinimumContentsLength(16)
+        # A terminal is shown as "name (code)": the box grows to the longest, never cuts it.
+        self.terminal.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.terminal_label.setBuddy(self.terminal)
         self.show_button = QPushButton()
         self.message = QLabel()
