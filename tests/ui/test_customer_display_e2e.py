@@ -122,6 +122,18 @@ def test_by_default_the_member_reads_the_shops_language_whatever_f12_does(qtbot,
     assert link.display.texts()[1] == "欢迎光临" and link.button.text() == "Customer display  (Ctrl+Shift+D)"
 
 
+def paid_on_the_member_screen(qtbot, shell, shop, amount: str):
+    """The cashier signed in at `shell`, one charge of `amount` paid and shown to the member."""
+    window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
+    display = shell.customer_display.display
+    qtbot.waitUntil(window.cashier.isVisible, timeout=WAIT)
+    window.cashier.controller.scan(shop.qr())
+    window.cashier.amount_field.setText(amount)
+    window.cashier.charge()
+    qtbot.waitUntil(lambda: display.shown.tone == "ok", timeout=WAIT)
+    return window, display
+
+
 def test_closing_the_shift_takes_the_last_sale_off_the_member_screen_at_once(qtbot, make_shell, shop):
     import time
     import uuid as _uuid
@@ -132,13 +144,7 @@ def test_closing_the_shift_takes_the_last_sale_off_the_member_screen_at_once(qtb
     signed_in(shop, shop.manager).register_terminal("lane-1", "Lane")
     signed_in(shop, shop.cashier).open_shift("lane-1", Decimal("0"), str(_uuid.uuid4()))
     shell = make_shell(shop_settings(shop, terminal_name="lane-1", customer_display="on", customer_language="zh_CN"))
-    window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
-    display = shell.customer_display.display
-    qtbot.waitUntil(window.cashier.isVisible, timeout=WAIT)
-    window.cashier.controller.scan(shop.qr())
-    window.cashier.amount_field.setText("8.00")
-    window.cashier.charge()
-    qtbot.waitUntil(lambda: display.shown.tone == "ok", timeout=WAIT)
+    window, display = paid_on_the_member_screen(qtbot, shell, shop, "8.00")
     paid_at = time.monotonic()
     assert "谢谢惠顾，欢迎再来！" in display.texts()
 
@@ -155,13 +161,7 @@ def test_closing_the_shift_takes_the_last_sale_off_the_member_screen_at_once(qtb
 
 def test_locking_the_counter_takes_the_last_sale_off_the_member_screen(qtbot, make_shell, shop):
     shell = make_shell(shop_settings(shop, customer_display="on", customer_language="zh_CN"))
-    window = sign_in(qtbot, shell, shop.cashier.email, shop.cashier.password)
-    display = shell.customer_display.display
-    qtbot.waitUntil(window.cashier.isVisible, timeout=WAIT)
-    window.cashier.controller.scan(shop.qr())
-    window.cashier.amount_field.setText("6.00")
-    window.cashier.charge()
-    qtbot.waitUntil(lambda: display.shown.tone == "ok", timeout=WAIT)
+    window, display = paid_on_the_member_screen(qtbot, shell, shop, "6.00")
     shell.lock()  # Ctrl+L, the Lock button or the idle time all come here
     assert shell.lock_panel is not None
     assert display.texts() == [window.shop.text(), "欢迎光临"]  # nothing of the sale for the next person

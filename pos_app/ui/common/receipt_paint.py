@@ -74,11 +74,6 @@ def _layout(laid_out: list[Row], width: float, base: QFont, device: QPaintDevice
     return items, y
 
 
-def receipt_height(receipt: Receipt, language: str, width: float, base: QFont, device: QPaintDevice) -> float:
-    """The height the receipt takes when drawn `width` wide with `base` font on `device`."""
-    return rows_height(rows(receipt, language), width, base, device)
-
-
 def paint_receipt(painter: QPainter, receipt: Receipt, language: str, width: float, base: QFont) -> float:
     """Draw the receipt from the painter's origin, `width` wide; the height used."""
     return paint_rows(painter, rows(receipt, language), width, base)
