@@ -38,7 +38,7 @@ CLIENTS = 8
 SETTINGS = {  # durable commits (fsync, synchronous_commit and full_page_writes stay at their defaults)
     "shared_preload_libraries": "pg_stat_statements",
     # Off while the timed runs go (with track = all it takes a shared lock per statement, nested
-    # ones included: a tax on the charge's 28 statements that the anchor's 7 barely pay); the
+    # ones included: a tax on the charge's 16 nested statements that the anchor's 7 barely pay); the
     # profiling run turns it on for its databases only.
     "pg_stat_statements.track": "none",
     "pg_stat_statements.max": "5000",

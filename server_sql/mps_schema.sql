@@ -650,6 +650,19 @@ begin
 end
 $$;
 
+-- The same lock taken shared: many holders at once, none while someone holds it exclusively
+-- (a shift's rows take it shared to join it; its close takes it exclusively).
+create or replace function app.advisory_xact_lock_shared(p_key text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_taken boolean;
+begin
+  v_taken := pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtextextended('mps.' || p_key, 0)) is not null;
+end
+$$;
+
 -- The audit helper -----------------------------------------------------------------------------
 create or replace function app.audit(
   p_action text, p_entity_type text, p_entity_id text,
@@ -1942,22 +1955,27 @@ select app.deploy_index('app.cash_movements_merchant_key_idx', $$create index if
 select app.deploy_constraint('app.transactions', 'transactions_shift_id_fkey',
                              'foreign key (shift_id) references app.shifts (id) on delete restrict');
 
--- A closed shift is final: nothing changes it, nothing joins it. The check reads the shift row
--- FOR SHARE, which waits for a close in progress (it holds the row FOR UPDATE) and then sees it
--- closed; a close waits in turn for rows already joining. So a movement racing a close is either
--- in the report or refused, never lost.
+-- A closed shift is final: nothing changes it, nothing joins it. A row joining a shift takes
+-- the shift's advisory lock shared, then reads its status: a close holds that lock exclusively
+-- from before it reads the shift until it commits, so the joiner waits for a close in progress
+-- and then sees it closed (the read is a statement after the lock, with a snapshot of its own);
+-- a close waits in turn for the rows already joining. So a movement racing a close is either in
+-- the report or refused, never lost. (It used to read the shift row FOR SHARE: a tuple lock, so
+-- a WAL record and a dirtied page on every sale; the advisory lock is memory only.)
 create or replace function app.shift_guard_row() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 declare
   v_status text;
+  v_taken boolean;
 begin
   if tg_op = 'INSERT' then
     if new.shift_id is null then
       return new;
     end if;
-    select s.status into v_status from app.shifts s where s.id = new.shift_id for share;
+    v_taken := app.advisory_xact_lock_shared('shift:' || new.shift_id::text) is not null;
+    select s.status into v_status from app.shifts s where s.id = new.shift_id;
     if v_status = 'closed' then
       perform app.fail('shift_closed', format('shift %s is closed; open a new shift', new.shift_id));
     end if;

@@ -104,6 +104,11 @@ def test_garbage_and_near_miss_tokens_are_invalid(db, world):
         f"{prefix}.{lookup}.{secret}x",             # too long
         f"{prefix}.{lookup.upper()}.{secret}",      # case matters
         f" {qr}",                                    # stray whitespace
+        f"{prefix}x{lookup}.{secret}",              # the frame's dots, each
+        f"{prefix}.{lookup}x{secret}",
+        f"{prefix}.{lookup}.{secret[:-1]}",         # too short
+        f"{prefix}.{lookup}.{secret[:-1]}\u00e9",   # right length, a letter not of the alphabet
+        qr[:-1],
     ]
     for bad in near_misses:
         with db.raises("MP003", "qr_invalid"):

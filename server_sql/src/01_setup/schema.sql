@@ -643,6 +643,19 @@ begin
 end
 $$;
 
+-- The same lock taken shared: many holders at once, none while someone holds it exclusively
+-- (a shift's rows take it shared to join it; its close takes it exclusively).
+create or replace function app.advisory_xact_lock_shared(p_key text) returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_taken boolean;
+begin
+  v_taken := pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtextextended('mps.' || p_key, 0)) is not null;
+end
+$$;
+
 -- The audit helper -----------------------------------------------------------------------------
 create or replace function app.audit(
   p_action text, p_entity_type text, p_entity_id text,

@@ -212,6 +212,7 @@ declare
   v_figures jsonb;
   v_expected numeric;
   v_result jsonb;
+  v_taken boolean;
 begin
   select * into v_ctx from app.merchant_context(p_merchant_code, 'cashier');
   v_counted := app.check_cash_amount(p_counted_cash, 'the counted cash');
@@ -238,8 +239,11 @@ begin
     return v_replay;
   end if;
 
-  -- FOR UPDATE waits for money calls and movements joining the shift right now (they hold it
-  -- FOR SHARE) and keeps new ones out until we commit; then they find it closed.
+  -- The shift's lock, exclusively: waits for the money calls and movements joining the shift
+  -- right now (they hold it shared, app.shift_guard_row) and keeps new ones out until we commit;
+  -- then they find it closed. The read after it has a snapshot of its own, so it sees every row
+  -- that joined; FOR UPDATE serialises two closes of the same shift.
+  v_taken := app.advisory_xact_lock('shift:' || p_shift_id::text) is not null;
   select s.* into v_shift from app.shifts s where s.id = p_shift_id for update;
   if v_shift.status = 'closed' then
     perform app.fail('shift_closed', format('shift %s is already closed (Z %s)', p_shift_id, v_shift.z_number));
