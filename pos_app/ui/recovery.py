@@ -1,7 +1,7 @@
 """At start (and when the line comes back), settle the sales the last run left open
 (`SaleService.recover()`, on a worker) and say what happened to each: charged (its receipt is
 in the list) or not charged (ring it up again). A split sale is told as one sale with both
-of its parts."""
+of its parts; a top-up, a refund, a pay-in, a pay-out or a cash drop as what it was."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ from .common.worker import run_in_background
 
 Notice = tuple[str, dict[str, object]]  # a label key and its fields (callables take the language code)
 
+# Attempts told in words of their own (main.recover_<kind>_<done|voided|pending>, shell_text.py):
+# "ring it up again" would send the cashier to sell what was a pay-out.
+_NOT_A_SALE = ("topup", "refund", "pay_in", "pay_out", "drop")
+
 
 def notice_for(outcome: Outcome, currency: str) -> Notice:
     """What to tell the cashier about one settled attempt."""
@@ -34,6 +38,13 @@ def notice_for(outcome: Outcome, currency: str) -> Notice:
     if attempt.sale_group is not None:
         return _split_notice(outcome, money, words)
     amount = money(attempt.amount)
+    what = attempt.movement_kind if attempt.kind == "cash" else attempt.kind
+    if what in _NOT_A_SALE:  # a top-up, a refund or cash in or out of the drawer is no sale to ring up
+        state = outcome.state if outcome.state in ("done", "voided") else "pending"
+        fields: dict[str, object] = {"amount": amount}
+        if state == "pending":
+            fields["words"] = words(outcome.error or "outcome_unknown")
+        return f"main.recover_{what}_{state}", fields
     if outcome.state == "done":
         return "main.recover_done", {"amount": amount}
     if outcome.state == "voided":

@@ -58,6 +58,26 @@ register(
        " cash: ring it up again."),
     N_("main.recover_split_pending", "Split sale of {sale} from the last run is still open (card part first,"
        " then cash): {words}"),
+    N_("main.recover_topup_done", "Top-up of {amount} from the last run went through: the card was credited."),
+    N_("main.recover_topup_voided", "Top-up of {amount} from the last run did not happen: the card was not"
+       " credited. Top it up again, or give the cash back."),
+    N_("main.recover_topup_pending", "Top-up of {amount} from the last run is still open: {words}"),
+    N_("main.recover_refund_done", "Refund of {amount} from the last run went through: the money is back on"
+       " the card."),
+    N_("main.recover_refund_voided", "Refund of {amount} from the last run did not happen: nothing went back"
+       " to the card. Refund it again if it is still owed."),
+    N_("main.recover_refund_pending", "Refund of {amount} from the last run is still open: {words}"),
+    N_("main.recover_pay_in_done", "Pay-in of {amount} from the last run is recorded in the shift."),
+    N_("main.recover_pay_in_voided", "Pay-in of {amount} from the last run was not recorded: record it again."),
+    N_("main.recover_pay_in_pending", "Pay-in of {amount} from the last run is still open: {words}"),
+    N_("main.recover_pay_out_done", "Pay-out of {amount} from the last run is recorded in the shift."),
+    N_("main.recover_pay_out_voided", "Pay-out of {amount} from the last run was not recorded: record it"
+       " again."),
+    N_("main.recover_pay_out_pending", "Pay-out of {amount} from the last run is still open: {words}"),
+    N_("main.recover_drop_done", "Cash drop of {amount} from the last run is recorded in the shift."),
+    N_("main.recover_drop_voided", "Cash drop of {amount} from the last run was not recorded: record it"
+       " again."),
+    N_("main.recover_drop_pending", "Cash drop of {amount} from the last run is still open: {words}"),
     N_("main.recover_failed", "Could not check the sales left open: {words}"),
     N_("main.dismiss", "Dismiss"),
     # Status bar

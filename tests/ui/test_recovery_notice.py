@@ -111,3 +111,63 @@ def test_a_run_dead_between_the_parts_is_told_the_cash_part_is_now_recorded(tmp_
     assert [o.attempt.kind for o in outcomes] == ["cash"]
     assert said(outcomes) == ("Split sale of ¥150.00 from the last run: its cash part ¥42.50 is now recorded."
                              " Its receipt is in the list.")
+
+
+class DiesOnEverything:
+    """The last run: it dies as any money call leaves."""
+
+    def __getattr__(self, name):
+        def killed(*args, **kwargs):
+            raise KeyboardInterrupt("killed")
+        return killed
+
+
+class Answers:
+    """The restarted counter asks for each key: the server says how it ended."""
+
+    def __init__(self, outcome: str, result: dict | None = None):
+        self.outcome, self.result = outcome, result
+
+    def resolve_attempt(self, key):
+        if self.outcome == "unreachable":
+            raise Unreachable("no line")
+        return {"outcome": self.outcome, "result": dict(self.result or {})}
+
+
+def left_open(tmp_path, server, prepare):
+    """What `recover()` reports after a run that died while sending what `prepare` made."""
+    shift = CurrentShift()
+    shift.set(SimpleNamespace(shift_id="shift-1", is_open=True, terminal_code="lane-1"))
+    journal = Journal(tmp_path / "journal.sqlite3")
+    dying = SaleService(DiesOnEverything(), journal, TILL, shift=shift)
+    with pytest.raises(KeyboardInterrupt):
+        dying.run(prepare(dying))
+    return SaleService(server, journal, TILL, shift=shift).recover()
+
+
+PAY_OUT = lambda s: s.prepare_cash("pay_out", "30.00", "window cleaner")  # noqa: E731
+TOP_UP = lambda s: s.prepare_topup("200.00", CODE)  # noqa: E731
+REFUND = lambda s: s.prepare_refund("MPSTX1." + "0" * 8 + "-0000-4000-8000-" + "0" * 12, "12.50")  # noqa: E731
+
+
+@pytest.mark.parametrize("prepare, outcome, expected", [
+    (PAY_OUT, "voided", "Pay-out of ¥30.00 from the last run was not recorded: record it again."),
+    (PAY_OUT, "succeeded", "Pay-out of ¥30.00 from the last run is recorded in the shift."),
+    (TOP_UP, "voided", "Top-up of ¥200.00 from the last run did not happen: the card was not credited."
+                       " Top it up again, or give the cash back."),
+    (TOP_UP, "succeeded", "Top-up of ¥200.00 from the last run went through: the card was credited."),
+    (REFUND, "voided", "Refund of ¥12.50 from the last run did not happen: nothing went back to the card."
+                       " Refund it again if it is still owed."),
+])
+def test_what_was_no_sale_is_not_told_as_a_sale_to_ring_up_again(tmp_path, prepare, outcome, expected):
+    words = said(left_open(tmp_path, Answers(outcome, {"movement_id": "m1", "tx_id": "t1"}), prepare))
+    assert words == expected
+    assert "Sale" not in words and "ring it up" not in words
+
+
+def test_a_pay_out_still_open_says_so_in_each_language(tmp_path):
+    outcomes = left_open(tmp_path, Answers("unreachable"), PAY_OUT)
+    assert said(outcomes).startswith("Pay-out of ¥30.00 from the last run is still open: ")
+    for code, pay_out in (("zh_CN", "支出"), ("zh_TW", "支出")):
+        words = said(outcomes, code)
+        assert pay_out in words and "30.00" in words and "交易" not in words
