@@ -25,6 +25,19 @@ Notice = tuple[str, dict[str, object]]  # a label key and its fields (callables 
 _NOT_A_SALE = ("topup", "refund", "pay_in", "pay_out", "drop")
 
 
+def is_sale(attempt) -> bool:
+    """A charge or a part of a split sale: what "ring it up again" is said of."""
+    what = attempt.movement_kind if attempt.kind == "cash" else attempt.kind
+    return attempt.sale_group is not None or what not in _NOT_A_SALE
+
+
+def render(notice: Notice, language) -> str:
+    """A notice in `language` (a `pos_app.ui.i18n.Language`) as it reads now."""
+    key, fields = notice
+    code = language.code
+    return language.t(key, **{k: v(code) if callable(v) else v for k, v in fields.items()})
+
+
 def notice_for(outcome: Outcome, currency: str) -> Notice:
     """What to tell the cashier about one settled attempt."""
     attempt = outcome.attempt
@@ -39,7 +52,7 @@ def notice_for(outcome: Outcome, currency: str) -> Notice:
         return _split_notice(outcome, money, words)
     amount = money(attempt.amount)
     what = attempt.movement_kind if attempt.kind == "cash" else attempt.kind
-    if what in _NOT_A_SALE:  # a top-up, a refund or cash in or out of the drawer is no sale to ring up
+    if not is_sale(attempt):  # a top-up, a refund or cash in or out of the drawer is no sale to ring up
         state = outcome.state if outcome.state in ("done", "voided") else "pending"
         fields: dict[str, object] = {"amount": amount}
         if state == "pending":

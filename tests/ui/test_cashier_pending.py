@@ -101,6 +101,21 @@ def test_recover_at_start_reports_a_settled_sale(qtbot, tmp_path):
         k.close()
 
 
+def test_recover_at_start_tells_a_top_up_as_a_top_up_not_as_a_sale(qtbot, tmp_path):
+    k = Kit(qtbot, tmp_path)
+    try:
+        earlier = SaleService(k.api, Journal(tmp_path / "journal.sqlite3"), Till("SHOP", "lane-1", "ann"))
+        k.api.fail_next("lost_request")
+        earlier.run(earlier.prepare_topup("20", k.api.card("100.00")))
+        k.view.show_recovered(k.sales.recover())
+        assert k.view.notice.text() == ("Top-up of ¥20.00 from the last run did not happen: the card was not"
+                                        " credited. Top it up again, or give the cash back.")
+        k.view.language.set("zh_CN")
+        assert "充值" in k.view.notice.text() and "交易" not in k.view.notice.text()
+    finally:
+        k.close()
+
+
 # -- settled by another path while on hold ----------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from pos_app.core.money import AmountError, format_amount, from_api, parse_amoun
 from pos_app.core.receipt import model as receipts
 from pos_app.core.sale.checkout import Checkout
 from pos_app.core.sale.service import Outcome, Prepared, SaleRefused, SaleService
+from pos_app.ui import recovery
 from pos_app.ui.common.worker import run_in_background
 from pos_app.ui.i18n import Language
 
@@ -400,6 +401,10 @@ class CashierController(QObject):
             elif outcome.state == "done":
                 self.receipt.emit(receipts.from_result(outcome.attempt.kind, outcome.result, self.counter))
             state = outcome.state
+            if not recovery.is_sale(outcome.attempt):  # told as what it was, as the window's notice does
+                told = recovery.notice_for(outcome, self.counter.currency)
+                self._say("ok" if state == "done" else "warn", lambda n=told: recovery.render(n, self.language))
+                continue
             self._say("ok" if state == "done" else "warn", lambda s=state: self.language.t(
                 "cashier.recovered", state=self.language.t(f"cashier.state.{s}")))
         self.refresh_today()
