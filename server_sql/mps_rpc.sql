@@ -744,10 +744,9 @@ begin
   select m.id as merchant_id, m.code as merchant_code, m.currency, mu.role::text as merchant_role,
          v_uid as user_id, m.status = 'active' and mu.role >= 'cashier' as serves,
          s.merchant_id as shift_merchant_id, s.status as shift_status,
-         coalesce((select (x.value #>> '{}')::numeric from app.settings x where x.key = 'max_transaction_amount'),
-                  100000.00) as amount_cap,
-         coalesce((select (x.value #>> '{}')::numeric from app.settings x where x.key = 'max_tag_bytes'),
-                  4096)::integer as tag_cap
+         -- The limits as set; a missing one is null, and its helper (with its default) judges.
+         (select (x.value #>> '{}')::numeric from app.settings x where x.key = 'max_transaction_amount') as amount_cap,
+         (select (x.value #>> '{}')::numeric from app.settings x where x.key = 'max_tag_bytes') as tag_cap
     into v_read
     from app.merchants m
     left join app.merchant_users mu on mu.merchant_id = m.id and mu.user_id = v_uid
@@ -769,7 +768,7 @@ begin
                   and p_idempotency_key !~ '[[:cntrl:]]', false) then
     v_checked := app.check_idempotency_key(p_idempotency_key) is not null;
   end if;
-  if p_tag is null or jsonb_typeof(p_tag) <> 'object' or octet_length(p_tag::text) > v_read.tag_cap then
+  if not coalesce(jsonb_typeof(p_tag) = 'object' and octet_length(p_tag::text) <= v_read.tag_cap, false) then
     v_tag := app.check_tag(p_tag);
   end if;
   -- 3. The payment code's secret (app.qr_parse cuts the token at the same places). No regex

@@ -10,6 +10,8 @@ ships, loaded with a `QTranslator` whenever the language changes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QObject, QTranslator, Signal
 
 from pos_app.core.translations import LANGUAGES, N_, plural_text, text
@@ -71,6 +73,11 @@ class Language(QObject):
     def t(self, key: str, **fmt: object) -> str:
         """The label `key` in the current language, formatted with `fmt`."""
         return text(_LABELS[key], self._code, **fmt)
+
+    def t_fields(self, key: str, fields: Mapping[str, object]) -> str:
+        """The label `key` with `fields`, each a value or a callable of the language code (words
+        from the core's catalog, such as a money amount or a `messages` text), worded now."""
+        return self.t(key, **{k: v(self._code) if callable(v) else v for k, v in fields.items()})
 
     def tn(self, key: str, n: int, **fmt: object) -> str:
         """The plural label `key` for the count `n` (also given to the text as `{count}`)."""

@@ -161,9 +161,7 @@ class MainWindow(QMainWindow):
         self._show_notices()
 
     def _show_notices(self) -> None:
-        code = self._language.code
-        lines = [self._language.t(key, **{k: v(code) if callable(v) else v for k, v in fields.items()})
-                 for key, fields in self._notices]
+        lines = [self._language.t_fields(key, fields) for key, fields in self._notices]
         self.notice.setText("\n".join(lines))
         self.notice_box.setVisible(bool(lines))
 

@@ -25,17 +25,14 @@ Notice = tuple[str, dict[str, object]]  # a label key and its fields (callables 
 _NOT_A_SALE = ("topup", "refund", "pay_in", "pay_out", "drop")
 
 
+def _what(attempt) -> str:
+    """charge, topup, refund, or the cash movement's own kind (pay_in, pay_out, drop, cash_sale)."""
+    return attempt.movement_kind if attempt.kind == "cash" else attempt.kind
+
+
 def is_sale(attempt) -> bool:
     """A charge or a part of a split sale: what "ring it up again" is said of."""
-    what = attempt.movement_kind if attempt.kind == "cash" else attempt.kind
-    return attempt.sale_group is not None or what not in _NOT_A_SALE
-
-
-def render(notice: Notice, language) -> str:
-    """A notice in `language` (a `pos_app.ui.i18n.Language`) as it reads now."""
-    key, fields = notice
-    code = language.code
-    return language.t(key, **{k: v(code) if callable(v) else v for k, v in fields.items()})
+    return attempt.sale_group is not None or _what(attempt) not in _NOT_A_SALE
 
 
 def notice_for(outcome: Outcome, currency: str) -> Notice:
@@ -51,13 +48,12 @@ def notice_for(outcome: Outcome, currency: str) -> Notice:
     if attempt.sale_group is not None:
         return _split_notice(outcome, money, words)
     amount = money(attempt.amount)
-    what = attempt.movement_kind if attempt.kind == "cash" else attempt.kind
     if not is_sale(attempt):  # a top-up, a refund or cash in or out of the drawer is no sale to ring up
         state = outcome.state if outcome.state in ("done", "voided") else "pending"
         fields: dict[str, object] = {"amount": amount}
         if state == "pending":
             fields["words"] = words(outcome.error or "outcome_unknown")
-        return f"main.recover_{what}_{state}", fields
+        return f"main.recover_{_what(attempt)}_{state}", fields
     if outcome.state == "done":
         return "main.recover_done", {"amount": amount}
     if outcome.state == "voided":

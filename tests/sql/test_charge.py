@@ -182,3 +182,25 @@ def test_invalid_amounts_and_keys_and_tags_are_refused(db, world):
         charge(db, shop, qr, "1", p_tag={"blob": "x" * 5000})
     assert money(charge(db, shop, qr, "1.230", key="ok")["raw_amount"]) == Decimal("1.23")
     assert world.balance(alice.card_id) == Decimal("18.77")
+
+
+def test_the_limits_are_settings_and_a_missing_one_falls_back_to_its_default(db, world):
+    shop = world.merchant()
+    alice = world.member(balance="100000.00")
+    qr = world.qr(alice.card_id, single_use=False)
+    with db.superuser():
+        db.q("update app.settings set value = '50' where key = 'max_transaction_amount'")
+        db.q("update app.settings set value = '20' where key = 'max_tag_bytes'")
+    with db.raises("MP001", "invalid_amount"):
+        charge(db, shop, qr, "50.01")
+    with db.raises("MP013", "invalid_argument"):
+        charge(db, shop, qr, "1", p_tag={"note": "longer than twenty bytes"})
+    charge(db, shop, qr, "50", key="at-the-cap", p_tag={"n": 1})
+    with db.superuser():  # an operator deleted the rows: the documented defaults hold
+        db.q("delete from app.settings where key in ('max_transaction_amount', 'max_tag_bytes')")
+    with db.raises("MP001", "invalid_amount"):
+        charge(db, shop, qr, "100000.01")
+    with db.raises("MP013", "invalid_argument"):
+        charge(db, shop, qr, "1", p_tag={"blob": "x" * 5000})
+    charge(db, shop, qr, "99000", key="under-the-default")
+    assert world.balance(alice.card_id) == Decimal("950.00")

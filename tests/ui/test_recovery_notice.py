@@ -75,7 +75,7 @@ def said(outcomes, code: str = "en") -> str:
     language, lines = Language(code), []
 
     def notice(key, **fields):
-        lines.append(language.t(key, **{k: v(code) if callable(v) else v for k, v in fields.items()}))
+        lines.append(language.t_fields(key, fields))
 
     on_each(notice, "CNY")(outcomes)
     return "\n".join(lines)

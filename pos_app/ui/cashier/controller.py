@@ -403,7 +403,7 @@ class CashierController(QObject):
             state = outcome.state
             if not recovery.is_sale(outcome.attempt):  # told as what it was, as the window's notice does
                 told = recovery.notice_for(outcome, self.counter.currency)
-                self._say("ok" if state == "done" else "warn", lambda n=told: recovery.render(n, self.language))
+                self._say("ok" if state == "done" else "warn", lambda n=told: self.language.t_fields(*n))
                 continue
             self._say("ok" if state == "done" else "warn", lambda s=state: self.language.t(
                 "cashier.recovered", state=self.language.t(f"cashier.state.{s}")))

@@ -91,9 +91,7 @@ class OpenShiftPanel(QWidget):
         self.explain.setText(self._explained())
 
     def _explained(self) -> str:
-        key, fields = self._explain_key
-        code = self.language.code
-        return self.language.t(key, **{k: v(code) if callable(v) else v for k, v in fields.items()})
+        return self.language.t_fields(*self._explain_key)
 
     def set_can_open(self, can: bool) -> None:
         self.float_field.setEnabled(can and self._pending_amount is None)
